@@ -1,0 +1,61 @@
+# The documented workflow of the Cité des Métiers assistant (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+export VENV
+export RASA_PORT ?= 5005
+export ACTIONS_PORT ?= 5055
+# Rasa's anonymous usage telemetry stays off.
+export RASA_TELEMETRY_ENABLED ?= false
+
+TEST_STORIES := tests/test_stories.yml
+HOLDOUT_NLU := tests/nlu/holdout.yml
+
+.PHONY: help install run shell train validate lint test test-unit test-conversations lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed ## Create the Python 3.10 environment with the pinned dependencies
+
+$(VENV)/.installed: pyproject.toml constraints.txt scripts/setup-env.sh
+	scripts/setup-env.sh
+	touch $@
+
+train: install ## Train a model, unless the newest one already matches the data and config
+	$(RASA) train --domain domain.yml --data data --config config.yml --out models
+
+run: train ## Main job: train if needed, start the action and Rasa servers (Ctrl-C stops both)
+	scripts/run.sh serve
+
+shell: train ## Talk to the bot in the terminal (starts the action server for you)
+	scripts/run.sh shell
+
+validate: install ## Check the training data and the knowledge file
+	$(RASA) data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
+	$(PYTHON) -m actions.knowledge
+
+lint: install ## Lint the Python code
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint validate train ## Run every test: unit, end-to-end, NLU held-out set and test conversations
+	$(PYTHON) -m pytest
+	$(MAKE) test-conversations
+
+test-unit: install ## Only the fast tests (no servers, no model)
+	$(PYTHON) -m pytest -m "not e2e"
+
+test-conversations: train ## Test conversations and held-out NLU examples with `rasa test`
+	$(RASA) test --model models --stories $(TEST_STORIES) --nlu $(HOLDOUT_NLU) \
+		--fail-on-prediction-errors --out results
+
+lock: install ## Re-pin constraints.txt from the current environment
+	( head -n 2 constraints.txt; $(VENV)/bin/pip freeze --exclude-editable ) > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+clean: ## Remove trained models and test results (keeps the environment)
+	rm -rf models/*.tar.gz results .pytest_cache

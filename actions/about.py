@@ -1,0 +1,56 @@
+"""Answers about the organisation's history and its international network."""
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge_store import get_knowledge
+from actions.replies import sources_text, years_text
+
+
+class ActionAnswerHistory(Action):
+    """A timeline of the history events and of the labels, by year."""
+
+    def name(self) -> str:
+        return "action_answer_history"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        knowledge = get_knowledge()
+        # (year, line) pairs; a label obtained in several years is listed at its first one.
+        timeline: list[tuple[int, str]] = [
+            (event.year, f"- {event.year} : {event.text}") for event in knowledge.history
+        ]
+        timeline += [(min(label.years), f"- {years_text(label.years)} : {label.name}") for label in knowledge.labels]
+        timeline.sort(key=lambda entry: entry[0])
+        source_ids = [event.source for event in knowledge.history] + [label.source for label in knowledge.labels]
+        dispatcher.utter_message(
+            response="utter_history",
+            timeline="\n".join(line for _, line in timeline),
+            sources=sources_text(knowledge, source_ids),
+        )
+        return []
+
+
+class ActionAnswerNetwork(Action):
+    """The international network of Cités des Métiers, with its figures and link."""
+
+    def name(self) -> str:
+        return "action_answer_network"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        knowledge = get_knowledge()
+        network = knowledge.network
+        dispatcher.utter_message(
+            response="utter_network",
+            text=network.text,
+            cities=network.cities,
+            countries=network.countries,
+            url=network.url,
+            sources=sources_text(knowledge, [network.source]),
+        )
+        return []

@@ -1,0 +1,63 @@
+"""Answers about the centres: the list, or whether there is one in a given town."""
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge import Knowledge
+from actions.knowledge_store import get_knowledge
+from actions.replies import distinct_entity_values, echoable, facts_text, french_list, sources_text
+
+
+def _centres_summary(knowledge: Knowledge) -> dict[str, Any]:
+    """What every centre reply needs: the organisation, the main town and the associated ones."""
+    associated = knowledge.associated_centres
+    return {
+        "organisation": knowledge.organisation.name,
+        "main": knowledge.main_centre.name,
+        "count": len(associated),
+        "centres": french_list([centre.name for centre in associated]),
+    }
+
+
+class ActionAnswerCentres(Action):
+    """Lists the centres, or answers about each town the visitor named (real or not)."""
+
+    def name(self) -> str:
+        return "action_answer_centres"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        knowledge = get_knowledge()
+        summary = _centres_summary(knowledge)
+        towns = distinct_entity_values(tracker, "centre")
+        if not towns:
+            centre_sources = [centre.source for centre in knowledge.centres]
+            dispatcher.utter_message(
+                response="utter_centres_list", sources=sources_text(knowledge, centre_sources), **summary
+            )
+            return []
+        for town in towns:
+            centre = knowledge.find_centre(town)
+            if centre is None:
+                dispatcher.utter_message(response="utter_centre_unknown", place=echoable(town), **summary)
+            elif centre.kind == "main":
+                facts = knowledge.facts(centre.facts)
+                dispatcher.utter_message(
+                    response="utter_centre_main",
+                    centre=centre.name,
+                    facts=facts_text(facts),
+                    sources=sources_text(knowledge, [centre.source, *(fact.source for fact in facts)]),
+                    **summary,
+                )
+            else:
+                dispatcher.utter_message(
+                    response="utter_centre_associated",
+                    centre=centre.name,
+                    website=knowledge.organisation.website,
+                    sources=sources_text(knowledge, [centre.source]),
+                    **summary,
+                )
+        return []

@@ -1,0 +1,370 @@
+"""The assistant's knowledge: load, validate, look up, and normalise French text.
+
+Pure Python (PyYAML and pydantic), with no dependency on Rasa, so that it can be used and
+tested on its own. The knowledge file is the single source of truth for every fact the bot says;
+see `knowledge/cite_des_metiers.yml`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, Extra, ValidationError, conint, conlist, constr
+
+DEFAULT_KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "cite_des_metiers.yml"
+
+# How close a misspelt name must be to a known one (difflib ratio) to be taken for it:
+# "marsielle" -> "marseille" is 0.89, "istre" -> "istres" 0.91, while "arles" -> "istres" is 0.55.
+FUZZY_MATCH_CUTOFF = 0.8
+# Shorter words are too easily close to a name by chance ("gap" / "gaz").
+_FUZZY_MIN_LENGTH = 4
+
+# Abbreviations visitors use in place names, expanded before matching ("St Raphaël" -> "saint raphael").
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+# Words around a place or label name that do not identify it ("le centre de Gap", "à Istres").
+_FILLER_WORDS = frozenset(
+    "a au aux de des du d l le la les en sur ville centre centres cite cites metiers antenne "
+    "label labels votre vos et pour".split()
+)
+
+
+class KnowledgeError(Exception):
+    """The knowledge file cannot be used; the message names the file, each entry and what is wrong."""
+
+    def __init__(self, path: Path, problems: Sequence[str]) -> None:
+        self.path = path
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {problem}" for problem in self.problems)
+        super().__init__(
+            f"Knowledge file {path} is invalid ({len(self.problems)} problem(s)):\n{lines}\n"
+            f"Fix these entries, then check with `make validate`."
+        )
+
+
+class Topic(str, Enum):
+    """The questions answered by a list of facts; each has an action `action_answer_<topic>`."""
+
+    PRESENTATION = "presentation"
+    FREE = "free"
+    ANONYMOUS = "anonymous"
+    APPOINTMENT = "appointment"
+    AUDIENCE = "audience"
+    HOURS = "hours"
+    ADDRESS = "address"
+    CONTACT = "contact"
+    SERVICES = "services"
+    ADVISERS = "advisers"
+    PRINCIPLES = "principles"
+    ORG_CHART = "org_chart"
+
+
+# --- Schema of the knowledge file ------------------------------------------------------------
+
+NonEmptyText = constr(strip_whitespace=True, min_length=1)
+Identifier = constr(regex=r"^[a-z][a-z0-9_]*$")
+Year = conint(ge=1900, le=2100)
+WebUrl = constr(strip_whitespace=True, regex=r"^https?://\S+$")
+
+
+class _Entry(BaseModel):
+    class Config:
+        extra = Extra.forbid  # a misspelt key is an error, not a silently ignored field
+        allow_mutation = False
+
+
+class Source(_Entry):
+    title: NonEmptyText
+    url: WebUrl | None = None
+
+
+class Fact(_Entry):
+    text: NonEmptyText
+    source: Identifier
+
+
+class Organisation(_Entry):
+    name: NonEmptyText
+    short_name: NonEmptyText
+    website: WebUrl
+    source: Identifier
+
+
+class HistoryEvent(_Entry):
+    year: Year
+    text: NonEmptyText
+    source: Identifier
+
+
+class Centre(_Entry):
+    id: Identifier
+    name: NonEmptyText
+    kind: Literal["main", "associated"]
+    aliases: list[NonEmptyText] = []
+    facts: list[Identifier] = []
+    source: Identifier
+
+
+class Label(_Entry):
+    id: Identifier
+    name: NonEmptyText
+    years: conlist(Year, min_items=1)
+    issuer: NonEmptyText | None = None
+    facts: conlist(Identifier, min_items=1)
+    aliases: list[NonEmptyText] = []
+    source: Identifier
+
+
+class Network(_Entry):
+    cities: conint(ge=1)
+    countries: conint(ge=1)
+    url: WebUrl
+    text: NonEmptyText
+    source: Identifier
+
+
+class _KnowledgeFile(_Entry):
+    schema_version: Literal[1]
+    sources: dict[Identifier, Source]
+    organisation: Organisation
+    facts: dict[Identifier, Fact]
+    topics: dict[Topic, conlist(Identifier, min_items=1)]
+    history: conlist(HistoryEvent, min_items=1)
+    centres: conlist(Centre, min_items=1)
+    labels: conlist(Label, min_items=1)
+    network: Network
+
+
+# --- Normalisation of French text ------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """Fold French text for matching: lower case, no accents or punctuation, abbreviations expanded.
+
+    >>> normalise("  Cité des MÉTIERS d'Aix-en-Provence, St-Raphaël !")
+    'cite des metiers d aix en provence saint raphael'
+    """
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    without_accents = "".join(char for char in decomposed if not unicodedata.combining(char))
+    ligatures_open = without_accents.replace("œ", "oe").replace("æ", "ae")
+    words = re.sub(r"[^a-z0-9]+", " ", ligatures_open).split()
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
+
+
+def _significant_words(normalised: str) -> str:
+    return " ".join(word for word in normalised.split() if word not in _FILLER_WORDS)
+
+
+def _match_name(query: str, index: _NameIndex) -> str | None:
+    """Find the id whose name or alias the query designates, tolerating accents, spacing and typos."""
+    normalised = normalise(query)
+    candidates = [normalised, _significant_words(normalised)]
+    for candidate in candidates:
+        # "la-garde", "la garde" and "lagarde" are one name.
+        for key in (candidate, candidate.replace(" ", "")):
+            if key and key in index.exact:
+                return index.exact[key]
+    for candidate in candidates:
+        # Typos, checked against whole names only: "gard" must not be taken for "(la) garde".
+        key = candidate.replace(" ", "")
+        if len(key) >= _FUZZY_MIN_LENGTH:
+            close = difflib.get_close_matches(key, index.fuzzy, n=1, cutoff=FUZZY_MATCH_CUTOFF)
+            if close:
+                return index.fuzzy[close[0]]
+    return None
+
+
+class _NameIndex:
+    """Normalised names of entries: every accepted form for exact look-up, whole names for typos."""
+
+    def __init__(self, entries: Iterable[tuple[str, Iterable[str]]]) -> None:
+        self.exact: dict[str, str] = {}
+        self.fuzzy: dict[str, str] = {}
+        for entry_id, names in entries:
+            for name in names:
+                normalised = normalise(name)
+                self.fuzzy.setdefault(normalised.replace(" ", ""), entry_id)
+                for key in (normalised, _significant_words(normalised)):
+                    if key:
+                        self.exact.setdefault(key, entry_id)
+                        self.exact.setdefault(key.replace(" ", ""), entry_id)
+
+
+# --- The knowledge base ----------------------------------------------------------------------
+
+
+class Knowledge:
+    """Validated facts, with the look-ups the actions need."""
+
+    def __init__(self, content: _KnowledgeFile, path: Path) -> None:
+        self.path = path
+        self._content = content
+        self.organisation = content.organisation
+        self.history = sorted(content.history, key=lambda event: event.year)
+        self.centres = list(content.centres)
+        self.labels = sorted(content.labels, key=lambda label: min(label.years))
+        self.network = content.network
+        self._centre_by_id = {centre.id: centre for centre in self.centres}
+        self._label_by_id = {label.id: label for label in self.labels}
+        self._centre_names = _NameIndex(
+            (centre.id, [centre.name, centre.id, *centre.aliases]) for centre in self.centres
+        )
+        self._label_names = _NameIndex((label.id, [label.name, label.id, *label.aliases]) for label in self.labels)
+
+    @property
+    def main_centre(self) -> Centre:
+        return next(centre for centre in self.centres if centre.kind == "main")
+
+    @property
+    def associated_centres(self) -> list[Centre]:
+        return [centre for centre in self.centres if centre.kind == "associated"]
+
+    def fact(self, fact_id: str) -> Fact:
+        return self._content.facts[fact_id]
+
+    def facts(self, fact_ids: Iterable[str]) -> list[Fact]:
+        return [self.fact(fact_id) for fact_id in fact_ids]
+
+    def topic(self, topic: Topic) -> list[Fact]:
+        return self.facts(self._content.topics[topic])
+
+    def source(self, source_id: str) -> Source:
+        return self._content.sources[source_id]
+
+    def centre(self, centre_id: str) -> Centre:
+        return self._centre_by_id[centre_id]
+
+    def label(self, label_id: str) -> Label:
+        return self._label_by_id[label_id]
+
+    def find_centre(self, query: str) -> Centre | None:
+        """The centre a visitor's words designate ("lagarde", "marsielle", "St ..."), or None."""
+        centre_id = _match_name(query, self._centre_names)
+        return self._centre_by_id[centre_id] if centre_id else None
+
+    def find_label(self, query: str) -> Label | None:
+        """The label a visitor's words (or an NLU entity value) designate, or None."""
+        label_id = _match_name(query, self._label_names)
+        return self._label_by_id[label_id] if label_id else None
+
+
+# --- Loading and validation ------------------------------------------------------------------
+
+
+def load_knowledge(path: Path | str = DEFAULT_KNOWLEDGE_FILE) -> Knowledge:
+    """Read and validate the whole knowledge file; raise KnowledgeError naming every problem."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise KnowledgeError(path, [f"cannot read the file: {error.strerror or error}"]) from error
+    except UnicodeDecodeError as error:
+        raise KnowledgeError(path, [f"the file is not UTF-8 text ({error.reason} at byte {error.start})"]) from error
+    except yaml.YAMLError as error:
+        raise KnowledgeError(path, [f"not valid YAML: {_describe_yaml_error(error)}"]) from error
+    if not isinstance(raw, dict):
+        raise KnowledgeError(path, ["the file must be a YAML mapping of sections (sources, facts, topics, ...)"])
+    try:
+        content = _KnowledgeFile.parse_obj(raw)
+    except ValidationError as error:
+        raise KnowledgeError(path, [_describe_schema_error(raw, item) for item in error.errors()]) from error
+    problems = _reference_problems(content)
+    if problems:
+        raise KnowledgeError(path, problems)
+    return Knowledge(content, path)
+
+
+def _describe_yaml_error(error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}" if mark else problem
+
+
+def _describe_schema_error(raw: dict[str, Any], error: dict[str, Any]) -> str:
+    """'labels[2] (id: spo) > years[0]: value is not a valid integer' from a pydantic error."""
+    parts: list[str] = []
+    node: Any = raw
+    for step in error["loc"]:
+        if isinstance(step, int):
+            parts[-1] += f"[{step}]"
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+            if isinstance(node, dict) and "id" in node:
+                parts[-1] += f" (id: {node['id']})"
+        elif step != "__root__":
+            parts.append(str(step))
+            node = node.get(step) if isinstance(node, dict) else None
+    where = " > ".join(parts) or "top level"
+    message = error["msg"]
+    if error["type"] == "value_error.missing":
+        message = "this field is required"
+    elif error["type"] == "value_error.extra":
+        message = "unknown field (misspelt?)"
+    return f"{where}: {message}"
+
+
+def _reference_problems(content: _KnowledgeFile) -> list[str]:
+    """Checks the schema cannot express: references resolve, ids are unique, nothing is missing."""
+    problems: list[str] = []
+
+    def check_source(where: str, source_id: str) -> None:
+        if source_id not in content.sources:
+            problems.append(f"{where}: source '{source_id}' is not declared under 'sources'")
+
+    def check_facts(where: str, fact_ids: Iterable[str]) -> None:
+        for fact_id in fact_ids:
+            if fact_id not in content.facts:
+                problems.append(f"{where}: fact '{fact_id}' is not declared under 'facts'")
+
+    check_source("organisation", content.organisation.source)
+    for fact_id, fact in content.facts.items():
+        check_source(f"facts > {fact_id}", fact.source)
+    for topic in Topic:
+        if topic not in content.topics:
+            problems.append(f"topics: topic '{topic.value}' is missing (the bot needs it to answer)")
+    for topic, fact_ids in content.topics.items():
+        check_facts(f"topics > {topic.value}", fact_ids)
+    for index, event in enumerate(content.history):
+        check_source(f"history[{index}] ({event.year})", event.source)
+    for kind, entries in (("centres", content.centres), ("labels", content.labels)):
+        seen_ids = set()
+        for index, entry in enumerate(entries):
+            where = f"{kind}[{index}] (id: {entry.id})"
+            if entry.id in seen_ids:
+                problems.append(f"{where}: id '{entry.id}' is used twice")
+            seen_ids.add(entry.id)
+            check_source(where, entry.source)
+            check_facts(where, entry.facts)
+    main_centres = [centre.id for centre in content.centres if centre.kind == "main"]
+    if len(main_centres) != 1:
+        problems.append(f"centres: exactly one centre must be of kind 'main', found {len(main_centres)}")
+    check_source("network", content.network.source)
+    return problems
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m actions.knowledge [FILE]`: check a knowledge file and summarise it."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Check the assistant's knowledge file.")
+    parser.add_argument("file", nargs="?", default=str(DEFAULT_KNOWLEDGE_FILE), help="knowledge file to check")
+    path = Path(parser.parse_args(argv).file)
+    try:
+        knowledge = load_knowledge(path)
+    except KnowledgeError as error:
+        print(error)
+        return 1
+    print(
+        f"Knowledge file {path} is valid: {len(knowledge.centres)} centres, {len(knowledge.labels)} labels, "
+        f"{len(knowledge.history)} history events, {len(Topic)} topics."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

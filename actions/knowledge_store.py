@@ -1,0 +1,24 @@
+"""The knowledge the actions answer from: loaded once per action-server process.
+
+`CDM_KNOWLEDGE_FILE` points to another knowledge file (a copy under test, a staging file);
+by default the project's `knowledge/cite_des_metiers.yml` is used. Edited facts reach the bot
+when the action server restarts; no retraining is needed.
+"""
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from actions.knowledge import DEFAULT_KNOWLEDGE_FILE, Knowledge, load_knowledge
+
+KNOWLEDGE_FILE_ENV = "CDM_KNOWLEDGE_FILE"
+
+
+def knowledge_file() -> Path:
+    return Path(os.environ.get(KNOWLEDGE_FILE_ENV) or DEFAULT_KNOWLEDGE_FILE)
+
+
+@lru_cache(maxsize=1)
+def get_knowledge() -> Knowledge:
+    """The validated knowledge base, parsed once and not on every call."""
+    return load_knowledge(knowledge_file())

@@ -1,0 +1,64 @@
+"""French formatting of knowledge for replies: lists, years, facts, sources, visitor words.
+
+Wording lives in `domain.yml` responses; these helpers only shape the facts that fill them.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+
+from rasa_sdk import Tracker
+
+from actions.knowledge import Fact, Knowledge, Label
+
+# What of a visitor's words may be echoed in a reply: letters, digits, spaces, ' and -, briefly.
+_ECHO_MAX_LENGTH = 40
+_NOT_ECHOABLE = re.compile(r"[^\w\s'’-]|_")
+
+
+def french_list(items: Sequence[str]) -> str:
+    """'Gap', 'Gap et Istres', 'Gap, Istres et Martigues'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} et {items[-1]}"
+
+
+def years_text(years: Iterable[int]) -> str:
+    return french_list([str(year) for year in sorted(years)])
+
+
+def facts_text(facts: Iterable[Fact]) -> str:
+    return "\n".join(fact.text for fact in facts)
+
+
+def sources_text(knowledge: Knowledge, source_ids: Iterable[str]) -> str:
+    """The distinct sources, in order, each as its link when it has one, else its title."""
+    distinct: list[str] = []
+    for source_id in source_ids:
+        source = knowledge.source(source_id)
+        reference = source.url or source.title
+        if reference not in distinct:
+            distinct.append(reference)
+    return " ; ".join(distinct)
+
+
+def facts_sources(knowledge: Knowledge, facts: Iterable[Fact]) -> str:
+    return sources_text(knowledge, (fact.source for fact in facts))
+
+
+def label_line(label: Label) -> str:
+    return f"- {years_text(label.years)} : {label.name}"
+
+
+def echoable(visitor_text: str) -> str:
+    """A visitor's words made safe to repeat: no markup or symbols, short, capitalised."""
+    cleaned = " ".join(_NOT_ECHOABLE.sub(" ", visitor_text).split())[:_ECHO_MAX_LENGTH].strip()
+    return cleaned[:1].upper() + cleaned[1:]
+
+
+def distinct_entity_values(tracker: Tracker, entity: str) -> list[str]:
+    """The distinct values of an entity in the latest message, in the order the visitor wrote them."""
+    values: list[str] = []
+    for value in tracker.get_latest_entity_values(entity):
+        if isinstance(value, str) and value.strip() and value not in values:
+            values.append(value)
+    return values

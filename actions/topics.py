@@ -1,0 +1,77 @@
+"""Answers made of a topic's facts: opening conditions, services, advisers, principles..."""
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge import Topic
+from actions.knowledge_store import get_knowledge
+from actions.replies import facts_sources, facts_text
+
+
+class TopicAction(Action):
+    """Says the facts of one topic of the knowledge file, with their sources."""
+
+    topic: Topic
+
+    def name(self) -> str:
+        return f"action_answer_{self.topic.value}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        knowledge = get_knowledge()
+        facts = knowledge.topic(self.topic)
+        dispatcher.utter_message(
+            response="utter_facts", facts=facts_text(facts), sources=facts_sources(knowledge, facts)
+        )
+        return []
+
+
+class ActionAnswerPresentation(TopicAction):
+    topic = Topic.PRESENTATION
+
+
+class ActionAnswerFree(TopicAction):
+    topic = Topic.FREE
+
+
+class ActionAnswerAnonymous(TopicAction):
+    topic = Topic.ANONYMOUS
+
+
+class ActionAnswerAppointment(TopicAction):
+    topic = Topic.APPOINTMENT
+
+
+class ActionAnswerAudience(TopicAction):
+    topic = Topic.AUDIENCE
+
+
+class ActionAnswerHours(TopicAction):
+    topic = Topic.HOURS
+
+
+class ActionAnswerAddress(TopicAction):
+    topic = Topic.ADDRESS
+
+
+class ActionAnswerContact(TopicAction):
+    topic = Topic.CONTACT
+
+
+class ActionAnswerServices(TopicAction):
+    topic = Topic.SERVICES
+
+
+class ActionAnswerAdvisers(TopicAction):
+    topic = Topic.ADVISERS
+
+
+class ActionAnswerPrinciples(TopicAction):
+    topic = Topic.PRINCIPLES
+
+
+class ActionAnswerOrgChart(TopicAction):
+    topic = Topic.ORG_CHART

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Starts the action server, then either the Rasa server (`run.sh serve`, the default: REST and
+# socketio channels) or an interactive shell (`run.sh shell`), and stops everything it started
+# on exit, Ctrl-C or SIGTERM. Ports: ACTIONS_PORT (default 5055) and RASA_PORT (default 5005).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-serve}
+venv=${VENV:-.venv}
+rasa="$venv/bin/rasa"
+export ACTIONS_PORT=${ACTIONS_PORT:-5055}
+export RASA_PORT=${RASA_PORT:-5005}
+# Seconds to wait for a server to be ready (the Rasa server loads its model first: ~35 s here).
+START_TIMEOUT=${START_TIMEOUT:-180}
+
+children=()
+stop_children() {
+    trap - EXIT INT TERM
+    local pid
+    for pid in "${children[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    # Give them 15 s to shut down cleanly, then make sure.
+    for _ in $(seq 30); do
+        local alive=0
+        for pid in "${children[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        [ "$alive" = 0 ] && break
+        sleep 0.5
+    done
+    for pid in "${children[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+trap stop_children EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# wait_until_ready URL PID NAME: polls URL until it answers; fails if PID dies or time runs out.
+wait_until_ready() {
+    local url=$1 pid=$2 name=$3 waited=0
+    until curl --silent --fail --output /dev/null --max-time 2 "$url"; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "ERROR: the $name stopped while starting (see its messages above)." >&2
+            exit 1
+        fi
+        if [ "$waited" -ge "$((START_TIMEOUT * 2))" ]; then
+            echo "ERROR: the $name did not answer at $url within ${START_TIMEOUT}s." >&2
+            exit 1
+        fi
+        sleep 0.5
+        waited=$((waited + 1))
+    done
+}
+
+if ! ls models/*.tar.gz >/dev/null 2>&1; then
+    echo "ERROR: no model in models/. Train one first: make train" >&2
+    exit 1
+fi
+
+echo "Starting the action server on port $ACTIONS_PORT..."
+"$rasa" run actions --actions actions --port "$ACTIONS_PORT" &
+children+=($!)
+wait_until_ready "http://localhost:$ACTIONS_PORT/health" "${children[-1]}" "action server"
+
+if [ "$mode" = shell ]; then
+    echo "Action server ready. Starting the shell: type your messages, /stop to quit."
+    "$rasa" shell --model models --endpoints endpoints.yml
+    exit 0
+fi
+
+echo "Starting the Rasa server on port $RASA_PORT (loading the model takes about half a minute)..."
+"$rasa" run --model models --port "$RASA_PORT" --credentials credentials.yml --endpoints endpoints.yml &
+children+=($!)
+wait_until_ready "http://localhost:$RASA_PORT/" "${children[-1]}" "Rasa server"
+
+cat <<MSG
+
+The assistant is ready.
+  REST channel:     http://localhost:$RASA_PORT/webhooks/rest/webhook
+  Socket.IO:        http://localhost:$RASA_PORT/socket.io
+  Action server:    http://localhost:$ACTIONS_PORT/webhook
+Try it:
+  curl -s -X POST http://localhost:$RASA_PORT/webhooks/rest/webhook \\
+       -H 'Content-Type: application/json' -d '{"sender": "essai", "message": "C'"'"'est gratuit ?"}'
+Stop with Ctrl-C.
+
+MSG
+
+# Serve until one of the servers stops (then stop the other) or until a signal.
+set +e
+wait -n "${children[@]}"
+status=$?
+echo "A server stopped by itself (exit status $status); stopping the other." >&2
+exit "$(( status == 0 ? 1 : status ))"
