@@ -47,7 +47,7 @@ class ActionAnswerNetwork(Action):
         network = knowledge.network
         dispatcher.utter_message(
             response="utter_network",
-            text=network.text,
+            description=network.text,
             cities=network.cities,
             countries=network.countries,
             url=network.url,

@@ -1,5 +1,6 @@
 """Answers made of a topic's facts: opening conditions, services, advisers, principles..."""
 
+from abc import ABCMeta, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,10 +11,15 @@ from actions.knowledge_store import get_knowledge
 from actions.replies import facts_sources, facts_text
 
 
-class TopicAction(Action):
-    """Says the facts of one topic of the knowledge file, with their sources."""
+class TopicAction(Action, metaclass=ABCMeta):
+    """Says the facts of one topic of the knowledge file, with their sources.
 
-    topic: Topic
+    Abstract, so that the action server registers only its subclasses, each naming its topic.
+    """
+
+    @property
+    @abstractmethod
+    def topic(self) -> Topic: ...
 
     def name(self) -> str:
         return f"action_answer_{self.topic.value}"

@@ -1,0 +1,100 @@
+"""Shared fixtures: tracker and dispatcher for action tests (as in Rasa's demo assistants), the
+domain's responses rendered as Rasa renders them, and knowledge files to break or extend."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa.core.nlg.interpolator import interpolate_text
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge import DEFAULT_KNOWLEDGE_FILE
+from actions.knowledge_store import KNOWLEDGE_FILE_ENV, get_knowledge
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+# Keys of a CollectingDispatcher message that are not values for the response's placeholders.
+_MESSAGE_KEYS = {"text", "buttons", "elements", "custom", "template", "response", "image", "attachment"}
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+@pytest.fixture
+def domain() -> dict[str, Any]:
+    return DOMAIN
+
+
+def make_tracker(text: str, intent: str, entities: list[tuple[str, str]] = ()) -> Tracker:
+    """A tracker whose latest message is `text`, classified as `intent` with `entities` (name, value)."""
+    latest_message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.98},
+        "entities": [{"entity": name, "value": value, "start": 0, "end": len(value)} for name, value in entities],
+    }
+    return Tracker(
+        sender_id="test-visitor",
+        slots={},
+        latest_message=latest_message,
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def render(message: dict[str, Any]) -> str:
+    """The text a visitor sees for a dispatched message, filled in as Rasa fills responses."""
+    if not message.get("response"):
+        return message["text"]
+    template = DOMAIN["responses"][message["response"]][0]["text"]
+    values = {key: value for key, value in message.items() if key not in _MESSAGE_KEYS}
+    return interpolate_text(template, values)
+
+
+async def run_action(action: Any, tracker: Tracker) -> list[str]:
+    """Run an action as the action server would; return the rendered replies."""
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, DOMAIN)
+    assert events == []
+    replies = [render(message) for message in dispatcher.messages]
+    for reply in replies:
+        assert "{" not in reply and "}" not in reply, f"unfilled placeholder in: {reply}"
+    return replies
+
+
+@pytest.fixture
+def knowledge_data() -> dict[str, Any]:
+    """A deep copy of the real knowledge file's content, to alter in a test."""
+    return copy.deepcopy(yaml.safe_load(DEFAULT_KNOWLEDGE_FILE.read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def write_knowledge(tmp_path: Path) -> Callable[[dict[str, Any]], Path]:
+    def write(data: dict[str, Any]) -> Path:
+        path = tmp_path / "knowledge.yml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def use_knowledge_file(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], None]]:
+    """Point the actions at another knowledge file, as CDM_KNOWLEDGE_FILE does for the action server."""
+
+    def use(path: Path) -> None:
+        monkeypatch.setenv(KNOWLEDGE_FILE_ENV, str(path))
+        get_knowledge.cache_clear()
+
+    yield use
+    get_knowledge.cache_clear()
