@@ -5,8 +5,9 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.knowledge_store import get_knowledge
-from actions.replies import sources_text, years_text
+from actions.replies import say, sources_text, years_text
 
 
 class ActionAnswerHistory(Action):
@@ -26,8 +27,9 @@ class ActionAnswerHistory(Action):
         timeline += [(min(label.years), f"- {years_text(label.years)} : {label.name}") for label in knowledge.labels]
         timeline.sort(key=lambda entry: entry[0])
         source_ids = [event.source for event in knowledge.history] + [label.source for label in knowledge.labels]
-        dispatcher.utter_message(
-            response="utter_history",
+        say(
+            dispatcher,
+            wording.HISTORY,
             timeline="\n".join(line for _, line in timeline),
             sources=sources_text(knowledge, source_ids),
         )
@@ -45,8 +47,9 @@ class ActionAnswerNetwork(Action):
     ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
         network = knowledge.network
-        dispatcher.utter_message(
-            response="utter_network",
+        say(
+            dispatcher,
+            wording.NETWORK,
             description=network.text,
             cities=network.cities,
             countries=network.countries,

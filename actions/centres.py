@@ -5,9 +5,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.knowledge import Knowledge
 from actions.knowledge_store import get_knowledge
-from actions.replies import distinct_entity_values, echoable, facts_text, french_list, sources_text
+from actions.replies import distinct_entity_values, echoable, facts_text, french_list, say, sources_text
 
 
 def _centres_summary(knowledge: Knowledge) -> dict[str, Any]:
@@ -35,26 +36,26 @@ class ActionAnswerCentres(Action):
         towns = distinct_entity_values(tracker, "centre")
         if not towns:
             centre_sources = [centre.source for centre in knowledge.centres]
-            dispatcher.utter_message(
-                response="utter_centres_list", sources=sources_text(knowledge, centre_sources), **summary
-            )
+            say(dispatcher, wording.CENTRES_LIST, sources=sources_text(knowledge, centre_sources), **summary)
             return []
         for town in towns:
             centre = knowledge.find_centre(town)
             if centre is None:
-                dispatcher.utter_message(response="utter_centre_unknown", place=echoable(town), **summary)
+                say(dispatcher, wording.CENTRE_UNKNOWN, place=echoable(town), **summary)
             elif centre.kind == "main":
                 facts = knowledge.facts(centre.facts)
-                dispatcher.utter_message(
-                    response="utter_centre_main",
+                say(
+                    dispatcher,
+                    wording.CENTRE_MAIN,
                     centre=centre.name,
                     facts=facts_text(facts),
                     sources=sources_text(knowledge, [centre.source, *(fact.source for fact in facts)]),
                     **summary,
                 )
             else:
-                dispatcher.utter_message(
-                    response="utter_centre_associated",
+                say(
+                    dispatcher,
+                    wording.CENTRE_ASSOCIATED,
                     centre=centre.name,
                     website=knowledge.organisation.website,
                     sources=sources_text(knowledge, [centre.source]),

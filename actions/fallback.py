@@ -5,13 +5,15 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.knowledge_store import get_knowledge
+from actions.replies import say
 
 
 class ActionDontKnow(Action):
     """Low NLU confidence: say so, say what the bot can answer, and point to the website."""
 
-    response = "utter_dont_know"
+    template = wording.DONT_KNOW
 
     def name(self) -> str:
         return "action_dont_know"
@@ -19,14 +21,14 @@ class ActionDontKnow(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(response=self.response, website=get_knowledge().organisation.website)
+        say(dispatcher, self.template, website=get_knowledge().organisation.website)
         return []
 
 
 class ActionOutOfScope(ActionDontKnow):
     """A question outside the centre's topics: decline, without inventing an answer."""
 
-    response = "utter_out_of_scope"
+    template = wording.OUT_OF_SCOPE
 
     def name(self) -> str:
         return "action_out_of_scope"

@@ -5,11 +5,13 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.knowledge_store import get_knowledge
 from actions.replies import (
     distinct_entity_values,
     facts_text,
     label_line,
+    say,
     sources_text,
     years_text,
 )
@@ -28,8 +30,9 @@ class ActionAnswerLabels(Action):
         labels_list = "\n".join(label_line(label) for label in knowledge.labels)
         names = distinct_entity_values(tracker, "label")
         if not names:
-            dispatcher.utter_message(
-                response="utter_labels_list",
+            say(
+                dispatcher,
+                wording.LABELS_LIST,
                 organisation=knowledge.organisation.name,
                 labels=labels_list,
                 sources=sources_text(knowledge, [label.source for label in knowledge.labels]),
@@ -38,11 +41,12 @@ class ActionAnswerLabels(Action):
         for name in names:
             label = knowledge.find_label(name)
             if label is None:
-                dispatcher.utter_message(response="utter_label_unknown", labels=labels_list)
+                say(dispatcher, wording.LABEL_UNKNOWN, labels=labels_list)
                 continue
             facts = knowledge.facts(label.facts)
-            dispatcher.utter_message(
-                response="utter_label_detail_with_issuer" if label.issuer else "utter_label_detail",
+            say(
+                dispatcher,
+                wording.LABEL_DETAIL_WITH_ISSUER if label.issuer else wording.LABEL_DETAIL,
                 label=label.name,
                 years=years_text(label.years),
                 issuer=label.issuer or "",

@@ -5,8 +5,10 @@ Wording lives in `domain.yml` responses; these helpers only shape the facts that
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import Fact, Knowledge, Label
 
@@ -62,3 +64,8 @@ def distinct_entity_values(tracker: Tracker, entity: str) -> list[str]:
         if isinstance(value, str) and value.strip() and value not in values:
             values.append(value)
     return values
+
+
+def say(dispatcher: CollectingDispatcher, template: str, **values: Any) -> None:
+    """Send a reply: a wording template of `actions.wording` filled with facts."""
+    dispatcher.utter_message(text=template.format(**values))

@@ -6,9 +6,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.knowledge import Topic
 from actions.knowledge_store import get_knowledge
-from actions.replies import facts_sources, facts_text
+from actions.replies import facts_sources, facts_text, say
 
 
 class TopicAction(Action, metaclass=ABCMeta):
@@ -29,9 +30,7 @@ class TopicAction(Action, metaclass=ABCMeta):
     ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
         facts = knowledge.topic(self.topic)
-        dispatcher.utter_message(
-            response="utter_facts", facts=facts_text(facts), sources=facts_sources(knowledge, facts)
-        )
+        say(dispatcher, wording.FACTS, facts=facts_text(facts), sources=facts_sources(knowledge, facts))
         return []
 
 

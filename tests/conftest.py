@@ -1,5 +1,5 @@
-"""Shared fixtures: tracker and dispatcher for action tests (as in Rasa's demo assistants), the
-domain's responses rendered as Rasa renders them, and knowledge files to break or extend."""
+"""Shared helpers and fixtures: trackers and a dispatcher for action tests (as in Rasa's demo assistants), and
+knowledge files to break or extend."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import yaml
-from rasa.core.nlg.interpolator import interpolate_text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -19,18 +18,6 @@ from actions.knowledge_store import KNOWLEDGE_FILE_ENV, get_knowledge
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
-# Keys of a CollectingDispatcher message that are not values for the response's placeholders.
-_MESSAGE_KEYS = {"text", "buttons", "elements", "custom", "template", "response", "image", "attachment"}
-
-
-@pytest.fixture
-def dispatcher() -> CollectingDispatcher:
-    return CollectingDispatcher()
-
-
-@pytest.fixture
-def domain() -> dict[str, Any]:
-    return DOMAIN
 
 
 def make_tracker(text: str, intent: str, entities: list[tuple[str, str]] = ()) -> Tracker:
@@ -52,21 +39,12 @@ def make_tracker(text: str, intent: str, entities: list[tuple[str, str]] = ()) -
     )
 
 
-def render(message: dict[str, Any]) -> str:
-    """The text a visitor sees for a dispatched message, filled in as Rasa fills responses."""
-    if not message.get("response"):
-        return message["text"]
-    template = DOMAIN["responses"][message["response"]][0]["text"]
-    values = {key: value for key, value in message.items() if key not in _MESSAGE_KEYS}
-    return interpolate_text(template, values)
-
-
 async def run_action(action: Any, tracker: Tracker) -> list[str]:
-    """Run an action as the action server would; return the rendered replies."""
+    """Run an action as the action server would; return the texts of its replies."""
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, tracker, DOMAIN)
     assert events == []
-    replies = [render(message) for message in dispatcher.messages]
+    replies = [message["text"] for message in dispatcher.messages]
     for reply in replies:
         assert "{" not in reply and "}" not in reply, f"unfilled placeholder in: {reply}"
     return replies

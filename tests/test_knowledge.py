@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from actions import wording
 from actions.knowledge import DEFAULT_KNOWLEDGE_FILE, KnowledgeError, Topic, load_knowledge, main, normalise
 from tests.conftest import DOMAIN, PROJECT_ROOT
 
@@ -62,13 +63,17 @@ def test_hours_are_not_stated_since_no_source_gives_current_ones(knowledge):
     assert "site" in hours
 
 
-def test_domain_responses_hold_no_facts():
-    """Facts (years, figures, addresses, links) live in the knowledge file, not in domain.yml."""
-    for name, variants in DOMAIN["responses"].items():
-        for variant in variants:
-            text = variant["text"]
-            assert not re.search(r"\d", text), f"{name} states a figure: {text}"
-            assert "http" not in text and "www." not in text, f"{name} holds a link: {text}"
+def _wordings() -> list[tuple[str, str]]:
+    responses = [(name, variant["text"]) for name, variants in DOMAIN["responses"].items() for variant in variants]
+    templates = [(name, text) for name, text in vars(wording).items() if name.isupper()]
+    return responses + templates
+
+
+@pytest.mark.parametrize(("name", "text"), _wordings())
+def test_wording_holds_no_facts(name, text):
+    """Facts (years, figures, addresses, links) live in the knowledge file, not in responses or templates."""
+    assert not re.search(r"\d", text), f"{name} states a figure"
+    assert "http" not in text and "www." not in text and "rue " not in text, f"{name} holds a link or an address"
 
 
 def test_knowledge_file_is_outside_rasa_training_data():

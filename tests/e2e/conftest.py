@@ -1,0 +1,104 @@
+"""The real assistant for end-to-end tests: a model trained once, then `scripts/run.sh` (what `make run`
+starts) serving the action and Rasa servers on free ports, stopped at the end."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import PROJECT_ROOT
+
+RASA = str(Path(os.environ.get("VENV", PROJECT_ROOT / ".venv")).resolve() / "bin" / "rasa")
+START_TIMEOUT_S = 300
+STOP_TIMEOUT_S = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _session_processes(session_id: int) -> list[str]:
+    """Processes still alive in a session (the run script and everything it started)."""
+    listing = subprocess.run(["ps", "-eo", "pid=,sid=,args="], capture_output=True, text=True, check=True).stdout
+    return [line.strip() for line in listing.splitlines() if line.split()[1] == str(session_id)]
+
+
+@dataclass
+class Assistant:
+    rest_url: str
+    rasa_port: int
+    actions_port: int
+    log: Path
+
+    def ask(self, message: str, sender: str = "e2e-visitor", timeout: float = 60) -> list[dict]:
+        response = requests.post(self.rest_url, json={"sender": sender, "message": message}, timeout=timeout)
+        assert response.status_code == 200, f"{response.status_code}: {response.text[:300]}"
+        return response.json()
+
+    def texts(self, message: str, sender: str = "e2e-visitor") -> str:
+        return "\n".join(reply.get("text", "") for reply in self.ask(message, sender))
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> None:
+    """Train once for the whole run; Rasa skips training when the newest model matches data and config."""
+    subprocess.run(
+        [RASA, "train", "--domain", "domain.yml", "--data", "data", "--config", "config.yml", "--out", "models"],
+        cwd=PROJECT_ROOT,
+        check=True,
+        timeout=1800,
+    )
+
+
+@pytest.fixture(scope="session")
+def assistant(trained_model: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    rasa_port, actions_port = _free_port(), _free_port()
+    log = tmp_path_factory.mktemp("run") / "run.log"
+    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port)}
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            ["scripts/run.sh", "serve"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own session, to check that it leaves nothing behind
+        )
+    assistant = Assistant(f"http://localhost:{rasa_port}/webhooks/rest/webhook", rasa_port, actions_port, log)
+    try:
+        _wait_until_ready(process, assistant)
+        yield assistant
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=STOP_TIMEOUT_S)
+        finally:
+            leftovers = _session_processes(process.pid)
+            for line in leftovers:
+                os.kill(int(line.split()[0]), signal.SIGKILL)
+    assert not leftovers, f"processes left behind after SIGTERM: {leftovers}"
+
+
+def _wait_until_ready(process: subprocess.Popen, assistant: Assistant) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"scripts/run.sh exited with {process.returncode}:\n{assistant.log.read_text()[-3000:]}")
+        try:
+            if requests.get(assistant.rest_url.rsplit("/", 1)[0], timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(1)
+    pytest.fail(f"the assistant was not ready within {START_TIMEOUT_S}s:\n{assistant.log.read_text()[-3000:]}")

@@ -1,0 +1,51 @@
+"""The training data and the held-out set: coverage, separation, and entity values the bot resolves."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from rasa.shared.nlu.training_data.loading import load_data
+
+from actions.knowledge import load_knowledge, normalise
+from tests.conftest import DOMAIN, PROJECT_ROOT
+
+TRAINING = load_data(str(PROJECT_ROOT / "data" / "nlu"))
+HOLDOUT = load_data(str(PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"))
+KNOWLEDGE = load_knowledge()
+MIN_TRAINING_EXAMPLES = 20
+
+
+def test_every_intent_has_enough_varied_training_examples():
+    counts = Counter(example.get("intent") for example in TRAINING.intent_examples)
+    assert set(counts) == set(DOMAIN["intents"])
+    assert {intent: count for intent, count in counts.items() if count < MIN_TRAINING_EXAMPLES} == {}
+
+
+def test_every_intent_is_in_the_held_out_set():
+    assert {example.get("intent") for example in HOLDOUT.intent_examples} == set(DOMAIN["intents"])
+
+
+def test_held_out_examples_are_never_trained_on():
+    trained = {normalise(example.get("text")) for example in TRAINING.intent_examples}
+    leaked = [example.get("text") for example in HOLDOUT.intent_examples if normalise(example.get("text")) in trained]
+    assert leaked == []
+
+
+@pytest.mark.parametrize("dataset", [TRAINING, HOLDOUT], ids=["training", "holdout"])
+def test_annotated_real_centres_and_labels_resolve_in_the_knowledge_file(dataset):
+    for example in dataset.intent_examples:
+        for entity in example.get("entities") or []:
+            if entity["entity"] == "label":
+                assert KNOWLEDGE.find_label(entity["value"]), f"unknown label in: {example.get('text')}"
+            written = example.get("text")[entity["start"] : entity["end"]]
+            if entity["entity"] == "centre" and entity["value"] != written:
+                # A synonym annotation maps a spelling to a real centre's canonical name.
+                assert KNOWLEDGE.find_centre(entity["value"]), f"unknown centre in: {example.get('text')}"
+
+
+def test_every_inform_example_names_a_centre_or_a_label():
+    for dataset in (TRAINING, HOLDOUT):
+        for example in dataset.intent_examples:
+            if example.get("intent") == "inform":
+                assert example.get("entities"), f"inform without entity: {example.get('text')}"
