@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import wording
 from actions.knowledge_store import get_knowledge
 from actions.replies import (
+    capitalised,
     distinct_entity_values,
     facts_text,
     label_line,
@@ -47,7 +48,7 @@ class ActionAnswerLabels(Action):
             say(
                 dispatcher,
                 wording.LABEL_DETAIL_WITH_ISSUER if label.issuer else wording.LABEL_DETAIL,
-                label=label.name,
+                label=capitalised(label.name),
                 years=years_text(label.years),
                 issuer=label.issuer or "",
                 facts=facts_text(facts),

@@ -33,14 +33,19 @@ def facts_text(facts: Iterable[Fact]) -> str:
 
 
 def sources_text(knowledge: Knowledge, source_ids: Iterable[str]) -> str:
-    """The distinct sources, in order, each as its link when it has one, else its title."""
+    """'Source : …' or 'Sources : … ; …': the distinct sources, each as its link if it has one, else its title."""
     distinct: list[str] = []
     for source_id in source_ids:
         source = knowledge.source(source_id)
         reference = source.url or source.title
         if reference not in distinct:
             distinct.append(reference)
-    return " ; ".join(distinct)
+    return f"{'Sources' if len(distinct) > 1 else 'Source'} : {' ; '.join(distinct)}"
+
+
+def capitalised(text: str) -> str:
+    """'label Diversité' -> 'Label Diversité', to open a sentence."""
+    return text[:1].upper() + text[1:]
 
 
 def facts_sources(knowledge: Knowledge, facts: Iterable[Fact]) -> str:
@@ -53,8 +58,7 @@ def label_line(label: Label) -> str:
 
 def echoable(visitor_text: str) -> str:
     """A visitor's words made safe to repeat: no markup or symbols, short, capitalised."""
-    cleaned = " ".join(_NOT_ECHOABLE.sub(" ", visitor_text).split())[:_ECHO_MAX_LENGTH].strip()
-    return cleaned[:1].upper() + cleaned[1:]
+    return capitalised(" ".join(_NOT_ECHOABLE.sub(" ", visitor_text).split())[:_ECHO_MAX_LENGTH].strip())
 
 
 def distinct_entity_values(tracker: Tracker, entity: str) -> list[str]:

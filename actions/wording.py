@@ -5,27 +5,29 @@ actions rather than as `domain.yml` responses because `rasa data validate --fail
 responses that no story or rule uses, which is the case of every response uttered only by an action.
 """
 
-FACTS = "{facts}\n\nSource : {sources}"
+FACTS = "{facts}\n\n{sources}"
 
-CENTRES_LIST = "La {organisation} est présente à {main} et rayonne en région grâce à ses {count} centres associés : {centres}.\n\nSource : {sources}"
+CENTRES_LIST = "La {organisation} est présente à {main} et rayonne en région grâce à ses {count} centres associés : {centres}.\n\n{sources}"
 
-CENTRE_MAIN = "Oui, la Cité des Métiers est à {centre}. {facts}\nElle a aussi {count} centres associés : {centres}.\n\nSource : {sources}"
+CENTRE_MAIN = (
+    "Oui, la Cité des Métiers est à {centre}. {facts}\nElle a aussi {count} centres associés : {centres}.\n\n{sources}"
+)
 
-CENTRE_ASSOCIATED = "Oui, {centre} fait partie des {count} centres associés de la {organisation}. Je n'ai pas les coordonnées ni les horaires de ce centre : consultez {website}.\n\nSource : {sources}"
+CENTRE_ASSOCIATED = "Oui, {centre} fait partie des {count} centres associés de la {organisation}. Je n'ai pas les coordonnées ni les horaires de ce centre : consultez {website}.\n\n{sources}"
 
 CENTRE_UNKNOWN = "Je ne connais pas de centre de la Cité des Métiers à {place}. La {organisation} est présente à {main} et dans {count} centres associés : {centres}."
 
-LABELS_LIST = "La {organisation} a obtenu ces labels :\n{labels}\n\nPour le détail de l'un d'eux, demandez par exemple « et le label SPO ? ».\nSource : {sources}"
+LABELS_LIST = "La {organisation} a obtenu ces labels :\n{labels}\n\nPour le détail de l'un d'eux, demandez par exemple « et le label SPO ? ».\n{sources}"
 
-LABEL_DETAIL = "{label} ({years}) :\n{facts}\n\nSource : {sources}"
+LABEL_DETAIL = "{label} ({years}) :\n{facts}\n\n{sources}"
 
-LABEL_DETAIL_WITH_ISSUER = "{label} ({years}), délivré par {issuer} :\n{facts}\n\nSource : {sources}"
+LABEL_DETAIL_WITH_ISSUER = "{label} ({years}), délivré par {issuer} :\n{facts}\n\n{sources}"
 
 LABEL_UNKNOWN = "Je ne connais pas ce label-là. Voici les labels de la Cité des Métiers :\n{labels}"
 
-HISTORY = "L'histoire de la Cité des Métiers en quelques dates :\n{timeline}\n\nSource : {sources}"
+HISTORY = "L'histoire de la Cité des Métiers en quelques dates :\n{timeline}\n\n{sources}"
 
-NETWORK = "{description} On compte aujourd'hui {cities} Cités des Métiers dans le monde, réparties dans {countries} pays. Pour en savoir plus : {url}\n\nSource : {sources}"
+NETWORK = "{description} On compte aujourd'hui {cities} Cités des Métiers dans le monde, réparties dans {countries} pays. Pour en savoir plus : {url}\n\n{sources}"
 
 DONT_KNOW = "Je ne suis pas sûr d'avoir compris, et je préfère ne rien inventer. Je peux vous renseigner sur l'accueil (gratuité, anonymat, rendez-vous, public), les horaires et l'adresse, les services, les centres, les labels, le réseau international et l'histoire de la Cité des Métiers. Pour le reste, consultez {website} ou venez rencontrer un conseiller."
 

@@ -29,8 +29,10 @@ stop_children() {
     wait 2>/dev/null || true
 }
 trap stop_children EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# Ctrl-C or SIGTERM: note it, so that the wait below ends quietly; stop_children runs on exit.
+interrupted=""
+trap 'interrupted=130; exit 130' INT
+trap 'interrupted=143; exit 143' TERM
 
 # wait_until_ready URL PID NAME: polls URL until it answers; fails if PID dies or time runs out.
 wait_until_ready() {
@@ -87,5 +89,8 @@ MSG
 set +e
 wait -n "${children[@]}"
 status=$?
+# A Ctrl-C reaches the servers too: if they stopped for it, this is no failure.
+sleep 0.2
+[ -n "$interrupted" ] && exit "$interrupted"
 echo "A server stopped by itself (exit status $status); stopping the other." >&2
 exit "$(( status == 0 ? 1 : status ))"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rasa_sdk import Action
 from rasa_sdk.executor import ActionExecutor
@@ -10,6 +12,7 @@ from actions.about import ActionAnswerHistory, ActionAnswerNetwork
 from actions.centres import ActionAnswerCentres
 from actions.fallback import ActionDontKnow, ActionOutOfScope
 from actions.knowledge import Topic
+from actions.knowledge_store import get_knowledge
 from actions.labels import ActionAnswerLabels
 from actions.topics import TopicAction
 from tests.conftest import DOMAIN, make_tracker, run_action
@@ -55,8 +58,12 @@ async def test_topic_action_says_the_topic_facts_with_source(topic, expected_wor
     [reply] = await run_action(action, make_tracker("question", f"ask_{topic.value}"))
     for words in expected_words:
         assert words in reply
-    assert "\n\nSource : " in reply
-    assert "https://www.citedesmetiers.fr/qui-sommes-nous" in reply or "La Tribune" in reply
+    answer, sources = reply.rsplit("\n\n", 1)
+    assert re.match(r"Sources? : ", sources)
+    for fact in get_knowledge().topic(topic):
+        assert fact.text in answer
+        source = get_knowledge().source(fact.source)
+        assert (source.url or source.title) in sources
 
 
 # --- Centres --------------------------------------------------------------------------------------
@@ -128,14 +135,14 @@ async def test_labels_are_listed_with_their_years():
 async def test_diversity_label_detail():
     tracker = make_tracker("et la diversité ?", "inform", [("label", "diversite")])
     [reply] = await run_action(ActionAnswerLabels(), tracker)
-    assert reply.startswith("label Diversité (2017), délivré par AFNOR")
+    assert reply.startswith("Label Diversité (2017), délivré par AFNOR")
     assert "1er mars 2017" in reply
     assert "Alliance" in reply and "1re structure associative" in reply
 
 
 async def test_label_without_issuer_says_none():
     [reply] = await run_action(ActionAnswerLabels(), make_tracker("le SPO ?", "inform", [("label", "spo")]))
-    assert reply.startswith("label Service Public de l'Orientation (SPO) (2011) :")
+    assert reply.startswith("Label Service Public de l'Orientation (SPO) (2011) :")
     assert "délivré par" not in reply
 
 

@@ -76,8 +76,9 @@ def test_bad_input_gets_a_french_reply(assistant: Assistant, message: str):
     replies = assistant.ask(message, new_visitor())
     texts = [reply.get("text", "") for reply in replies]
     assert texts and all(texts), f"no text reply to {message[:40]!r}: {replies}"
-    assert all(_FRENCH_WORDS.search(text) for text in texts), texts
-    assert not any("<script" in text or "onerror" in text for text in texts)
+    reply = "\n".join(texts)
+    assert _FRENCH_WORDS.search(reply), reply
+    assert "<script" not in reply and "onerror" not in reply
 
 
 def test_the_assistant_still_answers_after_bad_input(assistant: Assistant):
