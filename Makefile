@@ -25,8 +25,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt scripts/setup-env.sh
 	scripts/setup-env.sh
 	touch $@
 
-train: install ## Train a model, unless the newest one already matches the data and config
-	$(RASA) train --domain domain.yml --data data --config config.yml --out models
+train: install ## Train a model, unless one already matches the data and config (keeps the 3 newest)
+	scripts/train.sh
 
 run: train ## Main job: train if needed, start the action and Rasa servers (Ctrl-C stops both)
 	scripts/run.sh serve

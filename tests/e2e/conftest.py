@@ -17,7 +17,6 @@ import requests
 
 from tests.conftest import PROJECT_ROOT
 
-RASA = str(Path(os.environ.get("VENV", PROJECT_ROOT / ".venv")).resolve() / "bin" / "rasa")
 START_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 60
 
@@ -52,13 +51,8 @@ class Assistant:
 
 @pytest.fixture(scope="session")
 def trained_model() -> None:
-    """Train once for the whole run; Rasa skips training when the newest model matches data and config."""
-    subprocess.run(
-        [RASA, "train", "--domain", "domain.yml", "--data", "data", "--config", "config.yml", "--out", "models"],
-        cwd=PROJECT_ROOT,
-        check=True,
-        timeout=1800,
-    )
+    """Train once for the whole run (as `make train`: skipped when a model matches data and config)."""
+    subprocess.run(["scripts/train.sh"], cwd=PROJECT_ROOT, check=True, timeout=1800)
 
 
 @pytest.fixture(scope="session")

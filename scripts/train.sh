@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Trains a model unless one already matches the current training data, domain, config and pinned
+# dependencies. Models are named <date>-<time>-<fingerprint>.tar.gz: when, and from what. The
+# matching model is made the newest, which is the one `rasa run --model models` serves; only the
+# KEEP_MODELS (default 3) newest models are kept.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=${VENV:-.venv}
+keep=${KEEP_MODELS:-3}
+
+fingerprint=$(
+    find config.yml domain.yml constraints.txt data -type f -print0 | sort -z |
+        xargs -0 sha256sum | sha256sum | cut -c1-12
+)
+existing=$(ls -t models/*-"$fingerprint".tar.gz 2>/dev/null | head -n 1 || true)
+if [ -n "$existing" ]; then
+    touch "$existing"
+    echo "The model $existing matches the current data and config: no training needed."
+else
+    echo "Training a model for data and config $fingerprint (a few minutes; progress bars below)..."
+    "$venv/bin/rasa" train --domain domain.yml --data data --config config.yml --out models \
+        --fixed-model-name "$(date +%Y%m%d-%H%M%S)-$fingerprint"
+fi
+
+# Prune: keep the newest models only.
+ls -t models/*.tar.gz | tail -n +"$((keep + 1))" | xargs -r rm -f --
