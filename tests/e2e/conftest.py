@@ -21,7 +21,7 @@ START_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 60
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -57,7 +57,7 @@ def trained_model() -> None:
 
 @pytest.fixture(scope="session")
 def assistant(trained_model: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    rasa_port, actions_port = _free_port(), _free_port()
+    rasa_port, actions_port = free_port(), free_port()
     log = tmp_path_factory.mktemp("run") / "run.log"
     env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port)}
     with log.open("wb") as log_file:

@@ -1,0 +1,32 @@
+"""Starting the servers: a broken knowledge file stops everything with a clear message."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+from tests.e2e.conftest import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def test_broken_knowledge_file_stops_the_start_with_the_problem(trained_model, knowledge_data, write_knowledge):
+    knowledge_data["labels"][1]["years"] = ["deux mille onze"]
+    env = {
+        **os.environ,
+        "CDM_KNOWLEDGE_FILE": str(write_knowledge(knowledge_data)),
+        "ACTIONS_PORT": str(free_port()),
+        "RASA_PORT": str(free_port()),
+    }
+    result = subprocess.run(
+        ["scripts/run.sh", "serve"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "The action server cannot start." in output
+    assert "labels[1] (id: spo) > years[0]: value is not a valid integer" in output
+    assert "ERROR: the action server stopped while starting" in output
+    assert "Starting the Rasa server" not in output  # nothing answers from a broken file
