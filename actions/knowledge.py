@@ -300,12 +300,34 @@ def _describe_schema_error(raw: dict[str, Any], error: dict[str, Any]) -> str:
             parts.append(str(step))
             node = node.get(step) if isinstance(node, dict) else None
     where = " > ".join(parts) or "top level"
-    message = error["msg"]
-    if error["type"] == "value_error.missing":
-        message = "this field is required"
-    elif error["type"] == "value_error.extra":
-        message = "unknown field (misspelt?)"
-    return f"{where}: {message}"
+    return f"{where}: {error['msg']}; {_fix_hint(error)}"
+
+
+def _fix_hint(error: dict[str, Any]) -> str:
+    """How a maintainer fixes a schema error, in words."""
+    pattern = str(error.get("ctx", {}).get("pattern", ""))
+    if error["type"] == "value_error.str.regex" and pattern == WebUrl.regex.pattern:
+        return "write a full link starting with https://, e.g. https://www.citedesmetiers.fr"
+    if error["type"] == "value_error.str.regex":
+        return "write a key in lower-case letters, digits and _, e.g. my_source"
+    return _FIX_HINTS.get(error["type"], "see the examples in the file and the maintainers' guide")
+
+
+_FIX_HINTS = {
+    "value_error.missing": "add this field",
+    "value_error.extra": "fix the field's spelling or remove it",
+    "type_error.integer": "write a whole number, e.g. 2011",
+    "type_error.none.not_allowed": "give it a value",
+    "type_error.str": "write a text between quotes",
+    "type_error.list": "write a list, e.g. [2002, 2005]",
+    "type_error.dict": "write a mapping of keys to entries, as in the rest of the file",
+    "value_error.any_str.min_length": "write a text; it must not be empty",
+    "value_error.list.min_items": "list at least one item",
+    "value_error.number.not_ge": "write a larger number",
+    "value_error.number.not_le": "write a smaller number",
+    "value_error.const": "use one of the permitted values",
+    "type_error.enum": "use one of the permitted values",
+}
 
 
 def _reference_problems(content: _KnowledgeFile) -> list[str]:
@@ -314,19 +336,27 @@ def _reference_problems(content: _KnowledgeFile) -> list[str]:
 
     def check_source(where: str, source_id: str) -> None:
         if source_id not in content.sources:
-            problems.append(f"{where}: source '{source_id}' is not declared under 'sources'")
+            problems.append(
+                f"{where}: source '{source_id}' is not declared under 'sources'; declare it there "
+                f"(title, url) or use one of: {', '.join(content.sources)}"
+            )
 
     def check_facts(where: str, fact_ids: Iterable[str]) -> None:
         for fact_id in fact_ids:
             if fact_id not in content.facts:
-                problems.append(f"{where}: fact '{fact_id}' is not declared under 'facts'")
+                problems.append(
+                    f"{where}: fact '{fact_id}' is not declared under 'facts'; add it there (text, source) "
+                    f"or fix the key's spelling"
+                )
 
     check_source("organisation", content.organisation.source)
     for fact_id, fact in content.facts.items():
         check_source(f"facts > {fact_id}", fact.source)
     for topic in Topic:
         if topic not in content.topics:
-            problems.append(f"topics: topic '{topic.value}' is missing (the bot needs it to answer)")
+            problems.append(
+                f"topics: topic '{topic.value}' is missing; the bot needs it to answer: add it with its facts' keys"
+            )
     for topic, fact_ids in content.topics.items():
         check_facts(f"topics > {topic.value}", fact_ids)
     for index, event in enumerate(content.history):
@@ -336,13 +366,16 @@ def _reference_problems(content: _KnowledgeFile) -> list[str]:
         for index, entry in enumerate(entries):
             where = f"{kind}[{index}] (id: {entry.id})"
             if entry.id in seen_ids:
-                problems.append(f"{where}: id '{entry.id}' is used twice")
+                problems.append(f"{where}: id '{entry.id}' is used twice; give each entry its own id")
             seen_ids.add(entry.id)
             check_source(where, entry.source)
             check_facts(where, entry.facts)
     main_centres = [centre.id for centre in content.centres if centre.kind == "main"]
     if len(main_centres) != 1:
-        problems.append(f"centres: exactly one centre must be of kind 'main', found {len(main_centres)}")
+        problems.append(
+            f"centres: exactly one centre must be of kind 'main', found {len(main_centres)}; "
+            f"mark the Marseille centre 'main' and the others 'associated'"
+        )
     check_source("network", content.network.source)
     return problems
 

@@ -172,7 +172,9 @@ def _load_error(write_knowledge, data: Any) -> KnowledgeError:
 def test_wrong_type_names_the_entry_and_the_field(write_knowledge, knowledge_data):
     knowledge_data["labels"][1]["years"] = ["deux mille onze"]
     error = _load_error(write_knowledge, knowledge_data)
-    assert error.problems == ["labels[1] (id: spo) > years[0]: value is not a valid integer"]
+    assert error.problems == [
+        "labels[1] (id: spo) > years[0]: value is not a valid integer; write a whole number, e.g. 2011"
+    ]
 
 
 def test_every_problem_is_reported_at_once(write_knowledge, knowledge_data):
@@ -180,9 +182,9 @@ def test_every_problem_is_reported_at_once(write_knowledge, knowledge_data):
     knowledge_data["facts"]["free"]["txt"] = "typo"
     knowledge_data["network"]["cities"] = -1
     problems = _load_error(write_knowledge, knowledge_data).problems
-    assert "centres[2] (id: istres) > name: this field is required" in problems
-    assert "facts > free > txt: unknown field (misspelt?)" in problems
-    assert any(problem.startswith("network > cities:") for problem in problems)
+    assert "centres[2] (id: istres) > name: field required; add this field" in problems
+    assert "facts > free > txt: extra fields not permitted; fix the field's spelling or remove it" in problems
+    assert any(problem.startswith("network > cities:") and "write a larger number" in problem for problem in problems)
     assert len(problems) == 3
 
 
@@ -191,8 +193,10 @@ def test_undeclared_source_and_fact_are_named(write_knowledge, knowledge_data):
     knowledge_data["topics"]["hours"] = ["adapted_opening", "opening_hours"]
     problems = _load_error(write_knowledge, knowledge_data).problems
     assert problems == [
-        "facts > free: source 'blog' is not declared under 'sources'",
-        "topics > hours: fact 'opening_hours' is not declared under 'facts'",
+        "facts > free: source 'blog' is not declared under 'sources'; declare it there (title, url) "
+        "or use one of: seed, projets, koinai_2005, latribune_2022, madeinmarseille",
+        "topics > hours: fact 'opening_hours' is not declared under 'facts'; add it there (text, source) "
+        "or fix the key's spelling",
     ]
 
 
@@ -201,17 +205,21 @@ def test_missing_topic_duplicate_id_and_two_main_centres(write_knowledge, knowle
     knowledge_data["centres"][1]["id"] = "marseille"
     knowledge_data["centres"][1]["kind"] = "main"
     problems = _load_error(write_knowledge, knowledge_data).problems
-    assert "topics: topic 'free' is missing (the bot needs it to answer)" in problems
-    assert "centres[1] (id: marseille): id 'marseille' is used twice" in problems
-    assert "centres: exactly one centre must be of kind 'main', found 2" in problems
+    assert "topics: topic 'free' is missing; the bot needs it to answer: add it with its facts' keys" in problems
+    assert "centres[1] (id: marseille): id 'marseille' is used twice; give each entry its own id" in problems
+    assert any(
+        problem.startswith("centres: exactly one centre must be of kind 'main', found 2;") for problem in problems
+    )
 
 
 def test_empty_text_and_bad_link_are_refused(write_knowledge, knowledge_data):
     knowledge_data["facts"]["free"]["text"] = "   "
     knowledge_data["organisation"]["website"] = "citedesmetiers"
     problems = _load_error(write_knowledge, knowledge_data).problems
-    assert any(problem.startswith("facts > free > text:") for problem in problems)
-    assert any(problem.startswith("organisation > website:") for problem in problems)
+    assert any(problem.startswith("facts > free > text:") and "must not be empty" in problem for problem in problems)
+    assert any(
+        problem.startswith("organisation > website:") and "starting with https://" in problem for problem in problems
+    )
 
 
 def test_invalid_yaml_gives_the_line(tmp_path):

@@ -45,7 +45,7 @@ def test_labels_with_years_then_follow_up_on_diversity(assistant: Assistant):
     for year in ("2002", "2005", "2011", "2012", "2017", "2023"):
         assert year in labels
     diversity = assistant.texts("et la diversité ?", visitor)
-    assert diversity.startswith("label Diversité (2017)")
+    assert diversity.startswith("Label Diversité (2017)")
 
 
 def test_out_of_scope_is_declined_honestly(assistant: Assistant):
