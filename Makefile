@@ -34,9 +34,10 @@ run: train ## Main job: train if needed, start the action and Rasa servers (Ctrl
 shell: train ## Talk to the bot in the terminal (starts the action server for you)
 	scripts/run.sh shell
 
-validate: install ## Check the training data and the knowledge file
-	$(RASA) data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
+validate: install ## Check the knowledge file and the training data
 	$(PYTHON) -m actions.knowledge
+	$(PYTHON) scripts/build_entity_data.py
+	$(RASA) data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
 
 lint: install ## Lint the Python code
 	$(VENV)/bin/ruff check .

@@ -33,7 +33,11 @@ class ActionAnswerCentres(Action):
     ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
         summary = _centres_summary(knowledge)
-        towns = distinct_entity_values(tracker, "centre")
+        # Towns the NLU extracted; else centres the message names, including any added to the
+        # knowledge file since the model was trained.
+        towns = distinct_entity_values(tracker, "centre") or [
+            centre.name for centre in knowledge.centres_in(tracker.latest_message.get("text") or "")
+        ]
         if not towns:
             centre_sources = [centre.source for centre in knowledge.centres]
             say(dispatcher, wording.CENTRES_LIST, sources=sources_text(knowledge, centre_sources), **summary)

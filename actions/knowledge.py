@@ -144,16 +144,20 @@ class _KnowledgeFile(_Entry):
 # --- Normalisation of French text ------------------------------------------------------------
 
 
+def strip_accents(text: str) -> str:
+    """'Égalité' -> 'Egalite'; ligatures opened ('œ' -> 'oe')."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    without_accents = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return without_accents.replace("œ", "oe").replace("æ", "ae").replace("Œ", "OE").replace("Æ", "AE")
+
+
 def normalise(text: str) -> str:
     """Fold French text for matching: lower case, no accents or punctuation, abbreviations expanded.
 
     >>> normalise("  Cité des MÉTIERS d'Aix-en-Provence, St-Raphaël !")
     'cite des metiers d aix en provence saint raphael'
     """
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    without_accents = "".join(char for char in decomposed if not unicodedata.combining(char))
-    ligatures_open = without_accents.replace("œ", "oe").replace("æ", "ae")
-    words = re.sub(r"[^a-z0-9]+", " ", ligatures_open).split()
+    words = re.sub(r"[^a-z0-9]+", " ", strip_accents(text.lower())).split()
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
 
 
@@ -186,14 +190,33 @@ class _NameIndex:
     def __init__(self, entries: Iterable[tuple[str, Iterable[str]]]) -> None:
         self.exact: dict[str, str] = {}
         self.fuzzy: dict[str, str] = {}
+        self.whole: dict[str, str] = {}
         for entry_id, names in entries:
             for name in names:
                 normalised = normalise(name)
+                self.whole.setdefault(normalised, entry_id)
                 self.fuzzy.setdefault(normalised.replace(" ", ""), entry_id)
                 for key in (normalised, _significant_words(normalised)):
                     if key:
                         self.exact.setdefault(key, entry_id)
                         self.exact.setdefault(key.replace(" ", ""), entry_id)
+
+    def mentioned_in(self, text: str) -> list[str]:
+        """Ids of the entries whose whole name or alias appears as words in the text, in order of appearance.
+
+        Longer names first, and a name found hides the words it covers: "charte de la diversité"
+        names the charter, not also the label "diversité".
+        """
+        padded = f" {normalise(text)} "
+        positions: dict[str, int] = {}
+        for name in sorted(self.whole, key=len, reverse=True):
+            position = padded.find(f" {name} ") if name else -1
+            while position >= 0:
+                entry_id = self.whole[name]
+                positions[entry_id] = min(position, positions.get(entry_id, position))
+                padded = padded[: position + 1] + "_" * len(name) + padded[position + 1 + len(name) :]
+                position = padded.find(f" {name} ")
+        return sorted(positions, key=positions.__getitem__)
 
 
 # --- The knowledge base ----------------------------------------------------------------------
@@ -247,6 +270,21 @@ class Knowledge:
         """The centre a visitor's words designate ("lagarde", "marsielle", "St ..."), or None."""
         centre_id = _match_name(query, self._centre_names)
         return self._centre_by_id[centre_id] if centre_id else None
+
+    def centres_in(self, text: str) -> list[Centre]:
+        """The centres a free text names ("vous êtes à Gap ou à Istres ?"), as they come in it.
+
+        "Marseille" within the organisation's own name ("la Cité des Métiers de Marseille") names no centre.
+        """
+        organisation = self.organisation
+        text = f" {normalise(text)} "
+        for own_name in (organisation.name, f"{organisation.short_name} de {self.main_centre.name}"):
+            text = text.replace(f" {normalise(own_name)} ", " ")
+        return [self._centre_by_id[centre_id] for centre_id in self._centre_names.mentioned_in(text)]
+
+    def labels_in(self, text: str) -> list[Label]:
+        """The labels a free text names, as they come in it."""
+        return [self._label_by_id[label_id] for label_id in self._label_names.mentioned_in(text)]
 
     def find_label(self, query: str) -> Label | None:
         """The label a visitor's words (or an NLU entity value) designate, or None."""

@@ -29,7 +29,9 @@ class ActionAnswerLabels(Action):
     ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
         labels_list = "\n".join(label_line(label) for label in knowledge.labels)
-        names = distinct_entity_values(tracker, "label")
+        names = distinct_entity_values(tracker, "label") or [
+            label.id for label in knowledge.labels_in(tracker.latest_message.get("text") or "")
+        ]
         if not names:
             say(
                 dispatcher,

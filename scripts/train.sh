@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 venv=${VENV:-.venv}
 keep=${KEEP_MODELS:-3}
 
+# Entity lookups and synonyms come from the knowledge file's names and aliases.
+"$venv/bin/python" scripts/build_entity_data.py
+
 fingerprint=$(
     find config.yml domain.yml constraints.txt data -type f -print0 | sort -z |
         xargs -0 sha256sum | sha256sum | cut -c1-12

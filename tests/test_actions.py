@@ -192,3 +192,26 @@ async def test_a_new_centre_in_the_knowledge_file_is_answered(knowledge_data, wr
     tracker = make_tracker("un centre à Digne les Bains ?", "ask_centres", [("centre", "digne les bains")])
     [reply] = await run_action(ActionAnswerCentres(), tracker)
     assert reply.startswith("Oui, Digne-les-Bains fait partie des 8 centres associés")
+
+
+async def test_a_new_centre_is_recognised_in_the_message_without_an_entity(
+    knowledge_data, write_knowledge, use_knowledge_file
+):
+    """A centre added to the knowledge file after training: the NLU may not extract it, the action finds it."""
+    new_centre = {"id": "forcalquier", "name": "Forcalquier", "kind": "associated", "source": "seed"}
+    knowledge_data["centres"].append(new_centre)
+    use_knowledge_file(write_knowledge(knowledge_data))
+    tracker = make_tracker("Avez-vous un centre à Forcalquier ?", "ask_centres")
+    [reply] = await run_action(ActionAnswerCentres(), tracker)
+    assert reply.startswith("Oui, Forcalquier fait partie des 8 centres associés")
+
+
+async def test_the_organisation_name_alone_asks_for_the_list():
+    tracker = make_tracker("Quels sont les centres de la Cité des Métiers de Marseille ?", "ask_centres")
+    [reply] = await run_action(ActionAnswerCentres(), tracker)
+    assert "rayonne en région grâce à ses 7 centres associés" in reply
+
+
+async def test_a_label_named_without_entity_is_detailed():
+    [reply] = await run_action(ActionAnswerLabels(), make_tracker("et la charte de la diversité ?", "inform"))
+    assert reply.startswith("Charte de la diversité (2023)")

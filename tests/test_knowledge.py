@@ -257,3 +257,27 @@ def test_command_line_check(write_knowledge, knowledge_data, capsys):
     out = capsys.readouterr().out
     assert "labels[0] (id: cite_des_metiers): source 'nowhere' is not declared" in out
     assert "make validate" in out
+
+
+# --- Names in free text -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "centre_ids"),
+    [
+        ("Vous êtes à Gap ou bien à la-garde, ou Istres ?", ["gap", "la_garde", "istres"]),
+        ("un centre à MARTIGUES ?", ["martigues"]),
+        ("vous êtes à Marseille ?", ["marseille"]),
+        ("quels sont les centres de la cité des métiers de marseille", []),
+        ("la Cité des Métiers de Marseille et de Provence-Alpes-Côte d'Azur est à Gap ?", ["gap"]),
+        ("je garde mon emploi", []),
+        ("", []),
+    ],
+)
+def test_centres_named_in_a_message(knowledge, text, centre_ids):
+    assert [centre.id for centre in knowledge.centres_in(text)] == centre_ids
+
+
+def test_labels_named_in_a_message(knowledge):
+    assert [label.id for label in knowledge.labels_in("et le label SPO, et la charte ?")] == ["spo", "charte_diversite"]
+    assert knowledge.labels_in("quels labels avez-vous ?") == []

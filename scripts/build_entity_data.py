@@ -1,0 +1,76 @@
+"""Writes data/nlu/entities.yml, the lookup tables and synonyms of the `centre` and `label` entities,
+from the names and aliases of the knowledge file, so that the NLU knows every spelling the knowledge
+file knows. `make train` and `make validate` run it; `--check` only tells whether the file is current.
+
+    .venv/bin/python scripts/build_entity_data.py [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+
+from actions.knowledge import DEFAULT_KNOWLEDGE_FILE, Knowledge, load_knowledge, strip_accents
+
+ENTITY_DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "nlu" / "entities.yml"
+HEADER = (
+    "# Generated from knowledge/cite_des_metiers.yml by scripts/build_entity_data.py (make train): do not edit.\n"
+    "# To add a spelling of a centre or a label, add it to the entry's `aliases` in the knowledge file.\n"
+)
+
+
+def spellings(names: Iterable[str]) -> list[str]:
+    """Each name as written, in lower case, and without accents; without repeats, in order."""
+    forms: dict[str, None] = {}
+    for name in names:
+        for form in (name, name.lower(), strip_accents(name.lower())):
+            forms[form] = None
+    return list(forms)
+
+
+def _block(kind: str, name: str, examples: list[str]) -> str:
+    lines = "".join(f"    - {example}\n" for example in examples)
+    return f"- {kind}: {name}\n  examples: |\n{lines}"
+
+
+def entity_data(knowledge: Knowledge) -> str:
+    blocks = [
+        _block("lookup", "centre", spellings(n for c in knowledge.centres for n in [c.name, *c.aliases])),
+        _block("lookup", "label", spellings(n for label in knowledge.labels for n in [label.name, *label.aliases])),
+    ]
+    # Synonyms map what the NLU extracts to the value the actions expect: a centre's name, a label's id.
+    for centre in knowledge.centres:
+        forms = [form for form in spellings([centre.name, *centre.aliases]) if form != centre.name]
+        if forms:
+            blocks.append(_block("synonym", centre.name, forms))
+    for label in knowledge.labels:
+        blocks.append(_block("synonym", label.id, spellings([label.name, *label.aliases])))
+    content = HEADER + 'version: "3.1"\nnlu:\n' + "".join(blocks)
+    yaml.safe_load(content)  # fails here, not in `rasa train`, if a name breaks the YAML
+    return content
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="only check that the file is current")
+    parser.add_argument("--knowledge", default=str(DEFAULT_KNOWLEDGE_FILE), help="knowledge file to read")
+    args = parser.parse_args(argv)
+    content = entity_data(load_knowledge(args.knowledge))
+    current = ENTITY_DATA_FILE.read_text(encoding="utf-8") if ENTITY_DATA_FILE.exists() else ""
+    if args.check:
+        if current != content:
+            print(f"{ENTITY_DATA_FILE} is out of date with the knowledge file: run `make train`.")
+            return 1
+        return 0
+    if current != content:
+        ENTITY_DATA_FILE.write_text(content, encoding="utf-8")
+        print(f"Updated {ENTITY_DATA_FILE} from the knowledge file.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
