@@ -11,10 +11,7 @@ export ACTIONS_PORT ?= 5055
 # Rasa's anonymous usage telemetry stays off.
 export RASA_TELEMETRY_ENABLED ?= false
 
-TEST_STORIES := tests/test_stories.yml
-HOLDOUT_NLU := tests/nlu/holdout.yml
-
-.PHONY: help install run shell train validate lint test test-unit test-conversations lock clean
+.PHONY: help install run shell interactive train validate lint test test-unit evaluate lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -34,6 +31,9 @@ run: train ## Main job: train if needed, start the action and Rasa servers (Ctrl
 shell: train ## Talk to the bot in the terminal (starts the action server for you)
 	scripts/run.sh shell
 
+interactive: train ## Correct the bot turn by turn with `rasa interactive` and save new stories
+	scripts/run.sh interactive
+
 validate: install ## Check the knowledge file and the training data
 	$(PYTHON) -m actions.knowledge
 	$(PYTHON) scripts/build_entity_data.py
@@ -43,16 +43,15 @@ lint: install ## Lint the Python code
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint validate train ## Run every test: unit, end-to-end, NLU held-out set and test conversations
+test: lint validate train ## Run every test: unit, end-to-end, then the evaluation (fails on a regression)
 	$(PYTHON) -m pytest
-	$(MAKE) test-conversations
+	$(MAKE) evaluate
 
 test-unit: install ## Only the fast tests (no servers, no model)
 	$(PYTHON) -m pytest -m "not e2e"
 
-test-conversations: train ## Test conversations and held-out NLU examples with `rasa test`
-	$(RASA) test --model models --stories $(TEST_STORIES) --nlu $(HOLDOUT_NLU) \
-		--fail-on-prediction-errors --out results
+evaluate: train ## Held-out NLU, cross-validation, test conversations -> results/summary.md; fails on a regression
+	scripts/evaluate.sh
 
 lock: install ## Re-pin constraints.txt from the current environment
 	( head -n 2 constraints.txt; $(VENV)/bin/pip freeze --exclude-editable ) > constraints.txt.new

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Starts the action server, then either the Rasa server (`run.sh serve`, the default: REST and
-# socketio channels) or an interactive shell (`run.sh shell`), and stops everything it started
-# on exit, Ctrl-C or SIGTERM. Ports: ACTIONS_PORT (default 5055) and RASA_PORT (default 5005).
+# Starts the action server, then one of:
+#   run.sh serve        the Rasa server with its REST and Socket.IO channels (the default, `make run`)
+#   run.sh shell        a conversation in the terminal (`make shell`)
+#   run.sh interactive  `rasa interactive`: correct the bot turn by turn and save the stories (`make interactive`)
+# and stops everything it started on exit, Ctrl-C or SIGTERM.
+# Ports: ACTIONS_PORT (default 5055) and RASA_PORT (default 5005).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,11 +64,24 @@ echo "Starting the action server on port $ACTIONS_PORT..."
 children+=($!)
 wait_until_ready "http://localhost:$ACTIONS_PORT/health" "${children[-1]}" "action server"
 
-if [ "$mode" = shell ]; then
-    echo "Action server ready. Starting the shell: type your messages, /stop to quit."
-    "$rasa" shell --model models --endpoints endpoints.yml
-    exit 0
-fi
+case "$mode" in
+    shell)
+        echo "Action server ready. Starting the shell: type your messages, /stop to quit."
+        "$rasa" shell --model models --endpoints endpoints.yml
+        exit 0
+        ;;
+    interactive)
+        echo "Action server ready. Starting rasa interactive (Ctrl-C to stop, then choose to save)."
+        "$rasa" interactive --model models --domain domain.yml --data data --config config.yml \
+            --endpoints endpoints.yml --skip-visualization
+        exit 0
+        ;;
+    serve) ;;
+    *)
+        echo "usage: $0 [serve|shell|interactive]" >&2
+        exit 2
+        ;;
+esac
 
 echo "Starting the Rasa server on port $RASA_PORT (loading the model takes about half a minute)..."
 "$rasa" run --model models --port "$RASA_PORT" --credentials credentials.yml --endpoints endpoints.yml &

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,11 +56,11 @@ def trained_model() -> None:
     subprocess.run(["scripts/train.sh"], cwd=PROJECT_ROOT, check=True, timeout=1800)
 
 
-@pytest.fixture(scope="session")
-def assistant(trained_model: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+@contextmanager
+def running_assistant(log: Path, **env_overrides: str) -> Iterator[Assistant]:
+    """`scripts/run.sh serve` on free ports; on exit, SIGTERM, and a check that nothing is left running."""
     rasa_port, actions_port = free_port(), free_port()
-    log = tmp_path_factory.mktemp("run") / "run.log"
-    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port)}
+    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port), **env_overrides}
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             ["scripts/run.sh", "serve"],
@@ -82,6 +83,12 @@ def assistant(trained_model: None, tmp_path_factory: pytest.TempPathFactory) -> 
             for line in leftovers:
                 os.kill(int(line.split()[0]), signal.SIGKILL)
     assert not leftovers, f"processes left behind after SIGTERM: {leftovers}"
+
+
+@pytest.fixture(scope="session")
+def assistant(trained_model: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    with running_assistant(tmp_path_factory.mktemp("run") / "run.log") as running:
+        yield running
 
 
 def _wait_until_ready(process: subprocess.Popen, assistant: Assistant) -> None:

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Measures the current model and writes results/summary.md; exits non-zero on a regression:
+# intent macro-F1 on the held-out examples under MIN_MACRO_F1 (default 0.95), or a failed test
+# conversation. Steps: NLU on the held-out examples, NLU cross-validation (CV_FOLDS folds, default 3:
+# trains that many NLU models), and the test conversations.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=${VENV:-.venv}
+rasa="$venv/bin/rasa"
+folds=${CV_FOLDS:-3}
+
+mkdir -p results
+# The previous figures, to say whether the bot got better or worse.
+[ -f results/summary.json ] && mv results/summary.json results/previous-summary.json
+rm -rf results/holdout results/cross-validation results/conversations
+
+echo "== 1/3 NLU on the held-out examples (tests/nlu/holdout.yml)"
+"$rasa" test nlu --model models --nlu tests/nlu/holdout.yml --out results/holdout
+
+if [ "$folds" -gt 1 ]; then
+    echo "== 2/3 NLU cross-validation on the training data ($folds folds: trains $folds NLU models)"
+    "$rasa" test nlu --nlu data --config config.yml --cross-validation --folds "$folds" --out results/cross-validation
+else
+    echo "== 2/3 NLU cross-validation skipped (CV_FOLDS=$folds)"
+fi
+
+echo "== 3/3 Test conversations (tests/test_stories.yml)"
+"$rasa" test core --model models --stories tests/test_stories.yml --out results/conversations
+
+"$venv/bin/python" scripts/evaluation_summary.py --min-macro-f1 "${MIN_MACRO_F1:-0.95}"
