@@ -44,6 +44,7 @@ lint: install ## Lint the Python code
 	$(VENV)/bin/ruff format --check .
 
 test: lint validate train ## Run every test: unit, end-to-end, then the evaluation (fails on a regression)
+	scripts/ensure-test-tools.sh
 	$(PYTHON) -m pytest
 	$(MAKE) evaluate
 

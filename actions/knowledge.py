@@ -225,8 +225,7 @@ class _NameIndex:
 class Knowledge:
     """Validated facts, with the look-ups the actions need."""
 
-    def __init__(self, content: _KnowledgeFile, path: Path) -> None:
-        self.path = path
+    def __init__(self, content: _KnowledgeFile) -> None:
         self._content = content
         self.organisation = content.organisation
         self.history = sorted(content.history, key=lambda event: event.year)
@@ -259,9 +258,6 @@ class Knowledge:
 
     def source(self, source_id: str) -> Source:
         return self._content.sources[source_id]
-
-    def centre(self, centre_id: str) -> Centre:
-        return self._centre_by_id[centre_id]
 
     def label(self, label_id: str) -> Label:
         return self._label_by_id[label_id]
@@ -315,7 +311,7 @@ def load_knowledge(path: Path | str = DEFAULT_KNOWLEDGE_FILE) -> Knowledge:
     problems = _reference_problems(content)
     if problems:
         raise KnowledgeError(path, problems)
-    return Knowledge(content, path)
+    return Knowledge(content)
 
 
 def _describe_yaml_error(error: yaml.YAMLError) -> str:
