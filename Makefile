@@ -16,10 +16,15 @@ export RASA_TELEMETRY_ENABLED ?= false
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
 
-install: $(VENV)/.installed ## Create the Python 3.10 environment with the pinned dependencies
+install: $(VENV)/.installed web/node_modules/.installed ## Create the Python 3.10 environment and install the widget
 
 $(VENV)/.installed: pyproject.toml constraints.txt scripts/setup-env.sh
 	scripts/setup-env.sh
+	touch $@
+
+# The chat widget (rasa-webchat) from the npm registry, at the versions of web/package-lock.json.
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 train: install ## Train a model, unless one already matches the data and config (keeps the 3 newest)

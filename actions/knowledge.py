@@ -52,6 +52,7 @@ class Topic(str, Enum):
     """The questions answered by a list of facts; each has an action `action_answer_<topic>`."""
 
     PRESENTATION = "presentation"
+    CONDITIONS = "conditions"
     FREE = "free"
     ANONYMOUS = "anonymous"
     APPOINTMENT = "appointment"

@@ -38,6 +38,10 @@ class ActionAnswerPresentation(TopicAction):
     topic = Topic.PRESENTATION
 
 
+class ActionAnswerConditions(TopicAction):
+    topic = Topic.CONDITIONS
+
+
 class ActionAnswerFree(TopicAction):
     topic = Topic.FREE
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The system tools the tests drive besides Python: curl (readiness checks), ps/pgrep (leftover
-# processes), tmux (the terminal test of `make shell`). Installs missing ones with apt-get when run
+# processes), tmux (the terminal test of `make shell`), chromium (the widget's browser test). Installs missing ones with apt-get when run
 # as root on Debian/Ubuntu (as in CI); otherwise says what to install.
 set -euo pipefail
-declare -A package_of=([curl]=curl [ps]=procps [pgrep]=procps [tmux]=tmux)
+declare -A package_of=([curl]=curl [ps]=procps [pgrep]=procps [tmux]=tmux [chromium]=chromium)
 missing=()
 for tool in "${!package_of[@]}"; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("${package_of[$tool]}")

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Starts the action server, then one of:
-#   run.sh serve        the Rasa server with its REST and Socket.IO channels (the default, `make run`)
+#   run.sh serve        the Rasa server with its REST and Socket.IO channels, and the widget's demo page
+#                       (the default, `make run`)
 #   run.sh shell        a conversation in the terminal (`make shell`)
 #   run.sh interactive  `rasa interactive`: correct the bot turn by turn and save the stories (`make interactive`)
 # and stops everything it started on exit, Ctrl-C or SIGTERM.
-# Ports: ACTIONS_PORT (default 5055) and RASA_PORT (default 5005).
+# Ports: ACTIONS_PORT (default 5055), RASA_PORT (default 5005), WEB_PORT (default 8080).
+# CORS_ORIGINS: the web pages allowed to call the Rasa server (default: the demo page's own origins).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +15,8 @@ venv=${VENV:-.venv}
 rasa="$venv/bin/rasa"
 export ACTIONS_PORT=${ACTIONS_PORT:-5055}
 export RASA_PORT=${RASA_PORT:-5005}
+export WEB_PORT=${WEB_PORT:-8080}
+CORS_ORIGINS=${CORS_ORIGINS:-"http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT"}
 # Seconds to wait for a server to be ready (the Rasa server loads its model first: ~35 s here).
 START_TIMEOUT=${START_TIMEOUT:-180}
 
@@ -84,9 +88,16 @@ case "$mode" in
 esac
 
 echo "Starting the Rasa server on port $RASA_PORT (loading the model takes about half a minute)..."
-"$rasa" run --model models --port "$RASA_PORT" --credentials credentials.yml --endpoints endpoints.yml &
+# shellcheck disable=SC2086 # one argument per origin
+"$rasa" run --model models --port "$RASA_PORT" --credentials credentials.yml --endpoints endpoints.yml \
+    --cors $CORS_ORIGINS &
 children+=($!)
 wait_until_ready "http://localhost:$RASA_PORT/" "${children[-1]}" "Rasa server"
+
+echo "Starting the widget's demo page on port $WEB_PORT..."
+"$venv/bin/python" scripts/serve_web.py &
+children+=($!)
+wait_until_ready "http://localhost:$WEB_PORT/" "${children[-1]}" "web page server"
 
 cat <<MSG
 
@@ -94,6 +105,7 @@ The assistant is ready.
   REST channel:     http://localhost:$RASA_PORT/webhooks/rest/webhook
   Socket.IO:        http://localhost:$RASA_PORT/socket.io
   Action server:    http://localhost:$ACTIONS_PORT/webhook
+  Chat widget page: http://localhost:$WEB_PORT/   (CORS allows: $CORS_ORIGINS)
 Try it:
   curl -s -X POST http://localhost:$RASA_PORT/webhooks/rest/webhook \\
        -H 'Content-Type: application/json' -d '{"sender": "essai", "message": "C'"'"'est gratuit ?"}'
@@ -101,12 +113,12 @@ Stop with Ctrl-C.
 
 MSG
 
-# Serve until one of the servers stops (then stop the other) or until a signal.
+# Serve until one of the servers stops (then stop the others) or until a signal.
 set +e
 wait -n "${children[@]}"
 status=$?
 # A Ctrl-C reaches the servers too: if they stopped for it, this is no failure.
 sleep 0.2
 [ -n "$interrupted" ] && exit "$interrupted"
-echo "A server stopped by itself (exit status $status); stopping the other." >&2
+echo "A server stopped by itself (exit status $status); stopping the others." >&2
 exit "$(( status == 0 ? 1 : status ))"

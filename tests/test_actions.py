@@ -38,6 +38,7 @@ def test_every_topic_has_its_action():
 @pytest.mark.parametrize(
     ("topic", "expected_words"),
     [
+        (Topic.CONDITIONS, ["gratuit et anonyme", "sans rendez-vous", "tous les publics", "horaires"]),
         (Topic.FREE, ["gratuit"]),
         (Topic.ANONYMOUS, ["anonyme"]),
         (Topic.APPOINTMENT, ["sans rendez-vous"]),

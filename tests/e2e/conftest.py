@@ -39,6 +39,7 @@ class Assistant:
     rest_url: str
     rasa_port: int
     actions_port: int
+    web_url: str
     log: Path
 
     def ask(self, message: str, sender: str = "e2e-visitor", timeout: float = 60) -> list[dict]:
@@ -59,8 +60,9 @@ def trained_model() -> None:
 @contextmanager
 def running_assistant(log: Path, **env_overrides: str) -> Iterator[Assistant]:
     """`scripts/run.sh serve` on free ports; on exit, SIGTERM, and a check that nothing is left running."""
-    rasa_port, actions_port = free_port(), free_port()
-    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port), **env_overrides}
+    rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
+    ports = {"RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port), "WEB_PORT": str(web_port)}
+    env = {**os.environ, **ports, **env_overrides}
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             ["scripts/run.sh", "serve"],
@@ -70,7 +72,13 @@ def running_assistant(log: Path, **env_overrides: str) -> Iterator[Assistant]:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own session, to check that it leaves nothing behind
         )
-    assistant = Assistant(f"http://localhost:{rasa_port}/webhooks/rest/webhook", rasa_port, actions_port, log)
+    assistant = Assistant(
+        rest_url=f"http://localhost:{rasa_port}/webhooks/rest/webhook",
+        rasa_port=rasa_port,
+        actions_port=actions_port,
+        web_url=f"http://localhost:{web_port}/",
+        log=log,
+    )
     try:
         _wait_until_ready(process, assistant)
         yield assistant
@@ -97,7 +105,8 @@ def _wait_until_ready(process: subprocess.Popen, assistant: Assistant) -> None:
         if process.poll() is not None:
             pytest.fail(f"scripts/run.sh exited with {process.returncode}:\n{assistant.log.read_text()[-3000:]}")
         try:
-            if requests.get(assistant.rest_url.rsplit("/", 1)[0], timeout=2).status_code == 200:
+            # The page server starts last: when it answers, everything is up.
+            if requests.get(assistant.web_url, timeout=2).status_code == 200:
                 return
         except requests.ConnectionError:
             pass

@@ -1,0 +1,156 @@
+"""The website widget in a real browser (Playwright driving Debian's chromium), and the Socket.IO channel."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import PROJECT_ROOT
+from tests.e2e.conftest import Assistant
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOT = PROJECT_ROOT / "docs" / "widget.png"
+# Flags for a headless chromium on a machine with no network but loopback.
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+ANSWER_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is needed (scripts/ensure-test-tools.sh installs it)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_widget(page: Page, assistant: Assistant) -> None:
+    page.goto(assistant.web_url)
+    expect(page).to_have_title("Cité des Métiers de Marseille et de Provence-Alpes-Côte d'Azur : assistant")
+    if not page.locator(".rw-conversation-container").is_visible():
+        page.locator(".rw-launcher").click()
+    expect(page.locator(".rw-conversation-container")).to_be_visible()
+
+
+def ask(page: Page, message: str) -> None:
+    page.locator(".rw-new-message").fill(message)
+    page.locator(".rw-new-message").press("Enter")
+
+
+def test_a_visitor_chats_clicks_a_quick_reply_and_finds_the_conversation_after_reload(
+    browser: Browser, assistant: Assistant
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    open_widget(page, assistant)
+    # French widget, greeting and quick replies for the main topics.
+    expect(page.locator(".rw-title")).to_have_text("Cité des Métiers")
+    expect(page.locator(".rw-new-message")).to_have_attribute("placeholder", "Posez votre question…")
+    expect(page.locator(".rw-response").first).to_contain_text("Bonjour", timeout=ANSWER_TIMEOUT_MS)
+    replies = page.locator(".rw-reply")
+    expect(replies).to_have_text(["Conditions d'accueil", "Nos centres", "Nos labels", "Le réseau international"])
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+
+    ask(page, "C'est gratuit ?")
+    expect(page.locator(".rw-response").filter(has_text="Oui, c'est gratuit")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    # Links in answers open in a new tab.
+    source_link = page.locator(".rw-response a[href='https://www.citedesmetiers.fr/qui-sommes-nous']").first
+    expect(source_link).to_have_attribute("target", "_blank")
+
+    page.locator(".rw-reply", has_text="Nos centres").click()
+    expect(page.locator(".rw-response").filter(has_text="7 centres associés")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+
+    page.reload()
+    open_widget(page, assistant)
+    expect(page.locator(".rw-client").filter(has_text="C'est gratuit ?")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator(".rw-response").filter(has_text="Oui, c'est gratuit")).to_be_visible()
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.parametrize(
+    "message", ["<img src=x onerror=\"window.__xss='img'\">", "<script>window.__xss='script'</script>"]
+)
+def test_visitor_markup_is_shown_as_text_and_runs_nothing(browser: Browser, assistant: Assistant, message: str):
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    open_widget(page, assistant)
+    ask(page, message)
+    expect(page.locator(".rw-client").filter(has_text=message)).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator(".rw-response").nth(1)).to_be_visible(timeout=ANSWER_TIMEOUT_MS)  # the bot answered
+    assert page.evaluate("window.__xss") is None
+    assert page.locator(".rw-messages-container img[src='x']").count() == 0
+    assert dialogs == []
+    context.close()
+
+
+def test_phone_screen_keyboard_and_screen_reader(browser: Browser, assistant: Assistant):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(assistant.web_url)
+    launcher = page.locator(".rw-launcher")
+    expect(launcher).to_have_attribute("aria-label", "Ouvrir ou fermer la conversation avec l'assistant")
+    # Keyboard only: reach the launcher with Tab, open with Enter, type, send with Enter.
+    for _ in range(10):
+        if page.evaluate("document.activeElement && document.activeElement.classList.contains('rw-launcher')"):
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    conversation = page.locator(".rw-conversation-container")
+    expect(conversation).to_be_visible()
+    box = conversation.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390 + 1
+    page.locator(".rw-new-message").focus()
+    page.keyboard.type("vous avez un centre à Gap ?")
+    page.keyboard.press("Enter")
+    expect(page.locator(".rw-response").filter(has_text="Oui, Gap fait partie")).to_be_visible(
+        timeout=ANSWER_TIMEOUT_MS
+    )
+    messages = page.locator(".rw-messages-container")
+    expect(messages).to_have_attribute("aria-live", "polite")
+    expect(messages).to_have_attribute("role", "log")
+    context.close()
+
+
+def test_the_socketio_channel_answers(assistant: Assistant):
+    """Replies really come back over Socket.IO (python-socketio >= 5.10 silently drops them with Rasa 3.6)."""
+    client = socketio.Client()
+    replies: list[dict] = []
+    client.on("bot_uttered", replies.append)
+    client.connect(f"http://localhost:{assistant.rasa_port}", socketio_path="/socket.io", transports=["polling"])
+    try:
+        client.emit("session_request", {"session_id": "socketio-test-visitor"})
+        client.emit("user_uttered", {"message": "C'est gratuit ?", "session_id": "socketio-test-visitor"})
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any("gratuit" in reply.get("text", "") for reply in replies):
+            time.sleep(0.2)
+    finally:
+        client.disconnect()
+    assert any("Oui, c'est gratuit" in reply.get("text", "") for reply in replies), replies
+
+
+def test_widget_page_serves_only_its_files(assistant: Assistant):
+    page = requests.get(assistant.web_url, timeout=10)
+    assert page.status_code == 200
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert requests.get(assistant.web_url + "vendor/rasa-webchat.js", timeout=10).status_code == 200
+    for path in ["../pyproject.toml", "node_modules/rasa-webchat/package.json", "config.yml", "%2e%2e/README.md"]:
+        assert requests.get(assistant.web_url + path, timeout=10).status_code == 404
+    assert Path(PROJECT_ROOT / "web" / "package-lock.json").exists()
