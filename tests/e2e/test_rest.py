@@ -49,7 +49,7 @@ def test_labels_with_years_then_follow_up_on_diversity(assistant: Assistant):
 
 
 def test_out_of_scope_is_declined_honestly(assistant: Assistant):
-    reply = assistant.texts("Tu peux me donner la recette de la bouillabaisse ?", new_visitor())
+    reply = assistant.texts("Quelle est la recette de la bouillabaisse ?", new_visitor())
     assert "https://www.citedesmetiers.fr" in reply
     assert "recette" not in reply.lower()
 

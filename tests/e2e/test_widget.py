@@ -39,7 +39,9 @@ def browser() -> Iterator[Browser]:
 def open_widget(page: Page, assistant: Assistant) -> None:
     page.goto(assistant.web_url)
     expect(page).to_have_title("Cité des Métiers de Marseille et de Provence-Alpes-Côte d'Azur : assistant")
-    if not page.locator(".rw-conversation-container").is_visible():
+    # The widget renders its launcher and, when it was left open (it remembers), the conversation.
+    expect(page.locator(".rw-launcher")).to_be_visible()
+    if page.locator(".rw-conversation-container").count() == 0:
         page.locator(".rw-launcher").click()
     expect(page.locator(".rw-conversation-container")).to_be_visible()
 
@@ -66,14 +68,17 @@ def test_a_visitor_chats_clicks_a_quick_reply_and_finds_the_conversation_after_r
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
 
-    ask(page, "C'est gratuit ?")
-    expect(page.locator(".rw-response").filter(has_text="Oui, c'est gratuit")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
-    # Links in answers open in a new tab.
-    source_link = page.locator(".rw-response a[href='https://www.citedesmetiers.fr/qui-sommes-nous']").first
-    expect(source_link).to_have_attribute("target", "_blank")
-
+    # Quick replies come with the last message: click one before asking anything else.
     page.locator(".rw-reply", has_text="Nos centres").click()
     expect(page.locator(".rw-response").filter(has_text="7 centres associés")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+
+    ask(page, "C'est gratuit ?")
+    # The answer comes in two bubbles (facts, then source), with the typing indicator in between.
+    expect(page.locator(".rw-typing-indication")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator(".rw-response").filter(has_text="Oui, c'est gratuit")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    # Links in answers open in a new tab.
+    source_link = page.locator(".rw-response a[href='https://www.citedesmetiers.fr/qui-sommes-nous']").last
+    expect(source_link).to_have_attribute("target", "_blank")
 
     page.reload()
     open_widget(page, assistant)
