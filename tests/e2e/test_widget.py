@@ -159,3 +159,14 @@ def test_widget_page_serves_only_its_files(assistant: Assistant):
     for path in ["../pyproject.toml", "node_modules/rasa-webchat/package.json", "config.yml", "%2e%2e/README.md"]:
         assert requests.get(assistant.web_url + path, timeout=10).status_code == 404
     assert Path(PROJECT_ROOT / "web" / "package-lock.json").exists()
+
+
+def test_cors_admits_the_page_origin_only(assistant: Assistant):
+    page_origin = assistant.web_url.rstrip("/")
+    for origin, admitted in [(page_origin, True), ("http://evil.example", False)]:
+        response = requests.options(
+            assistant.rest_url,
+            headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+            timeout=10,
+        )
+        assert (response.headers.get("Access-Control-Allow-Origin") == origin) is admitted, (origin, response.headers)
