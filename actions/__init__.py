@@ -2,7 +2,7 @@
 
 - `knowledge`: the knowledge file (load, validate, look up, normalise French text); no Rasa in it.
 - `knowledge_store`: the knowledge loaded once per process.
-- `replies`: French formatting of facts for the responses of `domain.yml`.
+- `wording`: the French templates of the actions' replies; `replies`: formatting of facts to fill them.
 - `topics`, `centres`, `labels`, `about`, `fallback`: the actions, one module per concern.
 - `startup`: refuses to start the action server on a broken knowledge file.
 """

@@ -1,6 +1,6 @@
 """French formatting of knowledge for replies: lists, years, facts, sources, visitor words.
 
-Wording lives in `domain.yml` responses; these helpers only shape the facts that fill them.
+Wording lives in `actions.wording`; these helpers only shape the facts that fill it.
 """
 
 import re
