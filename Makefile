@@ -8,10 +8,13 @@ RASA := $(VENV)/bin/rasa
 export VENV
 export RASA_PORT ?= 5005
 export ACTIONS_PORT ?= 5055
+# Conversations: where they are kept, and for how long (see README, "Privacy and security").
+export TRACKER_DB ?= var/conversations.db
+export RETENTION_DAYS ?= 30
 # Rasa's anonymous usage telemetry stays off.
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: help install run shell interactive train validate lint test test-unit evaluate lock clean
+.PHONY: help install run shell interactive train validate lint test test-unit evaluate purge lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -58,6 +61,10 @@ test-unit: install ## Only the fast tests (no servers, no model)
 
 evaluate: train ## Held-out NLU, cross-validation, test conversations -> results/summary.md; fails on a regression
 	scripts/evaluate.sh
+
+purge: install ## Delete conversations older than RETENTION_DAYS (30) from the tracker store
+	mkdir -p $(dir $(TRACKER_DB))
+	$(PYTHON) scripts/purge_conversations.py --days $(RETENTION_DAYS)
 
 lock: install ## Re-pin constraints.txt from the current environment
 	( head -n 2 constraints.txt; $(VENV)/bin/pip freeze --exclude-editable ) > constraints.txt.new

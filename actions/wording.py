@@ -32,3 +32,22 @@ NETWORK = "{description} On compte aujourd'hui {cities} Cités des Métiers dans
 DONT_KNOW = "Je ne suis pas sûr d'avoir compris, et je préfère ne rien inventer. Je peux vous renseigner sur l'accueil (gratuité, anonymat, rendez-vous, public), les horaires et l'adresse, les services, les centres, les labels, le réseau international et l'histoire de la Cité des Métiers. Pour le reste, consultez {website} ou venez rencontrer un conseiller."
 
 OUT_OF_SCOPE = "Désolé, je ne peux pas vous répondre sur ce sujet : je ne connais que la Cité des Métiers. Je peux vous renseigner sur l'accueil (gratuité, anonymat, rendez-vous, public), les services, les centres, les labels, le réseau international et son histoire. Pour le reste, consultez {website}."
+
+# Said by the input channels (channels/guard.py), before or instead of the actions' replies.
+TURN_FAILED = "Désolé, un problème technique m'empêche de vous répondre pour le moment. Réessayez dans quelques minutes, ou consultez le site de la Cité des Métiers : {website}"
+
+TURN_FAILED_NO_WEBSITE = (
+    "Désolé, un problème technique m'empêche de vous répondre pour le moment. Réessayez dans quelques minutes."
+)
+
+MESSAGE_TOO_LONG = "Votre message est trop long pour moi ({length} caractères, {limit} au plus). Pouvez-vous poser votre question en quelques phrases ?"
+
+PERSONAL_DATA_REMOVED = "Pour protéger votre anonymat, j'ai effacé de votre message {kinds} : je n'en ai pas besoin pour vous répondre, et je ne les garde pas."
+
+PERSONAL_DATA_KINDS = {
+    "iban": "vos coordonnées bancaires",
+    "nir": "votre numéro de sécurité sociale",
+    "email": "votre adresse e-mail",
+    "phone": "votre numéro de téléphone",
+    "address": "votre adresse postale",
+}

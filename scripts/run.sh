@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
-# Starts the action server, then one of:
-#   run.sh serve        the Rasa server with its REST and Socket.IO channels, and the widget's demo page
-#                       (the default, `make run`)
-#   run.sh shell        a conversation in the terminal (`make shell`)
-#   run.sh interactive  `rasa interactive`: correct the bot turn by turn and save the stories (`make interactive`)
-# and stops everything it started on exit, Ctrl-C or SIGTERM.
-# Ports: ACTIONS_PORT (default 5055), RASA_PORT (default 5005), WEB_PORT (default 8080).
-# CORS_ORIGINS: the web pages allowed to call the Rasa server (default: the demo page's own origins).
+# Starts, and stops on exit, Ctrl-C or SIGTERM, everything it started:
+#   run.sh serve        the action server, the Rasa server with its REST and Socket.IO channels, and the
+#                       widget's demo page (the default, `make run`)
+#   run.sh shell        the action server and a conversation in the terminal (`make shell`); the shell's
+#                       conversations are kept in memory only, never in the tracker store
+#   run.sh interactive  the action server and `rasa interactive`: correct the bot turn by turn and save
+#                       the stories (`make interactive`)
+#   run.sh actions      the action server alone       (for a deployment that runs the servers apart)
+#   run.sh rasa         the Rasa server alone, using the action server at ACTIONS_PORT
+# Settings (environment variables, with their defaults):
+#   ACTIONS_PORT 5055, RASA_PORT 5005, WEB_PORT 8080
+#   CORS_ORIGINS      the web pages allowed to call the Rasa server, space-separated
+#                     (default: the demo page's own origins)
+#   TRACKER_DB        the SQLite file of conversations (var/conversations.db)
+#   RETENTION_DAYS    conversations older than this are deleted at start and by `make purge` (30)
+#   RASA_ENABLE_API   true to turn on Rasa's HTTP API (off by default); it then requires
+#                     RASA_API_TOKEN (clients send ?token=...) or RASA_JWT_SECRET (Authorization: Bearer)
+#   SANIC_REQUEST_MAX_SIZE  largest request body in bytes (100000); larger ones get a 413
+#   MAX_MESSAGE_CHARS longest visitor message (2000); longer ones get a request to shorten it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +27,11 @@ rasa="$venv/bin/rasa"
 export ACTIONS_PORT=${ACTIONS_PORT:-5055}
 export RASA_PORT=${RASA_PORT:-5005}
 export WEB_PORT=${WEB_PORT:-8080}
-CORS_ORIGINS=${CORS_ORIGINS:-"http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT"}
+export CORS_ORIGINS=${CORS_ORIGINS:-"http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT"}
+export TRACKER_DB=${TRACKER_DB:-var/conversations.db}
+export RETENTION_DAYS=${RETENTION_DAYS:-30}
+export SANIC_REQUEST_MAX_SIZE=${SANIC_REQUEST_MAX_SIZE:-100000}
+RASA_ENABLE_API=${RASA_ENABLE_API:-false}
 # Seconds to wait for a server to be ready (the Rasa server loads its model first: ~35 s here).
 START_TIMEOUT=${START_TIMEOUT:-180}
 
@@ -58,20 +73,55 @@ wait_until_ready() {
     done
 }
 
-if ! ls models/*.tar.gz >/dev/null 2>&1; then
+case "$mode" in
+    serve | shell | interactive | actions | rasa) ;;
+    *)
+        echo "usage: $0 [serve|shell|interactive|actions|rasa]" >&2
+        exit 2
+        ;;
+esac
+
+# The HTTP API lets its caller read and change any conversation: never without a credential.
+api_args=()
+case "$RASA_ENABLE_API" in
+    true | 1 | yes)
+        if [ -n "${RASA_API_TOKEN:-}" ]; then
+            api_args=(--enable-api --auth-token "$RASA_API_TOKEN")
+        elif [ -n "${RASA_JWT_SECRET:-}" ]; then
+            api_args=(--enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method "${RASA_JWT_METHOD:-HS256}")
+        else
+            echo "ERROR: RASA_ENABLE_API=$RASA_ENABLE_API but neither RASA_API_TOKEN nor RASA_JWT_SECRET is set." >&2
+            echo "       The HTTP API stays off unless a token or a JWT secret protects it." >&2
+            exit 2
+        fi
+        ;;
+    false | 0 | no | "") ;;
+    *)
+        echo "ERROR: RASA_ENABLE_API must be true or false, not '$RASA_ENABLE_API'." >&2
+        exit 2
+        ;;
+esac
+
+if [ "$mode" != actions ] && ! ls models/*.tar.gz >/dev/null 2>&1; then
     echo "ERROR: no model in models/. Train one first: make train" >&2
     exit 1
 fi
 
-echo "Starting the action server on port $ACTIONS_PORT..."
-"$rasa" run actions --actions actions --port "$ACTIONS_PORT" &
-children+=($!)
-wait_until_ready "http://localhost:$ACTIONS_PORT/health" "${children[-1]}" "action server"
+if [ "$mode" != rasa ]; then
+    echo "Starting the action server on port $ACTIONS_PORT..."
+    "$rasa" run actions --actions actions --port "$ACTIONS_PORT" &
+    children+=($!)
+    wait_until_ready "http://localhost:$ACTIONS_PORT/health" "${children[-1]}" "action server"
+fi
 
 case "$mode" in
     shell)
+        # No tracker_store: the advisors' test conversations stay in memory and end with the shell.
+        shell_endpoints=$(mktemp)
+        printf 'action_endpoint:\n  url: http://localhost:%s/webhook\n' "$ACTIONS_PORT" >"$shell_endpoints"
         echo "Action server ready. Starting the shell: type your messages, /stop to quit."
-        "$rasa" shell --model models --endpoints endpoints.yml
+        "$rasa" shell --model models --endpoints "$shell_endpoints"
+        rm -f "$shell_endpoints"
         exit 0
         ;;
     interactive)
@@ -80,26 +130,32 @@ case "$mode" in
             --endpoints endpoints.yml --skip-visualization
         exit 0
         ;;
-    serve) ;;
-    *)
-        echo "usage: $0 [serve|shell|interactive]" >&2
-        exit 2
+    actions)
+        echo "The action server is ready at http://localhost:$ACTIONS_PORT/webhook. Stop with Ctrl-C."
+        ;;
+    serve | rasa)
+        mkdir -p "$(dirname "$TRACKER_DB")"
+        "$venv/bin/python" scripts/purge_conversations.py --days "$RETENTION_DAYS"
+        echo "Starting the Rasa server on port $RASA_PORT (loading the model takes about half a minute)..."
+        # shellcheck disable=SC2086 # one argument per origin
+        "$rasa" run --model models --port "$RASA_PORT" --credentials credentials.yml --endpoints endpoints.yml \
+            --cors $CORS_ORIGINS "${api_args[@]}" &
+        children+=($!)
+        wait_until_ready "http://localhost:$RASA_PORT/" "${children[-1]}" "Rasa server"
         ;;
 esac
 
-echo "Starting the Rasa server on port $RASA_PORT (loading the model takes about half a minute)..."
-# shellcheck disable=SC2086 # one argument per origin
-"$rasa" run --model models --port "$RASA_PORT" --credentials credentials.yml --endpoints endpoints.yml \
-    --cors $CORS_ORIGINS &
-children+=($!)
-wait_until_ready "http://localhost:$RASA_PORT/" "${children[-1]}" "Rasa server"
+if [ "$mode" = rasa ]; then
+    echo "The Rasa server is ready: REST http://localhost:$RASA_PORT/webhooks/rest/webhook. Stop with Ctrl-C."
+fi
 
-echo "Starting the widget's demo page on port $WEB_PORT..."
-"$venv/bin/python" scripts/serve_web.py &
-children+=($!)
-wait_until_ready "http://localhost:$WEB_PORT/" "${children[-1]}" "web page server"
+if [ "$mode" = serve ]; then
+    echo "Starting the widget's demo page on port $WEB_PORT..."
+    "$venv/bin/python" scripts/serve_web.py &
+    children+=($!)
+    wait_until_ready "http://localhost:$WEB_PORT/" "${children[-1]}" "web page server"
 
-cat <<MSG
+    cat <<MSG
 
 The assistant is ready.
   REST channel:     http://localhost:$RASA_PORT/webhooks/rest/webhook
@@ -109,9 +165,12 @@ The assistant is ready.
 Try it:
   curl -s -X POST http://localhost:$RASA_PORT/webhooks/rest/webhook \\
        -H 'Content-Type: application/json' -d '{"sender": "essai", "message": "C'"'"'est gratuit ?"}'
+Conversations are kept in $TRACKER_DB for $RETENTION_DAYS days, personal data masked.
+Rasa HTTP API: $([ ${#api_args[@]} -gt 0 ] && echo "on, protected" || echo "off").
 Stop with Ctrl-C.
 
 MSG
+fi
 
 # Serve until one of the servers stops (then stop the others) or until a signal.
 set +e

@@ -65,8 +65,14 @@ def test_hours_are_not_stated_since_no_source_gives_current_ones(knowledge):
 
 def _wordings() -> list[tuple[str, str]]:
     responses = [(name, variant["text"]) for name, variants in DOMAIN["responses"].items() for variant in variants]
-    templates = [(name, text) for name, text in vars(wording).items() if name.isupper()]
-    return responses + templates
+    templates = [(name, text) for name, text in vars(wording).items() if name.isupper() and isinstance(text, str)]
+    phrases = [
+        (f"{name}[{key}]", text)
+        for name, table in vars(wording).items()
+        if name.isupper() and isinstance(table, dict)
+        for key, text in table.items()
+    ]
+    return responses + templates + phrases
 
 
 @pytest.mark.parametrize(("name", "text"), _wordings())

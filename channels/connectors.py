@@ -1,0 +1,127 @@
+"""The REST and Socket.IO input channels visitors talk through, declared in `credentials.yml`.
+
+They keep Rasa's URLs and message formats (`/webhooks/rest/webhook`, `/socket.io`) and add what a
+public, anonymous service needs: every message goes through `channels.guard` (cleaning, masking of
+personal data, length limit, apology on failure), the REST webhook answers malformed requests with a
+clear 400 instead of a server error, and the Socket.IO server admits only the configured web origins.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint, response
+from sanic.exceptions import InvalidUsage
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.guard import MessageHandler, guarded
+
+logger = logging.getLogger(__name__)
+
+# Conversation ids are opaque: letters, digits and a few separators (no "@": never an e-mail address).
+_SENDER_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
+
+# Web pages allowed to reach the Rasa server (the same setting as `rasa run --cors`), space-separated.
+CORS_ORIGINS_ENV = "CORS_ORIGINS"
+
+
+class BadRequest(InvalidUsage):
+    """A 400 whose message says, in French, what is wrong with the request."""
+
+
+@dataclass(frozen=True)
+class _RestMessage:
+    sender: str
+    text: str
+
+
+def _parse_rest_message(request: Request) -> _RestMessage:
+    example = 'attendu : {"sender": "un-identifiant", "message": "votre question"}'
+    try:
+        payload = request.json
+    except InvalidUsage:
+        raise BadRequest(f"Le corps de la requête n'est pas du JSON valide ({example}).") from None
+    if not isinstance(payload, dict):
+        raise BadRequest(f"Le corps de la requête doit être un objet JSON ({example}).")
+    sender, text = payload.get("sender"), payload.get("message")
+    if not isinstance(sender, str) or not _SENDER_ID.fullmatch(sender):
+        raise BadRequest(
+            "Le champ « sender » est obligatoire : un identifiant de conversation de 1 à 128 caractères "
+            f"(lettres, chiffres, « _ . : - ») ; {example}."
+        )
+    if not isinstance(text, str):
+        raise BadRequest(f"Le champ « message » est obligatoire et doit être un texte ; {example}.")
+    return _RestMessage(sender=sender, text=text)
+
+
+class VisitorRestInput(RestInput):
+    """Rasa's REST channel (`POST /webhooks/rest/webhook`), strict about its input and guarded."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
+        handle = guarded(on_new_message)
+        webhook = Blueprint("visitor_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            message = _parse_rest_message(request)
+            collector = CollectingOutputChannel()
+            await handle(UserMessage(message.text, collector, message.sender, input_channel=self.name()))
+            return response.json(collector.messages)
+
+        return webhook
+
+
+def allowed_origins() -> list[str]:
+    return os.environ.get(CORS_ORIGINS_ENV, "").split()
+
+
+class VisitorSocketIOInput(SocketIOInput):
+    """Rasa's Socket.IO channel (the website widget), guarded, and closed to other websites' pages.
+
+    Rasa 3.6 turns the Socket.IO server's origin check off, and browsers apply no CORS rule to a
+    WebSocket: without a check, any website could hold conversations with the bot from its visitors'
+    browsers. Connections from a page whose origin is not in `CORS_ORIGINS` are refused. (The check is
+    made at connection rather than by the Engine.IO server's own CORS option, which would add a second
+    Access-Control-Allow-Origin header to Sanic's, and browsers reject a response with two.)
+    """
+
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Any]) -> Blueprint:
+        webhook = super().blueprint(guarded(on_new_message))
+        origins = allowed_origins()
+        if not origins:
+            logger.warning("%s is empty: the Socket.IO channel accepts pages from any website.", CORS_ORIGINS_ENV)
+            return webhook
+        namespace = self.namespace or "/"
+        rasa_connect = self.sio.handlers[namespace]["connect"]
+
+        @self.sio.on("connect", namespace=namespace)
+        async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
+            # Browsers always send their page's origin; other clients (scripts, apps) send none.
+            origin = environ.get("HTTP_ORIGIN")
+            if origin is not None and origin not in origins:
+                logger.warning("Socket.IO connection refused: its web page's origin is not allowed.")
+                return False
+            return await rasa_connect(sid, environ, auth)
+
+        return webhook

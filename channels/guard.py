@@ -1,0 +1,91 @@
+"""What every visitor message goes through before Rasa handles it, and what the visitor gets when a turn fails.
+
+`guarded(on_new_message)` wraps Rasa's message handler for the input channels of `channels.connectors`:
+- the text is cleaned, and its personal data masked, before the NLU, the tracker store or any log line
+  sees it; the visitor is told what was removed;
+- a message longer than `MAX_MESSAGE_CHARS` (default 2,000) gets a polite request to shorten it and is
+  neither parsed nor stored;
+- message metadata, which the bot never uses, is not stored;
+- a turn that fails (action server down, an exception) or sends nothing gets a short French apology with
+  the centre's website instead of silence. The next message is handled normally: nothing is left broken.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from actions import wording
+from actions.knowledge_store import get_knowledge
+from channels.privacy import clean_text, mask_personal_data
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS_ENV = "MAX_MESSAGE_CHARS"
+DEFAULT_MAX_MESSAGE_CHARS = 2000
+
+MessageHandler = Callable[[UserMessage], Awaitable[Any]]
+
+
+def max_message_chars() -> int:
+    return int(os.environ.get(MAX_MESSAGE_CHARS_ENV) or DEFAULT_MAX_MESSAGE_CHARS)
+
+
+class _CountingOutputChannel(OutputChannel):
+    """Passes the bot's messages on to the visitor's channel, counting them: a turn that sent none failed."""
+
+    def __init__(self, channel: OutputChannel) -> None:
+        self.channel = channel
+        self.sent = 0
+
+    def name(self) -> str:  # type: ignore[override]  # the wrapped channel's name selects channel-specific responses
+        return self.channel.name()
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        self.sent += 1
+        await self.channel.send_response(recipient_id, message)
+
+
+def turn_failed_reply() -> str:
+    """The apology, with the website from the knowledge file when it can be read."""
+    try:
+        return wording.TURN_FAILED.format(website=get_knowledge().organisation.website)
+    except Exception:  # noqa: BLE001 - the apology must never fail in its turn (broken or missing file)
+        return wording.TURN_FAILED_NO_WEBSITE
+
+
+def personal_data_notice(kinds: tuple[str, ...]) -> str:
+    names = [wording.PERSONAL_DATA_KINDS[kind] for kind in kinds]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+    return wording.PERSONAL_DATA_REMOVED.format(kinds=listed)
+
+
+def guarded(on_new_message: MessageHandler) -> MessageHandler:
+    limit = max_message_chars()
+
+    async def handle(message: UserMessage) -> None:
+        channel, recipient = message.output_channel, message.sender_id
+        text = clean_text(message.text) if isinstance(message.text, str) else ""
+        if len(text) > limit:
+            await channel.send_text_message(recipient, wording.MESSAGE_TOO_LONG.format(length=len(text), limit=limit))
+            return
+        masked = mask_personal_data(text)
+        if masked.kinds:
+            await channel.send_text_message(recipient, personal_data_notice(masked.kinds))
+        message.text = masked.text
+        message.metadata = None
+        counter = _CountingOutputChannel(channel)
+        message.output_channel = counter
+        try:
+            await on_new_message(message)
+        except Exception:  # noqa: BLE001 - the visitor gets an apology, never a stack trace or silence
+            # No message text in the log: it may hold personal data that the masking missed.
+            logger.exception("A visitor's message could not be handled; the visitor got an apology.")
+        if counter.sent == 0:
+            await channel.send_text_message(recipient, turn_failed_reply())
+
+    return handle

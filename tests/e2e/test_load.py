@@ -1,0 +1,25 @@
+"""The bounded load test (scripts/load_test.py) against the real assistant: parallel conversations must all be
+answered, each with its own replies. Size: LOAD_CONVERSATIONS (default 50) x LOAD_TURNS (default 20)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from scripts.load_test import run_load
+from tests.e2e.conftest import Assistant
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_parallel_conversations_are_all_answered_to_the_right_sender(assistant: Assistant):
+    conversations = int(os.environ.get("LOAD_CONVERSATIONS", "50"))
+    turns = int(os.environ.get("LOAD_TURNS", "20"))
+
+    result = await run_load(assistant.rest_url, conversations, turns, timeout=60)
+    print(f"\n{result.summary()}")  # visible with -s
+
+    assert result.errors["wrong_recipient"] == 0, result.summary()
+    assert result.total_errors == 0, result.summary()
+    assert result.answered == conversations * turns, result.summary()
