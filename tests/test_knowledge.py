@@ -287,3 +287,15 @@ def test_centres_named_in_a_message(knowledge, text, centre_ids):
 def test_labels_named_in_a_message(knowledge):
     assert [label.id for label in knowledge.labels_in("et le label SPO, et la charte ?")] == ["spo", "charte_diversite"]
     assert knowledge.labels_in("quels labels avez-vous ?") == []
+
+
+@pytest.mark.parametrize("kept", [0.25, 0.5, 0.75, 0.95])
+def test_half_a_file_is_refused_never_served(tmp_path, kept):
+    """A file cut short (an interrupted copy or edit) is refused as a whole: no partial knowledge."""
+    content = DEFAULT_KNOWLEDGE_FILE.read_bytes()
+    cut = content[: int(len(content) * kept)]
+    cut = cut[: cut.rfind(b"\n") + 1]  # at a line's end, where a cut is hardest to notice
+    path = tmp_path / "knowledge.yml"
+    path.write_bytes(cut)
+    with pytest.raises(KnowledgeError):
+        load_knowledge(path)

@@ -41,6 +41,11 @@ class Assistant:
     actions_port: int
     web_url: str
     log: Path
+    tracker_db: Path
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://localhost:{self.rasa_port}"
 
     def ask(self, message: str, sender: str = "e2e-visitor", timeout: float = 60) -> list[dict]:
         response = requests.post(self.rest_url, json={"sender": sender, "message": message}, timeout=timeout)
@@ -58,14 +63,20 @@ def trained_model() -> None:
 
 
 @contextmanager
-def running_assistant(log: Path, **env_overrides: str) -> Iterator[Assistant]:
-    """`scripts/run.sh serve` on free ports; on exit, SIGTERM, and a check that nothing is left running."""
-    rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
+def running_assistant(
+    log: Path, mode: str = "serve", rasa_port: int = 0, actions_port: int = 0, **env_overrides: str
+) -> Iterator[Assistant]:
+    """`scripts/run.sh <mode>` on free ports (or the given ones), its conversations in a file of its own
+    beside the log (unless TRACKER_DB is given); on exit, SIGTERM, and a check that nothing is left running.
+    Modes: serve (everything, as `make run`), rasa (the Rasa server alone), actions (the action server alone).
+    """
+    rasa_port, actions_port, web_port = rasa_port or free_port(), actions_port or free_port(), free_port()
     ports = {"RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port), "WEB_PORT": str(web_port)}
-    env = {**os.environ, **ports, **env_overrides}
-    with log.open("wb") as log_file:
+    tracker_db = Path(env_overrides.pop("TRACKER_DB", log.with_name("conversations.db")))
+    env = {**os.environ, **ports, "TRACKER_DB": str(tracker_db), **env_overrides}
+    with log.open("ab") as log_file:
         process = subprocess.Popen(
-            ["scripts/run.sh", "serve"],
+            ["scripts/run.sh", mode],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log_file,
@@ -78,9 +89,15 @@ def running_assistant(log: Path, **env_overrides: str) -> Iterator[Assistant]:
         actions_port=actions_port,
         web_url=f"http://localhost:{web_port}/",
         log=log,
+        tracker_db=tracker_db,
     )
+    ready_url = {
+        "serve": assistant.web_url,  # the page server starts last: when it answers, everything is up
+        "rasa": f"{assistant.rasa_url}/",
+        "actions": f"http://localhost:{actions_port}/health",
+    }[mode]
     try:
-        _wait_until_ready(process, assistant)
+        _wait_until_ready(process, assistant, ready_url)
         yield assistant
     finally:
         process.send_signal(signal.SIGTERM)
@@ -99,14 +116,13 @@ def assistant(trained_model: None, tmp_path_factory: pytest.TempPathFactory) -> 
         yield running
 
 
-def _wait_until_ready(process: subprocess.Popen, assistant: Assistant) -> None:
+def _wait_until_ready(process: subprocess.Popen, assistant: Assistant, url: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"scripts/run.sh exited with {process.returncode}:\n{assistant.log.read_text()[-3000:]}")
         try:
-            # The page server starts last: when it answers, everything is up.
-            if requests.get(assistant.web_url, timeout=2).status_code == 200:
+            if requests.get(url, timeout=2).status_code == 200:
                 return
         except requests.ConnectionError:
             pass
