@@ -27,9 +27,11 @@ from typing import Any
 
 import aiohttp
 
+from actions.knowledge_store import get_knowledge
+
 DEFAULT_URL = "http://localhost:5005/webhooks/rest/webhook"
-# The 7 associated centres (knowledge/); the bot answers "Oui, <centre> fait partie des 7 centres associés ...".
-CENTRES = ("Gap", "Istres", "Martigues", "Aubagne", "La Garde", "Sisteron", "Antibes")
+# The associated centres, from the knowledge file; the bot answers "Oui, <centre> fait partie des ... centres associés".
+CENTRES = tuple(centre.name for centre in get_knowledge().associated_centres)
 FREE_QUESTION = "C'est gratuit ?"
 MAX_EXAMPLES = 5
 ERROR_KINDS = ("http_status", "exception", "wrong_recipient", "unexpected_answer")
