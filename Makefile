@@ -14,7 +14,7 @@ export RETENTION_DAYS ?= 30
 # Rasa's anonymous usage telemetry stays off.
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: help install run shell interactive train validate lint test test-unit evaluate purge lock clean
+.PHONY: help install run shell interactive train validate lint test test-unit evaluate bench profile purge lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -61,6 +61,13 @@ test-unit: install ## Only the fast tests (no servers, no model)
 
 evaluate: train ## Held-out NLU, cross-validation, test conversations -> results/summary.md; fails on a regression
 	scripts/evaluate.sh
+
+bench: install ## Speed, memory and F1 of the project's config beside Rasa's default -> results/bench.md (~15 min)
+	scripts/ensure-test-tools.sh
+	$(PYTHON) -m scripts.bench
+
+profile: train ## Where a turn's time goes, stage by stage (spaCy, DIET, policies, tracker store, actions)
+	$(PYTHON) -m scripts.profile_turn
 
 purge: install ## Delete conversations older than RETENTION_DAYS (30) from the tracker store
 	mkdir -p $(dir $(TRACKER_DB))

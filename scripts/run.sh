@@ -12,6 +12,7 @@
 #   ACTIONS_PORT 5055, RASA_PORT 5005, WEB_PORT 8080
 #   CORS_ORIGINS      the web pages allowed to call the Rasa server, space-separated
 #                     (default: the demo page's own origins)
+#   RASA_MODEL        the model to serve: a file, or a folder whose newest model is served (models)
 #   TRACKER_DB        the SQLite file of conversations (var/conversations.db)
 #   RETENTION_DAYS    conversations older than this are deleted at start and by `make purge` (30)
 #   RASA_ENABLE_API   true to turn on Rasa's HTTP API (off by default); it then requires
@@ -28,6 +29,7 @@ export ACTIONS_PORT=${ACTIONS_PORT:-5055}
 export RASA_PORT=${RASA_PORT:-5005}
 export WEB_PORT=${WEB_PORT:-8080}
 export CORS_ORIGINS=${CORS_ORIGINS:-"http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT"}
+RASA_MODEL=${RASA_MODEL:-models}
 export TRACKER_DB=${TRACKER_DB:-var/conversations.db}
 export RETENTION_DAYS=${RETENTION_DAYS:-30}
 export SANIC_REQUEST_MAX_SIZE=${SANIC_REQUEST_MAX_SIZE:-100000}
@@ -102,8 +104,10 @@ case "$RASA_ENABLE_API" in
         ;;
 esac
 
-if [ "$mode" != actions ] && ! ls models/*.tar.gz >/dev/null 2>&1; then
-    echo "ERROR: no model in models/. Train one first: make train" >&2
+# has_model PATH: a model file, or a folder holding at least one.
+has_model() { if [ -d "$1" ]; then compgen -G "$1/*.tar.gz" >/dev/null; else [ -f "$1" ]; fi; }
+if [ "$mode" != actions ] && ! has_model "$RASA_MODEL"; then
+    echo "ERROR: no model in $RASA_MODEL. Train one first: make train" >&2
     exit 1
 fi
 
@@ -120,13 +124,13 @@ case "$mode" in
         shell_endpoints=$(mktemp)
         printf 'action_endpoint:\n  url: http://localhost:%s/webhook\n' "$ACTIONS_PORT" >"$shell_endpoints"
         echo "Action server ready. Starting the shell: type your messages, /stop to quit."
-        "$rasa" shell --model models --endpoints "$shell_endpoints"
+        "$rasa" shell --model "$RASA_MODEL" --endpoints "$shell_endpoints"
         rm -f "$shell_endpoints"
         exit 0
         ;;
     interactive)
         echo "Action server ready. Starting rasa interactive (Ctrl-C to stop, then choose to save)."
-        "$rasa" interactive --model models --domain domain.yml --data data --config config.yml \
+        "$rasa" interactive --model "$RASA_MODEL" --domain domain.yml --data data --config config.yml \
             --endpoints endpoints.yml --skip-visualization
         exit 0
         ;;
@@ -138,7 +142,7 @@ case "$mode" in
         "$venv/bin/python" scripts/purge_conversations.py --days "$RETENTION_DAYS"
         echo "Starting the Rasa server on port $RASA_PORT (loading the model takes about half a minute)..."
         # shellcheck disable=SC2086 # one argument per origin
-        "$rasa" run --model models --port "$RASA_PORT" --credentials credentials.yml --endpoints endpoints.yml \
+        "$rasa" run --model "$RASA_MODEL" --port "$RASA_PORT" --credentials credentials.yml --endpoints endpoints.yml \
             --cors $CORS_ORIGINS "${api_args[@]}" &
         children+=($!)
         wait_until_ready "http://localhost:$RASA_PORT/" "${children[-1]}" "Rasa server"

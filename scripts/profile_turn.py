@@ -1,0 +1,176 @@
+"""`make profile`: where the time of a turn goes, stage by stage (spaCy, featurizers, DIET, policies, tracker
+store, action server call).
+
+Starts the action server (`scripts/run.sh actions`), loads the newest model in this process with the
+project's `endpoints.yml` (action endpoint, SQL tracker store on a temporary SQLite file), as the Rasa
+server does, plays conversations through Rasa's own message handler under cProfile, and prints the wall
+time per turn of each stage.
+
+The Rasa server applies `channels/speedups.py` when it loads the project's channels; so does this profile,
+unless --without-speedups (to see the difference).
+
+Usage: profile_turn.py [--turns 320] [--model models/] [--top 0] [--without-speedups]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import importlib
+import logging
+import os
+import pstats
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import requests
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Stages: (name, the functions whose cumulative time is the stage's, as "module:Qualified.name"; a
+# regular expression on "file:function" for the featurizers, which are many).
+STAGES = [
+    ("tracker store: load the conversation", "rasa.core.tracker_store:SQLTrackerStore.retrieve"),
+    ("spaCy (SpacyNLP)", "rasa.nlu.utils.spacy_utils:SpacyNLP.process"),
+    ("tokenizer and featurizers", r"re:rasa/nlu/(tokenizers/tokenizer|featurizers/.*)\.py:process$"),
+    ("DIETClassifier", "rasa.nlu.classifiers.diet_classifier:DIETClassifier.process"),
+    ("TEDPolicy", "rasa.core.policies.ted_policy:TEDPolicy.predict_action_probabilities"),
+    ("RulePolicy", "rasa.core.policies.rule_policy:RulePolicy.predict_action_probabilities"),
+    ("MemoizationPolicy", "rasa.core.policies.memoization:MemoizationPolicy.predict_action_probabilities"),
+    ("action server call (HTTP, actions)", "rasa.core.actions.action:RemoteAction.run"),
+    ("tracker store: save the conversation", "rasa.core.tracker_store:SQLTrackerStore.save"),
+]
+TOTAL = "rasa.core.agent:Agent.handle_message"
+QUESTIONS = [
+    "Bonjour",
+    "C'est gratuit ?",
+    "Avez-vous un centre à Gap ?",
+    "et à Istres ?",
+    "Quels labels avez-vous ?",
+    "et la diversité ?",
+    "il faut prendre rendez-vous ?",
+    "merci, au revoir",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _newest_model(path: Path) -> Path:
+    if path.is_file():
+        return path
+    return max(path.glob("*.tar.gz"), key=lambda model: model.stat().st_mtime)
+
+
+def _start_action_server(port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        ["scripts/run.sh", "actions"], cwd=PROJECT_ROOT, env={**os.environ, "ACTIONS_PORT": str(port)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    for _ in range(240):
+        try:
+            if requests.get(f"http://localhost:{port}/health", timeout=1).ok:
+                return process
+        except requests.ConnectionError:
+            time.sleep(0.5)
+    raise SystemExit("the action server did not start")
+
+
+async def _play(model: Path, actions_port: int, turns: int) -> pstats.Stats:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from rasa.core.agent import load_agent
+        from rasa.core.utils import AvailableEndpoints
+        from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    logging.getLogger().setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ.update(ACTIONS_PORT=str(actions_port), TRACKER_DB=f"{folder}/profile.db")
+        endpoints = AvailableEndpoints.read_endpoints(str(PROJECT_ROOT / "endpoints.yml"))
+        agent = await load_agent(model_path=str(model), endpoints=endpoints)
+        for index in range(2 * len(QUESTIONS)):  # warm-up: TensorFlow traces its graphs on first use
+            await agent.handle_text(QUESTIONS[index % len(QUESTIONS)], sender_id=f"warm-up-{index // len(QUESTIONS)}")
+        profile = cProfile.Profile()
+        profile.enable()
+        for index in range(turns):
+            sender = f"profile-{index // len(QUESTIONS)}"  # conversations of len(QUESTIONS) turns
+            await agent.handle_text(QUESTIONS[index % len(QUESTIONS)], sender_id=sender)
+        profile.disable()
+    return pstats.Stats(profile)
+
+
+def _cumulative_s(stats: pstats.Stats, target: str) -> float:
+    """Cumulative seconds of one function ("module:Qualified.name", found by its code object, so that a
+    wrapper of the same name is not counted twice) or of every function matching "re:<pattern>"."""
+    entries = stats.stats.items()  # type: ignore[attr-defined]
+    if target.startswith("re:"):
+        regex = re.compile(target[3:])
+        matches = (f"{file.replace(os.sep, '/')}:{function}" for (file, _, function), _ in entries)
+        return sum(row[3] for match, (_, row) in zip(matches, entries, strict=True) if regex.search(match))
+    module_name, qualified_name = target.split(":")
+    function: object = importlib.import_module(module_name)
+    for part in qualified_name.split("."):
+        function = getattr(function, part)
+    code = function.__code__  # type: ignore[attr-defined]
+    key = (code.co_filename, code.co_firstlineno, code.co_name)
+    return stats.stats[key][3] if key in stats.stats else 0.0  # type: ignore[attr-defined]
+
+
+def breakdown(stats: pstats.Stats, turns: int) -> list[tuple[str, float]]:
+    """(stage, ms per turn), the rest of the turn last."""
+    rows = [(name, _cumulative_s(stats, pattern) * 1000 / turns) for name, pattern in STAGES]
+    total = _cumulative_s(stats, TOTAL) * 1000 / turns
+    rows.append(("Rasa's own work (processor, events, logging...)", total - sum(ms for _, ms in rows)))
+    rows.append(("whole turn", total))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=320)
+    parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models")
+    parser.add_argument("--top", type=int, default=0, help="also print the N costliest functions")
+    parser.add_argument("--without-speedups", action="store_true", help="Rasa as it comes, without speedups.py")
+    args = parser.parse_args(argv)
+    if not args.without_speedups:
+        from channels import speedups
+
+        speedups.apply()
+    model = _newest_model(args.model)
+    port = _free_port()
+    actions = _start_action_server(port)
+    try:
+        stats = asyncio.run(_play(model, port, args.turns))
+    finally:
+        os.killpg(actions.pid, signal.SIGTERM)
+        actions.wait(timeout=60)
+    variant = "without" if args.without_speedups else "with"
+    print(
+        f"Where a turn's time goes: {args.turns} turns through Rasa's message handler, model {model.name}, "
+        f"{variant} channels/speedups.py"
+    )
+    print("(time spent in this process under cProfile, which slows every Python call: compare stages, not")
+    print(" absolute figures; a coroutine's waits, e.g. for the action server's reply, are not counted)\n")
+    rows = breakdown(stats, args.turns)
+    whole = rows[-1][1]
+    for name, ms in rows:
+        print(f"  {name:<50} {ms:7.2f} ms  {100 * ms / whole:5.1f} %")
+    if args.top:
+        stats.sort_stats("tottime").print_stats(args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
