@@ -82,6 +82,7 @@ class ConfigResult:
 
 
 def free_port() -> int:
+    """A TCP port free on loopback now (for the servers of the benchmark, the profile and the e2e tests)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

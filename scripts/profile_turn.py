@@ -23,7 +23,6 @@ import os
 import pstats
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,8 @@ import warnings
 from pathlib import Path
 
 import requests
+
+from scripts.bench import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,12 +60,6 @@ QUESTIONS = [
     "il faut prendre rendez-vous ?",
     "merci, au revoir",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _newest_model(path: Path) -> Path:
@@ -149,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 
         speedups.apply()
     model = _newest_model(args.model)
-    port = _free_port()
+    port = free_port()
     actions = _start_action_server(port)
     try:
         stats = asyncio.run(_play(model, port, args.turns))

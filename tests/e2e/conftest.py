@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -16,16 +15,11 @@ from pathlib import Path
 import pytest
 import requests
 
+from scripts.bench import free_port
 from tests.conftest import PROJECT_ROOT
 
 START_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 60
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _session_processes(session_id: int) -> list[str]:
