@@ -13,6 +13,8 @@
 #   CORS_ORIGINS      the web pages allowed to call the Rasa server, space-separated
 #                     (default: the demo page's own origins)
 #   RASA_MODEL        the model to serve: a file, or a folder whose newest model is served (models)
+#   RASA_ENDPOINTS    the Rasa server's endpoints file (endpoints.yml: one machine, conversations in SQLite);
+#                     deploy/endpoints.scale.yml shares them between several servers (docs/deployment.md)
 #   TRACKER_DB        the SQLite file of conversations (var/conversations.db)
 #   RETENTION_DAYS    conversations older than this are deleted at start and by `make purge` (30)
 #   RASA_ENABLE_API   true to turn on Rasa's HTTP API (off by default); it then requires
@@ -30,6 +32,7 @@ export RASA_PORT=${RASA_PORT:-5005}
 export WEB_PORT=${WEB_PORT:-8080}
 export CORS_ORIGINS=${CORS_ORIGINS:-"http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT"}
 RASA_MODEL=${RASA_MODEL:-models}
+RASA_ENDPOINTS=${RASA_ENDPOINTS:-endpoints.yml}
 export TRACKER_DB=${TRACKER_DB:-var/conversations.db}
 export RETENTION_DAYS=${RETENTION_DAYS:-30}
 export SANIC_REQUEST_MAX_SIZE=${SANIC_REQUEST_MAX_SIZE:-100000}
@@ -139,10 +142,10 @@ case "$mode" in
         ;;
     serve | rasa)
         mkdir -p "$(dirname "$TRACKER_DB")"
-        "$venv/bin/python" scripts/purge_conversations.py --days "$RETENTION_DAYS"
+        "$venv/bin/python" scripts/purge_conversations.py --days "$RETENTION_DAYS" --endpoints "$RASA_ENDPOINTS"
         echo "Starting the Rasa server on port $RASA_PORT (loading the model takes about half a minute)..."
         # shellcheck disable=SC2086 # one argument per origin
-        "$rasa" run --model "$RASA_MODEL" --port "$RASA_PORT" --credentials credentials.yml --endpoints endpoints.yml \
+        "$rasa" run --model "$RASA_MODEL" --port "$RASA_PORT" --credentials credentials.yml --endpoints "$RASA_ENDPOINTS" \
             --cors $CORS_ORIGINS "${api_args[@]}" &
         children+=($!)
         wait_until_ready "http://localhost:$RASA_PORT/" "${children[-1]}" "Rasa server"

@@ -49,6 +49,16 @@ class Assistant:
     def texts(self, message: str, sender: str = "e2e-visitor") -> str:
         return "\n".join(reply.get("text", "") for reply in self.ask(message, sender))
 
+    def stored_user_texts(self, sender: str, api_token: str) -> list[str]:
+        """The visitor's messages in the conversation as this Rasa server holds it (its HTTP API, with the token)."""
+        response = requests.get(
+            f"{self.rasa_url}/conversations/{sender}/tracker",
+            params={"token": api_token, "include_events": "ALL"},
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text[:300]
+        return [event["text"] for event in response.json()["events"] if event["event"] == "user"]
+
 
 @pytest.fixture(scope="session")
 def trained_model() -> None:

@@ -6,7 +6,6 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-import requests
 
 from actions.knowledge_store import get_knowledge
 from tests.e2e.conftest import free_port, running_assistant
@@ -14,15 +13,6 @@ from tests.e2e.conftest import free_port, running_assistant
 pytestmark = pytest.mark.e2e
 
 API_TOKEN = "faults-test-token"
-
-
-def stored_user_texts(rasa_url: str, visitor: str) -> list[str]:
-    """The visitor's messages in the conversation as the Rasa server holds it (its HTTP API, with the token)."""
-    response = requests.get(
-        f"{rasa_url}/conversations/{visitor}/tracker", params={"token": API_TOKEN, "include_events": "ALL"}, timeout=30
-    )
-    assert response.status_code == 200, response.text[:300]
-    return [event["text"] for event in response.json()["events"] if event["event"] == "user"]
 
 
 def test_action_server_down_then_back_then_rasa_restarted(trained_model, tmp_path: Path):
@@ -55,10 +45,10 @@ def test_action_server_down_then_back_then_rasa_restarted(trained_model, tmp_pat
         # 3. The Rasa server restarts on the same tracker store: the conversation goes on where it was.
         first_rasa.close()
         rasa = servers.enter_context(running_assistant(tmp_path / "rasa-2.log", **rasa_settings))
-        assert stored_user_texts(rasa.rasa_url, visitor) == [
+        assert rasa.stored_user_texts(visitor, API_TOKEN) == [
             "C'est gratuit ?",
             "C'est gratuit ?",
             "Avez-vous un centre à Gap ?",
         ]
         assert rasa.texts("et à Istres ?", visitor).startswith("Oui, Istres fait partie")
-        assert stored_user_texts(rasa.rasa_url, visitor)[-2:] == ["Avez-vous un centre à Gap ?", "et à Istres ?"]
+        assert rasa.stored_user_texts(visitor, API_TOKEN)[-2:] == ["Avez-vous un centre à Gap ?", "et à Istres ?"]

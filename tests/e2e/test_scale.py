@@ -1,0 +1,273 @@
+"""The scale-out profile (deploy/endpoints.scale.yml, docs/deployment.md) on real servers: PostgreSQL and Redis from
+the machine's packages, two action servers, two Rasa servers started by `scripts/run.sh rasa` with the profile, and
+nginx with deploy/nginx.conf.template as the one address in front of them.
+
+The tests run in file order on one set of servers: the last one stops the first Rasa server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import socketio
+
+from actions import wording
+from actions.knowledge_store import get_knowledge
+from scripts.load_test import run_load
+from tests.conftest import PROJECT_ROOT
+from tests.e2e.conftest import Assistant, running_assistant
+from tests.e2e.services import Postgres, Redis, nginx_server, postgres_server, redis_server
+
+pytestmark = pytest.mark.e2e
+
+SCALE_ENDPOINTS = "deploy/endpoints.scale.yml"
+API_TOKEN = "scale-test-token"
+CENTRES = tuple(centre.name for centre in get_knowledge().associated_centres)
+
+
+@dataclass
+class Cluster:
+    postgres: Postgres
+    redis: Redis
+    servers: list[Assistant]  # the two Rasa servers, reached directly
+    balancer_url: str  # nginx in front of both
+    server_stacks: list[ExitStack]  # closing one stops that Rasa server (SIGTERM, as a scale-down would)
+    work_dir: Path
+
+    @property
+    def balancer_rest_url(self) -> str:
+        return f"{self.balancer_url}/webhooks/rest/webhook"
+
+
+@pytest.fixture(scope="module")
+def cluster(trained_model: None, tmp_path_factory: pytest.TempPathFactory):
+    work_dir = tmp_path_factory.mktemp("scale")
+    with ExitStack() as stack:
+        postgres = stack.enter_context(postgres_server(work_dir / "postgres.log"))
+        redis = stack.enter_context(redis_server(work_dir / "redis.log"))
+        stores = {**postgres.endpoint_env(), **redis.endpoint_env()}
+        servers, server_stacks = [], []
+        for name in ("a", "b"):
+            actions = stack.enter_context(running_assistant(work_dir / f"actions-{name}.log", mode="actions"))
+            server_stack = stack.enter_context(ExitStack())
+            server = server_stack.enter_context(
+                running_assistant(
+                    work_dir / f"rasa-{name}.log",
+                    mode="rasa",
+                    RASA_ENDPOINTS=SCALE_ENDPOINTS,
+                    ACTION_SERVER_URL=f"http://localhost:{actions.actions_port}/webhook",
+                    RASA_ENABLE_API="true",
+                    RASA_API_TOKEN=API_TOKEN,
+                    **stores,
+                )
+            )
+            servers.append(server)
+            server_stacks.append(server_stack)
+        (work_dir / "nginx").mkdir()
+        balancer = stack.enter_context(
+            nginx_server(work_dir / "nginx", [f"127.0.0.1:{server.rasa_port}" for server in servers])
+        )
+        yield Cluster(postgres, redis, servers, balancer, server_stacks, work_dir)
+
+
+def new_visitor() -> str:
+    return f"scale-{uuid.uuid4().hex[:12]}"
+
+
+def expected_reply(message: str) -> str:
+    """What the reply to one of this file's questions must contain."""
+    for centre in CENTRES:
+        if centre in message:
+            return f"{centre} fait partie des"
+    assert message == "C'est gratuit ?", message
+    return "Oui, c'est gratuit"
+
+
+def stored_events(postgres: Postgres, sender: str) -> list[tuple[int, str, float, dict[str, Any]]]:
+    """The conversation's events as PostgreSQL holds them, in the order they were written."""
+    connection = postgres.connect()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, type_name, timestamp, data FROM events WHERE sender_id = %s ORDER BY id", (sender,)
+            )
+            return [(row[0], row[1], row[2], json.loads(row[3])) for row in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
+def stored_turns(postgres: Postgres, sender: str) -> list[tuple[str, list[str]]]:
+    """The conversation as (visitor's message, the bot's replies that follow it before the next message)."""
+    turns: list[tuple[str, list[str]]] = []
+    for _, event_type, _, data in stored_events(postgres, sender):
+        if event_type == "user":
+            turns.append((data["text"], []))
+        elif event_type == "bot":
+            assert turns, f"a bot reply stored before any message: {data}"
+            turns[-1][1].append(data["text"])
+    return turns
+
+
+def test_the_servers_use_the_profile_stores(cluster: Cluster):
+    """Both servers' start-up purge ran on PostgreSQL, and each server wrote there (not to SQLite nor memory)."""
+    for server in cluster.servers:
+        assert "Retention 30 days:" in server.log.read_text(), server.log.read_text()[-2000:]
+        assert not server.tracker_db.exists(), "the SQLite default was used instead of the profile"
+    visitor = new_visitor()
+    for server in cluster.servers:
+        server.ask("C'est gratuit ?", visitor)
+    assert [text for text, _ in stored_turns(cluster.postgres, visitor)] == ["C'est gratuit ?"] * 2
+
+
+def test_one_conversation_alternates_between_the_two_servers(cluster: Cluster):
+    first, second = cluster.servers
+    visitor = new_visitor()
+    assert first.texts("Avez-vous un centre à Gap ?", visitor).startswith("Oui, Gap fait partie")
+    assert second.texts("et à Istres ?", visitor).startswith("Oui, Istres fait partie")
+    assert first.texts("C'est gratuit ?", visitor).startswith("Oui, c'est gratuit")
+
+    messages = ["Avez-vous un centre à Gap ?", "et à Istres ?", "C'est gratuit ?"]
+    # Each server holds the whole conversation, including the turns the other one answered...
+    for server in cluster.servers:
+        assert server.stored_user_texts(visitor, API_TOKEN) == messages
+    # ...because there is one conversation, in one session, in PostgreSQL: the second server continued it
+    # (a server that did not find it would have opened a session of its own).
+    events = stored_events(cluster.postgres, visitor)
+    assert [event_type for _, event_type, _, _ in events].count("session_started") == 1
+    turns = stored_turns(cluster.postgres, visitor)
+    assert [text for text, _ in turns] == messages
+    for message, replies in turns:
+        assert expected_reply(message) in "\n".join(replies), (message, replies)
+
+
+def test_concurrent_messages_to_both_servers_are_all_kept_in_order(cluster: Cluster):
+    """One conversation's messages sent all at once, alternately to each server: the Redis lock store makes the
+    servers take them one at a time, so every message is answered and stored once, each followed by its own
+    answer. (Without the lock store, both servers read and write the conversation at the same time.)"""
+    visitor = new_visitor()
+    messages = [f"Avez-vous un centre à {c} ?" for c in CENTRES] + [f"et à {c} ?" for c in CENTRES]
+    messages.append("C'est gratuit ?")
+
+    def send(index: int) -> str:
+        return cluster.servers[index % 2].texts(messages[index], visitor)
+
+    with ThreadPoolExecutor(max_workers=len(messages)) as pool:
+        replies = list(pool.map(send, range(len(messages))))
+
+    for message, reply in zip(messages, replies, strict=True):
+        assert expected_reply(message) in reply, (message, reply)
+    turns = stored_turns(cluster.postgres, visitor)
+    assert sorted(text for text, _ in turns) == sorted(messages), "a message was lost or stored twice"
+    for message, stored_replies in turns:
+        assert expected_reply(message) in "\n".join(stored_replies), f"answers out of order: {turns}"
+    events = stored_events(cluster.postgres, visitor)
+    timestamps = [timestamp for _, _, timestamp, _ in events]
+    assert timestamps == sorted(timestamps), "events stored out of order"
+
+
+def test_the_widget_channel_through_the_one_address(cluster: Cluster):
+    """Socket.IO's polling transport makes several requests per connection: through nginx they must all reach the
+    same server (the template's sticky upstream), or the connection breaks."""
+    client = socketio.Client()
+    replies: list[dict] = []
+    client.on("bot_uttered", replies.append)
+    client.connect(cluster.balancer_url, socketio_path="/socket.io", transports=["polling"], wait_timeout=30)
+    visitor = new_visitor()
+    try:
+        client.emit("session_request", {"session_id": visitor})
+        for question in ("C'est gratuit ?", "Avez-vous un centre à Gap ?"):
+            expected = expected_reply(question)
+            client.emit("user_uttered", {"message": question, "session_id": visitor})
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not any(expected in reply.get("text", "") for reply in replies):
+                time.sleep(0.2)
+            assert any(expected in reply.get("text", "") for reply in replies), replies
+    finally:
+        client.disconnect()
+
+
+def test_redis_down_gets_an_apology_then_the_conversation_goes_on(cluster: Cluster):
+    server = cluster.servers[0]
+    visitor = new_visitor()
+    assert server.texts("Avez-vous un centre à Gap ?", visitor).startswith("Oui, Gap fait partie")
+    cluster.redis.stop()
+    try:
+        down = server.ask("C'est gratuit ?", visitor, timeout=90)
+        website = get_knowledge().organisation.website
+        assert [reply["text"] for reply in down] == [wording.TURN_FAILED.format(website=website)]
+    finally:
+        cluster.redis.start()
+    assert server.texts("et à Istres ?", visitor).startswith("Oui, Istres fait partie")
+    assert [text for text, _ in stored_turns(cluster.postgres, visitor)][-1] == "et à Istres ?"
+    assert stored_turns(cluster.postgres, visitor)[0][0] == "Avez-vous un centre à Gap ?"
+
+
+def test_purge_deletes_old_conversations_from_postgresql(cluster: Cluster):
+    old, recent = new_visitor(), new_visitor()
+    for visitor in (old, recent):
+        cluster.servers[0].ask("C'est gratuit ?", visitor)
+    connection = cluster.postgres.connect()
+    with connection, connection.cursor() as cursor:  # the `with` commits
+        cursor.execute("UPDATE events SET timestamp = timestamp - 40 * 86400 WHERE sender_id = %s", (old,))
+    connection.close()
+
+    stores = {**cluster.postgres.endpoint_env(), **cluster.redis.endpoint_env()}
+    env = {**os.environ, **stores, "ACTION_SERVER_URL": "http://localhost:1/webhook"}  # the file names it
+    purge = subprocess.run(
+        [".venv/bin/python", "scripts/purge_conversations.py", "--days", "30", "--endpoints", SCALE_ENDPOINTS],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert purge.returncode == 0, purge.stderr[-2000:]
+    assert "conversations deleted entirely" in purge.stdout
+    assert stored_events(cluster.postgres, old) == []
+    assert [text for text, _ in stored_turns(cluster.postgres, recent)] == ["C'est gratuit ?"]
+
+
+async def test_a_server_stopped_mid_run_the_other_carries_on(cluster: Cluster, capsys):
+    """Conversations through the one address; one Rasa server is stopped (SIGTERM, as a scale-down or a rolling
+    update does) while they run. Every turn must still be answered, with its own answer, and stored; most of them
+    after the stop. Runs last: it leaves one server."""
+    conversations, turns = 20, 30
+    total = conversations * turns
+    load = asyncio.create_task(run_load(cluster.balancer_rest_url, conversations, turns, timeout=60))
+    deadline = time.monotonic() + 120
+    while _load_user_events(cluster.postgres) < total // 10 and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    stored_before_stop = _load_user_events(cluster.postgres)
+    stop_started = time.monotonic()
+    await asyncio.to_thread(cluster.server_stacks[0].close)  # SIGTERM; the server refuses new requests at once
+    stop_took = time.monotonic() - stop_started
+    result = await load
+    with capsys.disabled():
+        print(
+            f"\n[scale] first Rasa server stopped after {stored_before_stop} of {total} turns "
+            f"(its shutdown took {stop_took:.1f} s)\n{result.summary()}"
+        )
+
+    with pytest.raises(requests.ConnectionError):
+        requests.get(cluster.servers[0].rasa_url, timeout=5)
+    assert stored_before_stop < total // 2, "the load was mostly over before the stop: it shows nothing"
+    assert result.ok, result.summary()
+    assert _load_user_events(cluster.postgres) == total, "a message was not stored"
+    assert cluster.servers[1].texts("Avez-vous un centre à Gap ?", new_visitor()).startswith("Oui, Gap")
+
+
+def _load_user_events(postgres: Postgres) -> int:
+    connection = postgres.connect()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM events WHERE type_name = 'user' AND sender_id LIKE 'load-%%'")
+            return cursor.fetchone()[0]
+    finally:
+        connection.close()
