@@ -142,6 +142,9 @@ case "$mode" in
         ;;
     serve | rasa)
         mkdir -p "$(dirname "$TRACKER_DB")"
+        # The stores must answer first: Rasa would otherwise start on an unreachable database and keep
+        # conversations in memory only, each server its own.
+        "$venv/bin/python" scripts/check_stores.py --endpoints "$RASA_ENDPOINTS"
         "$venv/bin/python" scripts/purge_conversations.py --days "$RETENTION_DAYS" --endpoints "$RASA_ENDPOINTS"
         echo "Starting the Rasa server on port $RASA_PORT (loading the model takes about half a minute)..."
         # shellcheck disable=SC2086 # one argument per origin
@@ -172,7 +175,7 @@ The assistant is ready.
 Try it:
   curl -s -X POST http://localhost:$RASA_PORT/webhooks/rest/webhook \\
        -H 'Content-Type: application/json' -d '{"sender": "essai", "message": "C'"'"'est gratuit ?"}'
-Conversations are kept in $TRACKER_DB for $RETENTION_DAYS days, personal data masked.
+Conversations are kept $([ "$RASA_ENDPOINTS" = endpoints.yml ] && echo "in $TRACKER_DB" || echo "in the tracker store of $RASA_ENDPOINTS") for $RETENTION_DAYS days, personal data masked.
 Rasa HTTP API: $([ ${#api_args[@]} -gt 0 ] && echo "on, protected" || echo "off").
 Stop with Ctrl-C.
 

@@ -24,6 +24,7 @@ import socketio
 
 from actions import wording
 from actions.knowledge_store import get_knowledge
+from scripts.bench import free_port
 from scripts.load_test import run_load
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import Assistant, running_assistant
@@ -128,6 +129,20 @@ def test_the_servers_use_the_profile_stores(cluster: Cluster):
     for server in cluster.servers:
         server.ask("C'est gratuit ?", visitor)
     assert [text for text, _ in stored_turns(cluster.postgres, visitor)] == ["C'est gratuit ?"] * 2
+
+
+def test_a_server_refuses_to_start_while_a_store_does_not_answer(cluster: Cluster):
+    """Rasa alone would start, keep conversations in memory and fail at the first message; run.sh says why."""
+    stores = {**cluster.postgres.endpoint_env(), **cluster.redis.endpoint_env(), "REDIS_PORT": str(free_port())}
+    env = {**os.environ, **stores, "RASA_ENDPOINTS": SCALE_ENDPOINTS, "RASA_PORT": str(free_port()),
+           "ACTION_SERVER_URL": "http://localhost:1/webhook"}  # fmt: skip
+    started = subprocess.run(
+        ["scripts/run.sh", "rasa"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert started.returncode == 1
+    assert "ERROR: the lock store of deploy/endpoints.scale.yml does not answer" in started.stderr
+    assert "tracker store postgresql at 127.0.0.1" in started.stdout  # the database itself was reachable
+    assert "Starting the Rasa server" not in started.stdout
 
 
 def test_one_conversation_alternates_between_the_two_servers(cluster: Cluster):

@@ -1,0 +1,63 @@
+"""The check `scripts/run.sh` makes before starting the Rasa server (scripts/check_stores.py): the stores of its
+endpoints file must answer, or it says which does not and why. (With the real PostgreSQL and Redis servers, the
+scale-out test starts the servers through this check.)"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from scripts.bench import free_port
+from tests.conftest import PROJECT_ROOT
+
+SCALE_ENDPOINTS = "deploy/endpoints.scale.yml"
+SCALE_VARIABLES = ("ACTION_SERVER_URL", "DB_HOST", "DB_PORT", "DB_DATABASE", "DB_USER", "DB_PASSWORD",
+                   "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "REDIS_DB")  # fmt: skip
+
+
+def check(endpoints: str, **variables: str) -> subprocess.CompletedProcess:
+    env = {name: value for name, value in os.environ.items() if name not in SCALE_VARIABLES}
+    return subprocess.run(
+        [sys.executable, "scripts/check_stores.py", "--endpoints", endpoints],
+        cwd=PROJECT_ROOT, env={**env, **variables}, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def scale_variables(db_port: int, redis_port: int) -> dict[str, str]:
+    return {
+        "ACTION_SERVER_URL": "http://localhost:5055/webhook",
+        "DB_HOST": "127.0.0.1", "DB_PORT": str(db_port), "DB_DATABASE": "rasa", "DB_USER": "rasa", "DB_PASSWORD": "x",
+        "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), "REDIS_PASSWORD": "", "REDIS_DB": "1",
+    }  # fmt: skip
+
+
+def test_the_default_sqlite_store_answers(tmp_path: Path):
+    result = check("endpoints.yml", TRACKER_DB=str(tmp_path / "conversations.db"), ACTIONS_PORT="5055")
+    assert result.returncode == 0, result.stderr
+    assert "tracker store sqlite at" in result.stdout and ": answers" in result.stdout
+
+
+def test_unreachable_stores_are_both_named_with_their_cause():
+    result = check(SCALE_ENDPOINTS, **scale_variables(free_port(), free_port()))
+    assert result.returncode == 1
+    assert "ERROR: the tracker store of deploy/endpoints.scale.yml does not answer:" in result.stderr
+    assert "ERROR: the lock store of deploy/endpoints.scale.yml does not answer:" in result.stderr
+    assert result.stderr.count("Connection refused") == 2, result.stderr
+    assert "The Rasa server is not started" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_every_unset_variable_is_named_at_once():
+    variables = scale_variables(1, 2)
+    del variables["DB_PASSWORD"], variables["REDIS_HOST"]
+    result = check(SCALE_ENDPOINTS, **variables)
+    assert result.returncode == 2
+    assert "needs these environment variables: DB_PASSWORD, REDIS_HOST" in result.stderr
+
+
+def test_a_missing_endpoints_file_is_an_error():
+    result = check("deploy/no-such-endpoints.yml")
+    assert result.returncode == 2
+    assert "ERROR: no endpoints file deploy/no-such-endpoints.yml" in result.stderr
