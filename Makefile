@@ -11,6 +11,8 @@ export ACTIONS_PORT ?= 5055
 # Conversations: where they are kept, and for how long (see README, "Privacy and security").
 export TRACKER_DB ?= var/conversations.db
 export RETENTION_DAYS ?= 30
+# The Rasa server's endpoints: endpoints.yml (one machine) or deploy/endpoints.scale.yml (docs/deployment.md).
+export RASA_ENDPOINTS ?= endpoints.yml
 # Rasa's anonymous usage telemetry stays off.
 export RASA_TELEMETRY_ENABLED ?= false
 
@@ -71,7 +73,7 @@ profile: train ## Where a turn's time goes, stage by stage (spaCy, DIET, policie
 
 purge: install ## Delete conversations older than RETENTION_DAYS (30) from the tracker store
 	mkdir -p $(dir $(TRACKER_DB))
-	$(PYTHON) scripts/purge_conversations.py --days $(RETENTION_DAYS)
+	$(PYTHON) scripts/purge_conversations.py --days $(RETENTION_DAYS) --endpoints $(RASA_ENDPOINTS)
 
 lock: install ## Re-pin constraints.txt from the current environment
 	( head -n 2 constraints.txt; $(VENV)/bin/pip freeze --exclude-editable ) > constraints.txt.new

@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         if endpoints.tracker_store.kwargs.get("dialect") == "postgresql":
             query.setdefault("connect_timeout", str(CONNECT_TIMEOUT_S))
             endpoints.tracker_store.kwargs["query"] = query
-    if endpoints.lock_store and endpoints.lock_store.type == "redis":
+    if endpoints.lock_store and endpoints.lock_store.type not in (None, "in_memory"):
         endpoints.lock_store.kwargs.setdefault("socket_timeout", CONNECT_TIMEOUT_S)
 
     # Rasa logs its own long error when it cannot create its tables; the one line below says it better.

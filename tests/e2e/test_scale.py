@@ -238,9 +238,9 @@ def test_purge_deletes_old_conversations_from_postgresql(cluster: Cluster):
     connection.close()
 
     stores = {**cluster.postgres.endpoint_env(), **cluster.redis.endpoint_env()}
-    env = {**os.environ, **stores, "ACTION_SERVER_URL": "http://localhost:1/webhook"}  # the file names it
-    purge = subprocess.run(
-        [".venv/bin/python", "scripts/purge_conversations.py", "--days", "30", "--endpoints", SCALE_ENDPOINTS],
+    env = {**os.environ, **stores, "ACTION_SERVER_URL": "http://localhost:1/webhook", "RETENTION_DAYS": "30"}
+    purge = subprocess.run(  # the documented command (docs/deployment.md)
+        ["make", "--no-print-directory", "purge", f"RASA_ENDPOINTS={SCALE_ENDPOINTS}"],
         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert purge.returncode == 0, purge.stderr[-2000:]

@@ -1,0 +1,83 @@
+"""The lock store of the scale-out profile (deploy/endpoints.scale.yml): Rasa's RedisLockStore, with every change
+of a conversation's lock made atomic in Redis.
+
+Rasa 3.6's RedisLockStore changes a lock by reading it (GET), changing it in Python and writing it back (SET).
+Inside one Rasa process that is safe, as nothing else runs in between; between two Rasa servers it is not: two
+servers issuing tickets for the same conversation at the same moment overwrite each other's ticket. Seen in the
+scale-out test: "Could not acquire lock for conversation_id ..." (a ticket lost, the visitor got the apology), and
+it can as well let both servers handle the conversation at once. Rasa's maintainers noted the GET/SET was "far from
+atomic" when they wrote it (RasaHQ/rasa#3933); the concurrent lock store that followed is in Rasa Pro only.
+
+Here each read-change-write runs in a Redis transaction that watches the lock's key (WATCH/MULTI/EXEC, through
+redis-py's `Redis.transaction`): if another server changed the lock in between, Redis refuses the write and the
+change is made again on the new value. The lock's format, keys and waiting loop are Rasa's own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TypeVar
+
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+from rasa.utils.endpoints import EndpointConfig
+
+Result = TypeVar("Result")
+
+
+class AtomicRedisLockStore(RedisLockStore):
+    """Named in an endpoints file as `type: channels.locks.AtomicRedisLockStore`, with RedisLockStore's settings
+    (url, port, password, db, key_prefix...)."""
+
+    def __init__(self, endpoint_config: EndpointConfig) -> None:
+        # Rasa builds a lock store named by its module path with the whole endpoint configuration.
+        super().__init__(host=endpoint_config.url or "localhost", **endpoint_config.kwargs)
+
+    def _change_lock(
+        self, conversation_id: str, change: Callable[[TicketLock | None], tuple[TicketLock | None, Result]]
+    ) -> Result:
+        """Applies `change` to the stored lock atomically; `change` returns the lock to store (None deletes it) and
+        a result. It may run more than once, when another server changes the lock meanwhile."""
+        key = self.key_prefix + conversation_id
+
+        def transaction(pipe) -> Result:
+            serialised = pipe.get(key)  # watched: EXEC fails if another client writes the key from here on
+            lock = TicketLock.from_dict(json.loads(serialised)) if serialised else None
+            new_lock, result = change(lock)
+            pipe.multi()
+            if new_lock is None:
+                pipe.delete(key)
+            else:
+                pipe.set(key, new_lock.dumps())
+            return result
+
+        return self.red.transaction(transaction, key, value_from_callable=True)
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        def issue(lock: TicketLock | None) -> tuple[TicketLock, int]:
+            lock = lock or self.create_lock(conversation_id)
+            return lock, lock.issue_ticket(lock_lifetime)
+
+        try:
+            return self._change_lock(conversation_id, issue)
+        except Exception as error:  # as Rasa's: the message then fails with a LockError
+            raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
+
+    def update_lock(self, conversation_id: str) -> None:
+        def remove_expired(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
+            if lock:
+                lock.remove_expired_tickets()
+            return lock, None
+
+        self._change_lock(conversation_id, remove_expired)
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        """Removes this ticket, and the whole lock when no one else waits: both at once."""
+
+        def finish(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
+            if lock:
+                lock.remove_ticket_for(ticket_number)
+            return (lock if lock and lock.is_someone_waiting() else None), None
+
+        self._change_lock(conversation_id, finish)
