@@ -6,7 +6,7 @@
 set -euo pipefail
 declare -A package_of=(
     [curl]=curl [ps]=procps [pgrep]=procps [tmux]=tmux [chromium]=chromium
-    [redis-server]=redis-server [nginx]=nginx-light [postgres]=postgresql
+    [redis-server]=redis-server [nginx]=nginx [postgres]=postgresql
 )
 # have TOOL: on the PATH, or (PostgreSQL's server, which Debian keeps off the PATH) in its own folder.
 have() {
