@@ -224,8 +224,11 @@ def test_redis_down_gets_an_apology_then_the_conversation_goes_on(cluster: Clust
     finally:
         cluster.redis.start()
     assert server.texts("et à Istres ?", visitor).startswith("Oui, Istres fait partie")
-    assert [text for text, _ in stored_turns(cluster.postgres, visitor)][-1] == "et à Istres ?"
-    assert stored_turns(cluster.postgres, visitor)[0][0] == "Avez-vous un centre à Gap ?"
+    # The earlier turn is still there; the message that got the apology was not stored (the visitor resends it).
+    assert [text for text, _ in stored_turns(cluster.postgres, visitor)] == [
+        "Avez-vous un centre à Gap ?",
+        "et à Istres ?",
+    ]
 
 
 def test_purge_deletes_old_conversations_from_postgresql(cluster: Cluster):
