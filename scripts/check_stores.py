@@ -71,10 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
-    except Exception as error:  # a missing file or variable: Rasa's message names it
+    except Exception as error:  # malformed YAML: Rasa's message says where
         print(f"ERROR: cannot read {args.endpoints}: {error}", file=sys.stderr)
         return 2
-    if endpoints.tracker_store and endpoints.tracker_store.type == "SQL":
+    if endpoints.tracker_store and (endpoints.tracker_store.type or "").lower() == "sql":
         # The driver's own connection timeout (psycopg2 would otherwise wait for the system's, minutes).
         query = dict(endpoints.tracker_store.kwargs.get("query") or {})
         if endpoints.tracker_store.kwargs.get("dialect") == "postgresql":
