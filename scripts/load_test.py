@@ -44,7 +44,7 @@ class Turn:
     forbidden: tuple[str, ...] = ()  # must not be: another conversation's answer
 
 
-def _centre_phrase(centre: str) -> str:
+def centre_phrase(centre: str) -> str:
     # "Gap" alone would also match the list of all centres given for an unknown town: ask for the whole phrase.
     return f"{centre} fait partie des"
 
@@ -69,12 +69,12 @@ def conversation_plan(index: int, turns: int) -> list[Turn]:
     plan = []
     for turn in range(turns):
         if turn % 5 == 3:
-            plan.append(Turn(FREE_QUESTION, "gratuit", tuple(_centre_phrase(c) for c in CENTRES)))
+            plan.append(Turn(FREE_QUESTION, "gratuit", tuple(centre_phrase(c) for c in CENTRES)))
             continue
         centre = next(centres)
         question = f"Avez-vous un centre à {centre} ?" if turn % 5 == 0 else f"et à {centre} ?"
-        others = tuple(_centre_phrase(c) for c in CENTRES if c != centre)
-        plan.append(Turn(question, _centre_phrase(centre), others))
+        others = tuple(centre_phrase(c) for c in CENTRES if c != centre)
+        plan.append(Turn(question, centre_phrase(centre), others))
     return plan
 
 

@@ -25,7 +25,7 @@ import socketio
 from actions import wording
 from actions.knowledge_store import get_knowledge
 from scripts.bench import free_port
-from scripts.load_test import run_load
+from scripts.load_test import CENTRES, FREE_QUESTION, centre_phrase, run_load
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import Assistant, running_assistant
 from tests.e2e.services import Postgres, Redis, nginx_server, postgres_server, redis_server
@@ -34,7 +34,6 @@ pytestmark = pytest.mark.e2e
 
 SCALE_ENDPOINTS = "deploy/endpoints.scale.yml"
 API_TOKEN = "scale-test-token"
-CENTRES = tuple(centre.name for centre in get_knowledge().associated_centres)
 
 
 @dataclass
@@ -90,8 +89,8 @@ def expected_reply(message: str) -> str:
     """What the reply to one of this file's questions must contain."""
     for centre in CENTRES:
         if centre in message:
-            return f"{centre} fait partie des"
-    assert message == "C'est gratuit ?", message
+            return centre_phrase(centre)
+    assert message == FREE_QUESTION, message
     return "Oui, c'est gratuit"
 
 
