@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ import requests
 
 from scripts.bench import free_port
 from tests.conftest import PROJECT_ROOT
+from tests.e2e.services import wait_until
 
 START_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 60
@@ -101,7 +101,7 @@ def running_assistant(
         "actions": f"http://localhost:{actions_port}/health",
     }[mode]
     try:
-        _wait_until_ready(process, assistant, ready_url)
+        wait_until(lambda: _answers(ready_url), process, "scripts/run.sh", log, START_TIMEOUT_S)
         yield assistant
     finally:
         process.send_signal(signal.SIGTERM)
@@ -120,15 +120,5 @@ def assistant(trained_model: None, tmp_path_factory: pytest.TempPathFactory) -> 
         yield running
 
 
-def _wait_until_ready(process: subprocess.Popen, assistant: Assistant, url: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"scripts/run.sh exited with {process.returncode}:\n{assistant.log.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(1)
-    pytest.fail(f"the assistant was not ready within {START_TIMEOUT_S}s:\n{assistant.log.read_text()[-3000:]}")
+def _answers(url: str) -> bool:
+    return requests.get(url, timeout=2).status_code == 200

@@ -3,6 +3,7 @@ machine's own packages (scripts/ensure-test-tools.sh installs them in CI), and s
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import os
 import pwd
@@ -30,8 +31,11 @@ READY_TIMEOUT_S = 60
 MISSING = "{what} is not installed: run scripts/ensure-test-tools.sh (as root it installs it with apt-get)"
 
 
-def _wait_until(ready: Callable[[], bool], process: subprocess.Popen, name: str, log: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
+def wait_until(
+    ready: Callable[[], bool], process: subprocess.Popen, name: str, log: Path, timeout_s: float = READY_TIMEOUT_S
+) -> None:
+    """Polls `ready` until it is true; fails with the end of `log` if `process` exits or time runs out."""
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"{name} exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
@@ -41,7 +45,7 @@ def _wait_until(ready: Callable[[], bool], process: subprocess.Popen, name: str,
         except Exception:  # not accepting connections yet
             pass
         time.sleep(0.3)
-    pytest.fail(f"{name} was not ready within {READY_TIMEOUT_S}s:\n{log.read_text(errors='replace')[-3000:]}")
+    pytest.fail(f"{name} was not ready within {timeout_s:g}s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
 def _stop(process: subprocess.Popen, timeout: float = 30) -> None:
@@ -125,15 +129,15 @@ def postgres_server(log: Path) -> Iterator[Postgres]:
                  "-c", "fsync=off", "-c", "log_min_messages=warning"],
                 stdout=out, stderr=subprocess.STDOUT, **run_as,
             )  # fmt: skip
-        server = Postgres("127.0.0.1", port, superuser, password, "postgres")
+        maintenance = Postgres("127.0.0.1", port, superuser, password, "postgres")
         try:
-            _wait_until(lambda: server.connect().close() is None, process, "PostgreSQL", log)
-            admin = server.connect()
+            wait_until(lambda: maintenance.connect().close() is None, process, "PostgreSQL", log)
+            admin = maintenance.connect()
             admin.autocommit = True
             with admin.cursor() as cursor:
                 cursor.execute("CREATE DATABASE rasa")
             admin.close()
-            yield Postgres(server.host, port, superuser, password, "rasa")
+            yield dataclasses.replace(maintenance, database="rasa")
         finally:
             _stop(process)
     finally:
@@ -165,7 +169,7 @@ class Redis:
                  "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"],
                 stdout=out, stderr=subprocess.STDOUT,
             )  # fmt: skip
-        _wait_until(lambda: self.client().ping(), self.process, "Redis", self.log)
+        wait_until(lambda: self.client().ping(), self.process, "Redis", self.log)
 
     def stop(self) -> None:
         if self.process:
@@ -218,7 +222,7 @@ http {{
         )  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"
-        _wait_until(lambda: process.poll() is None and _port_open(port), process, "nginx", work_dir / "error.log")
+        wait_until(lambda: process.poll() is None and _port_open(port), process, "nginx", work_dir / "error.log")
         yield url
     finally:
         _stop(process)
