@@ -6,8 +6,23 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
+from actions.focus import TOPIC, focus_on
+from actions.knowledge import Knowledge
 from actions.knowledge_store import get_knowledge
 from actions.replies import say, sources_text, years_text
+
+
+def timeline(knowledge: Knowledge) -> str:
+    """The history events and the labels, one line each, by year; a label of several years at its first."""
+    lines: list[tuple[int, str]] = [(event.year, f"- {event.year} : {event.text}") for event in knowledge.history]
+    lines += [(min(label.years), f"- {years_text(label.years)} : {label.name}") for label in knowledge.labels]
+    lines.sort(key=lambda entry: entry[0])
+    return "\n".join(line for _, line in lines)
+
+
+def say_history(dispatcher: CollectingDispatcher, knowledge: Knowledge) -> None:
+    source_ids = [event.source for event in knowledge.history] + [label.source for label in knowledge.labels]
+    say(dispatcher, wording.HISTORY, timeline=timeline(knowledge), sources=sources_text(knowledge, source_ids))
 
 
 class ActionAnswerHistory(Action):
@@ -19,21 +34,8 @@ class ActionAnswerHistory(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        knowledge = get_knowledge()
-        # (year, line) pairs; a label obtained in several years is listed at its first one.
-        timeline: list[tuple[int, str]] = [
-            (event.year, f"- {event.year} : {event.text}") for event in knowledge.history
-        ]
-        timeline += [(min(label.years), f"- {years_text(label.years)} : {label.name}") for label in knowledge.labels]
-        timeline.sort(key=lambda entry: entry[0])
-        source_ids = [event.source for event in knowledge.history] + [label.source for label in knowledge.labels]
-        say(
-            dispatcher,
-            wording.HISTORY,
-            timeline="\n".join(line for _, line in timeline),
-            sources=sources_text(knowledge, source_ids),
-        )
-        return []
+        say_history(dispatcher, get_knowledge())
+        return [focus_on(TOPIC, "history")]
 
 
 class ActionAnswerNetwork(Action):
@@ -56,4 +58,4 @@ class ActionAnswerNetwork(Action):
             url=network.url,
             sources=sources_text(knowledge, [network.source]),
         )
-        return []
+        return [focus_on(TOPIC, "network")]

@@ -6,12 +6,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
+from actions.focus import CENTRE, CENTRES, focus_on, towns_asked
 from actions.knowledge import Knowledge
 from actions.knowledge_store import get_knowledge
-from actions.replies import distinct_entity_values, echoable, facts_text, french_list, say, sources_text
+from actions.replies import echoable, facts_text, french_list, say, sources_text
 
 
-def _centres_summary(knowledge: Knowledge) -> dict[str, Any]:
+def centres_summary(knowledge: Knowledge) -> dict[str, Any]:
     """What every centre reply needs: the organisation, the main town and the associated ones."""
     associated = knowledge.associated_centres
     return {
@@ -20,6 +21,60 @@ def _centres_summary(knowledge: Knowledge) -> dict[str, Any]:
         "count": len(associated),
         "centres": french_list([centre.name for centre in associated]),
     }
+
+
+def say_town(dispatcher: CollectingDispatcher, knowledge: Knowledge, town: str) -> list[dict[str, Any]]:
+    """Whether there is a centre in `town`: the centre, a town of the wider network, or neither."""
+    summary = centres_summary(knowledge)
+    network = knowledge.network
+    centre = knowledge.find_centre(town)
+    if centre is None:
+        # Not one of this association's centres; other Cités des Métiers exist, and the answer must not deny them.
+        network_figures = {"cities": network.cities, "countries": network.countries, "url": network.url}
+        place = knowledge.find_network_place(town)
+        if place is not None:
+            facts = knowledge.facts(place.facts)
+            sources = sources_text(knowledge, [*(fact.source for fact in facts), network.source])
+            say(
+                dispatcher,
+                wording.CENTRE_OF_NETWORK,
+                place=place.name,
+                facts=facts_text(facts),
+                sources=sources,
+                **network_figures,
+                **summary,
+            )
+        else:
+            sources = sources_text(knowledge, [knowledge.main_centre.source, network.source])
+            say(dispatcher, wording.CENTRE_UNKNOWN, place=echoable(town), sources=sources, **network_figures, **summary)
+        return [focus_on(CENTRES)]
+    if centre.kind == "main":
+        facts = knowledge.facts(centre.facts)
+        say(
+            dispatcher,
+            wording.CENTRE_MAIN,
+            centre=centre.name,
+            facts=facts_text(facts),
+            sources=sources_text(knowledge, [centre.source, *(fact.source for fact in facts)]),
+            **summary,
+        )
+    else:
+        say(
+            dispatcher,
+            wording.CENTRE_ASSOCIATED,
+            centre=centre.name,
+            website=knowledge.organisation.website,
+            sources=sources_text(knowledge, [centre.source]),
+            **summary,
+        )
+    return [focus_on(CENTRE, centre.id)]
+
+
+def say_centres(dispatcher: CollectingDispatcher, knowledge: Knowledge) -> list[dict[str, Any]]:
+    """The main centre and the associated ones."""
+    centre_sources = [centre.source for centre in knowledge.centres]
+    say(dispatcher, wording.CENTRES_LIST, sources=sources_text(knowledge, centre_sources), **centres_summary(knowledge))
+    return [focus_on(CENTRES)]
 
 
 class ActionAnswerCentres(Action):
@@ -32,37 +87,12 @@ class ActionAnswerCentres(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
-        summary = _centres_summary(knowledge)
         # Towns the NLU extracted; else centres the message names, including any added to the
         # knowledge file since the model was trained.
-        towns = distinct_entity_values(tracker, "centre") or [
-            centre.name for centre in knowledge.centres_in(tracker.latest_message.get("text") or "")
-        ]
+        towns = towns_asked(tracker, knowledge)
         if not towns:
-            centre_sources = [centre.source for centre in knowledge.centres]
-            say(dispatcher, wording.CENTRES_LIST, sources=sources_text(knowledge, centre_sources), **summary)
-            return []
+            return say_centres(dispatcher, knowledge)
+        events: list[dict[str, Any]] = []
         for town in towns:
-            centre = knowledge.find_centre(town)
-            if centre is None:
-                say(dispatcher, wording.CENTRE_UNKNOWN, place=echoable(town), **summary)
-            elif centre.kind == "main":
-                facts = knowledge.facts(centre.facts)
-                say(
-                    dispatcher,
-                    wording.CENTRE_MAIN,
-                    centre=centre.name,
-                    facts=facts_text(facts),
-                    sources=sources_text(knowledge, [centre.source, *(fact.source for fact in facts)]),
-                    **summary,
-                )
-            else:
-                say(
-                    dispatcher,
-                    wording.CENTRE_ASSOCIATED,
-                    centre=centre.name,
-                    website=knowledge.organisation.website,
-                    sources=sources_text(knowledge, [centre.source]),
-                    **summary,
-                )
-        return []
+            events = say_town(dispatcher, knowledge, town)
+        return events

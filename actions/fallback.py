@@ -1,4 +1,14 @@
-"""Honest answers when the bot does not understand, or is asked about something else."""
+"""Honest answers when the bot does not understand, or is asked about something else.
+
+The two-stage fallback is Rasa's (`action_two_stage_fallback`, rule on `nlu_fallback`); these actions
+override its steps, as Rasa lets custom actions override default ones:
+- `action_default_ask_affirmation`: the topics the NLU hesitates between, as buttons, with "Autre chose";
+  a click sends the topic's intent, which Rasa then answers as if the visitor had written it;
+- `action_default_ask_rephrase`: after "Autre chose", a request to rephrase;
+- `action_default_fallback`: still not understood: the honest "I don't know" with what the bot can do.
+"""
+
+from __future__ import annotations
 
 from typing import Any
 
@@ -8,6 +18,34 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import wording
 from actions.knowledge_store import get_knowledge
 from actions.replies import say
+
+# At most this many topics are offered, and only those the NLU gave at least this confidence: below it,
+# a button would be a guess, and the honest "I don't know" is better.
+MAX_SUGGESTIONS = 2
+MIN_SUGGESTION_CONFIDENCE = 0.15
+# "Autre chose" is Rasa's way of saying no to every suggestion: the `out_of_scope` intent.
+SOMETHING_ELSE_PAYLOAD = "/out_of_scope"
+
+
+def suggested_intents(parse_data: dict[str, Any]) -> list[str]:
+    """The intents worth offering for a message the NLU was unsure of, most likely first.
+
+    Multi-intents ("ask_free+ask_anonymous") are offered when each part has a title.
+    """
+    suggestions: list[str] = []
+    for ranked in parse_data.get("intent_ranking") or []:
+        name, confidence = ranked.get("name"), ranked.get("confidence") or 0.0
+        parts = str(name).split("+")
+        if confidence < MIN_SUGGESTION_CONFIDENCE or not all(part in wording.TOPIC_TITLES for part in parts):
+            continue
+        suggestions.append(str(name))
+        if len(suggestions) == MAX_SUGGESTIONS:
+            break
+    return suggestions
+
+
+def suggestion_title(intent: str) -> str:
+    return " et ".join(wording.TOPIC_TITLES[part] for part in intent.split("+"))
 
 
 class ActionDontKnow(Action):
@@ -32,3 +70,45 @@ class ActionOutOfScope(ActionDontKnow):
 
     def name(self) -> str:
         return "action_out_of_scope"
+
+
+class ActionDefaultFallback(ActionDontKnow):
+    """The two-stage fallback's last step: the visitor was still not understood."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+
+class ActionAskAffirmation(Action):
+    """The two-stage fallback's first step: "Vouliez-vous dire : … / … / Autre chose ?" as buttons.
+
+    When no topic is likely enough to offer, the honest "I don't know" instead.
+    """
+
+    def name(self) -> str:
+        return "action_default_ask_affirmation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        suggestions = suggested_intents(tracker.latest_message)
+        if not suggestions:
+            say(dispatcher, wording.DONT_KNOW, website=get_knowledge().organisation.website)
+            return []
+        buttons = [{"title": suggestion_title(intent), "payload": f"/{intent}"} for intent in suggestions]
+        buttons.append({"title": wording.SOMETHING_ELSE, "payload": SOMETHING_ELSE_PAYLOAD})
+        dispatcher.utter_message(text=wording.DID_YOU_MEAN, buttons=buttons)
+        return []
+
+
+class ActionAskRephrase(Action):
+    """The two-stage fallback's second step, after "Autre chose": ask to say it with other words."""
+
+    def name(self) -> str:
+        return "action_default_ask_rephrase"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        say(dispatcher, wording.REPHRASE)
+        return []

@@ -25,6 +25,8 @@ DEFAULT_KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / 
 FUZZY_MATCH_CUTOFF = 0.8
 # Shorter words are too easily close to a name by chance ("gap" / "gaz").
 _FUZZY_MIN_LENGTH = 4
+# Within a sentence, only long words are corrected: "forme" must not become "former".
+_TYPO_MIN_LENGTH = 7
 
 # Abbreviations visitors use in place names, expanded before matching ("St Raphaël" -> "saint raphael").
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
@@ -77,7 +79,7 @@ WebUrl = constr(strip_whitespace=True, regex=r"^https?://\S+$")
 class _Entry(BaseModel):
     class Config:
         extra = Extra.forbid  # a misspelt key is an error, not a silently ignored field
-        allow_mutation = False
+        frozen = True  # read-only, and hashable: a fact said for two reasons is said once
 
 
 class Source(_Entry):
@@ -109,6 +111,9 @@ class Centre(_Entry):
     kind: Literal["main", "associated"]
     aliases: list[NonEmptyText] = []
     facts: list[Identifier] = []
+    # The fact that says where the centre is, and the one that says when it opened, when a source has them.
+    address: Identifier | None = None
+    opened: Identifier | None = None
     source: Identifier
 
 
@@ -122,12 +127,45 @@ class Label(_Entry):
     source: Identifier
 
 
+class NetworkPlace(_Entry):
+    """A town with a Cité des Métiers of the network that is not a centre of this association (Paris)."""
+
+    name: NonEmptyText
+    aliases: list[NonEmptyText] = []
+    facts: conlist(Identifier, min_items=1)
+
+
 class Network(_Entry):
     cities: conint(ge=1)
     countries: conint(ge=1)
     url: WebUrl
     text: NonEmptyText
     source: Identifier
+    places: list[NetworkPlace] = []
+
+
+class Need(_Entry):
+    """A need visitors come with (a training, a job...): what the centre offers for it, and public services."""
+
+    id: Identifier
+    title: NonEmptyText
+    aliases: conlist(NonEmptyText, min_items=1)
+    facts: list[Identifier] = []
+    services: list[Identifier] = []
+
+
+class Needs(_Entry):
+    help: conlist(Identifier, min_items=1)
+    items: conlist(Need, min_items=1)
+
+
+class Unknown(_Entry):
+    """Something visitors ask that no source holds (parking, events...): said plainly, with what helps anyway."""
+
+    id: Identifier
+    subject: NonEmptyText
+    aliases: conlist(NonEmptyText, min_items=1)
+    facts: list[Identifier] = []
 
 
 class _KnowledgeFile(_Entry):
@@ -140,6 +178,8 @@ class _KnowledgeFile(_Entry):
     centres: conlist(Centre, min_items=1)
     labels: conlist(Label, min_items=1)
     network: Network
+    needs: Needs
+    unknowns: conlist(Unknown, min_items=1)
 
 
 # --- Normalisation of French text ------------------------------------------------------------
@@ -202,6 +242,17 @@ class _NameIndex:
                         self.exact.setdefault(key, entry_id)
                         self.exact.setdefault(key.replace(" ", ""), entry_id)
 
+    def corrected(self, text: str) -> str:
+        """The text with each long word one typo away from a one-word name replaced by that name."""
+        single_words = [name for name in self.whole if " " not in name and len(name) >= _TYPO_MIN_LENGTH]
+        words = normalise(text).split()
+        for index, word in enumerate(words):
+            if len(word) >= _TYPO_MIN_LENGTH and word not in self.whole:
+                close = difflib.get_close_matches(word, single_words, n=1, cutoff=FUZZY_MATCH_CUTOFF)
+                if close:
+                    words[index] = close[0]
+        return " ".join(words)
+
     def mentioned_in(self, text: str) -> list[str]:
         """Ids of the entries whose whole name or alias appears as words in the text, in order of appearance.
 
@@ -239,6 +290,14 @@ class Knowledge:
             (centre.id, [centre.name, centre.id, *centre.aliases]) for centre in self.centres
         )
         self._label_names = _NameIndex((label.id, [label.name, label.id, *label.aliases]) for label in self.labels)
+        self.needs = list(content.needs.items)
+        self._need_by_id = {need.id: need for need in self.needs}
+        self._need_names = _NameIndex((need.id, need.aliases) for need in self.needs)
+        self.unknowns = list(content.unknowns)
+        self._unknown_by_id = {unknown.id: unknown for unknown in self.unknowns}
+        self._unknown_names = _NameIndex((unknown.id, unknown.aliases) for unknown in self.unknowns)
+        self._places = {str(index): place for index, place in enumerate(self.network.places)}
+        self._place_names = _NameIndex((key, [place.name, *place.aliases]) for key, place in self._places.items())
 
     @property
     def main_centre(self) -> Centre:
@@ -287,6 +346,40 @@ class Knowledge:
         """The label a visitor's words (or an NLU entity value) designate, or None."""
         label_id = _match_name(query, self._label_names)
         return self._label_by_id[label_id] if label_id else None
+
+    def centre(self, centre_id: str) -> Centre | None:
+        return self._centre_by_id.get(centre_id)
+
+    def labels_of_year(self, year: int) -> list[Label]:
+        return [label for label in self.labels if year in label.years]
+
+    @property
+    def need_help(self) -> list[Fact]:
+        """The facts said for every need: what the centre is for, the advisers, the resources."""
+        return self.facts(self._content.needs.help)
+
+    def need(self, need_id: str) -> Need | None:
+        return self._need_by_id.get(need_id)
+
+    def needs_in(self, text: str) -> list[Need]:
+        """The needs a visitor's message names ("une formation", "mon CV", "la VAE"), as they come in it.
+
+        Besides exact words, a long word one typo away from a one-word alias counts ("reconvertion").
+        """
+        found = self._need_names.mentioned_in(text) or self._need_names.mentioned_in(self._need_names.corrected(text))
+        return [self._need_by_id[need_id] for need_id in found]
+
+    def unknowns_in(self, text: str) -> list[Unknown]:
+        """The subjects without a source that a message asks about (parking, events...), as they come in it."""
+        found = self._unknown_names.mentioned_in(text) or self._unknown_names.mentioned_in(
+            self._unknown_names.corrected(text)
+        )
+        return [self._unknown_by_id[unknown_id] for unknown_id in found]
+
+    def find_network_place(self, query: str) -> NetworkPlace | None:
+        """A town the sources tie to the network though it is not a centre of this association ("Paris")."""
+        key = _match_name(query, self._place_names)
+        return self._places[key] if key else None
 
 
 # --- Loading and validation ------------------------------------------------------------------
@@ -412,6 +505,21 @@ def _reference_problems(content: _KnowledgeFile) -> list[str]:
             f"mark the Marseille centre 'main' and the others 'associated'"
         )
     check_source("network", content.network.source)
+    for index, place in enumerate(content.network.places):
+        check_facts(f"network > places[{index}] ({place.name})", place.facts)
+    check_facts("needs > help", content.needs.help)
+    for kind, entries in (("needs > items", content.needs.items), ("unknowns", content.unknowns)):
+        seen_ids = set()
+        for index, entry in enumerate(entries):
+            where = f"{kind}[{index}] (id: {entry.id})"
+            if entry.id in seen_ids:
+                problems.append(f"{where}: id '{entry.id}' is used twice; give each entry its own id")
+            seen_ids.add(entry.id)
+            check_facts(where, entry.facts)
+            if isinstance(entry, Need):
+                check_facts(f"{where} > services", entry.services)
+    for index, centre in enumerate(content.centres):
+        check_facts(f"centres[{index}] (id: {centre.id})", [key for key in (centre.address, centre.opened) if key])
     return problems
 
 
@@ -429,7 +537,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(
         f"Knowledge file {path} is valid: {len(knowledge.centres)} centres, {len(knowledge.labels)} labels, "
-        f"{len(knowledge.history)} history events, {len(Topic)} topics."
+        f"{len(knowledge.history)} history events, {len(Topic)} topics, {len(knowledge.needs)} needs, "
+        f"{len(knowledge.unknowns)} subjects without a source."
     )
     return 0
 

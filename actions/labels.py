@@ -6,6 +6,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
+from actions.focus import LABEL, LABELS, focus_on, message_text
+from actions.knowledge import Knowledge, Label
 from actions.knowledge_store import get_knowledge
 from actions.replies import (
     capitalised,
@@ -18,6 +20,37 @@ from actions.replies import (
 )
 
 
+def labels_list(knowledge: Knowledge) -> str:
+    return "\n".join(label_line(label) for label in knowledge.labels)
+
+
+def say_label(dispatcher: CollectingDispatcher, knowledge: Knowledge, label: Label) -> list[dict[str, Any]]:
+    """The detail of one label: its years, who awarded it, its facts."""
+    facts = knowledge.facts(label.facts)
+    say(
+        dispatcher,
+        wording.LABEL_DETAIL_WITH_ISSUER if label.issuer else wording.LABEL_DETAIL,
+        label=capitalised(label.name),
+        years=years_text(label.years),
+        issuer=label.issuer or "",
+        facts=facts_text(facts),
+        sources=sources_text(knowledge, [label.source, *(fact.source for fact in facts)]),
+    )
+    return [focus_on(LABEL, label.id)]
+
+
+def say_labels(dispatcher: CollectingDispatcher, knowledge: Knowledge) -> list[dict[str, Any]]:
+    """Every label with its years."""
+    say(
+        dispatcher,
+        wording.LABELS_LIST,
+        organisation=knowledge.organisation.name,
+        labels=labels_list(knowledge),
+        sources=sources_text(knowledge, [label.source for label in knowledge.labels]),
+    )
+    return [focus_on(LABELS)]
+
+
 class ActionAnswerLabels(Action):
     """Lists every label with its years, or details each label the visitor named."""
 
@@ -28,32 +61,16 @@ class ActionAnswerLabels(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
-        labels_list = "\n".join(label_line(label) for label in knowledge.labels)
         names = distinct_entity_values(tracker, "label") or [
-            label.id for label in knowledge.labels_in(tracker.latest_message.get("text") or "")
+            label.id for label in knowledge.labels_in(message_text(tracker))
         ]
         if not names:
-            say(
-                dispatcher,
-                wording.LABELS_LIST,
-                organisation=knowledge.organisation.name,
-                labels=labels_list,
-                sources=sources_text(knowledge, [label.source for label in knowledge.labels]),
-            )
-            return []
+            return say_labels(dispatcher, knowledge)
+        events: list[dict[str, Any]] = [focus_on(LABELS)]
         for name in names:
             label = knowledge.find_label(name)
             if label is None:
-                say(dispatcher, wording.LABEL_UNKNOWN, labels=labels_list)
-                continue
-            facts = knowledge.facts(label.facts)
-            say(
-                dispatcher,
-                wording.LABEL_DETAIL_WITH_ISSUER if label.issuer else wording.LABEL_DETAIL,
-                label=capitalised(label.name),
-                years=years_text(label.years),
-                issuer=label.issuer or "",
-                facts=facts_text(facts),
-                sources=sources_text(knowledge, [label.source, *(fact.source for fact in facts)]),
-            )
-        return []
+                say(dispatcher, wording.LABEL_UNKNOWN, labels=labels_list(knowledge))
+            else:
+                events = say_label(dispatcher, knowledge, label)
+        return events

@@ -10,7 +10,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import Fact, Knowledge, Label
+from actions.knowledge import Fact, Knowledge, Label, strip_accents
 
 # What of a visitor's words may be echoed in a reply: letters, digits, spaces, ' and -, briefly.
 _ECHO_MAX_LENGTH = 40
@@ -41,6 +41,11 @@ def sources_text(knowledge: Knowledge, source_ids: Iterable[str]) -> str:
         if reference not in distinct:
             distinct.append(reference)
     return f"{'Sources' if len(distinct) > 1 else 'Source'} : {' ; '.join(distinct)}"
+
+
+def of_place(name: str) -> str:
+    """'de Gap', "d'Istres": French elision before a vowel."""
+    return f"d'{name}" if strip_accents(name[:1]).lower() in "aeiouy" else f"de {name}"
 
 
 def capitalised(text: str) -> str:

@@ -7,9 +7,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
-from actions.knowledge import Topic
+from actions.centres import say_town
+from actions.focus import CENTRE, TOPIC, centre_in_focus, focus_on, towns_asked
+from actions.knowledge import Knowledge, Topic
 from actions.knowledge_store import get_knowledge
-from actions.replies import facts_sources, facts_text, say
+from actions.replies import facts_sources, facts_text, of_place, say
+
+
+def say_topic(dispatcher: CollectingDispatcher, knowledge: Knowledge, topic: Topic) -> None:
+    facts = knowledge.topic(topic)
+    say(dispatcher, wording.FACTS, facts=facts_text(facts), sources=facts_sources(knowledge, facts))
 
 
 class TopicAction(Action, metaclass=ABCMeta):
@@ -28,10 +35,45 @@ class TopicAction(Action, metaclass=ABCMeta):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        say_topic(dispatcher, get_knowledge(), self.topic)
+        return [focus_on(TOPIC, self.topic.value)]
+
+
+class CentreTopicAction(TopicAction):
+    """A topic that differs by centre (where, when open, how to reach it), about the centre asked or in focus.
+
+    "c'est où exactement ?" after "vous avez un centre à Gap ?" is about Gap: the sources hold no
+    address for it, so the bot says so for Gap, and never gives Marseille's facts in its place.
+    """
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
-        facts = knowledge.topic(self.topic)
-        say(dispatcher, wording.FACTS, facts=facts_text(facts), sources=facts_sources(knowledge, facts))
-        return []
+        towns = towns_asked(tracker, knowledge)
+        centres = [knowledge.find_centre(town) for town in towns] or [centre_in_focus(tracker, knowledge)]
+        events: list[dict[str, Any]] = []
+        for town, centre in zip(towns or [None], centres, strict=True):
+            if centre is None and town is not None:
+                events = say_town(dispatcher, knowledge, town)  # not a centre of the association: say so
+            elif centre is None or centre.kind == "main":
+                say_topic(dispatcher, knowledge, self.topic)
+                events = [focus_on(CENTRE, knowledge.main_centre.id)]
+            elif self.topic == Topic.ADDRESS and centre.address:
+                fact = knowledge.fact(centre.address)
+                say(dispatcher, wording.FACTS, facts=fact.text, sources=facts_sources(knowledge, [fact]))
+                events = [focus_on(CENTRE, centre.id)]
+            else:
+                say(
+                    dispatcher,
+                    wording.CENTRE_DETAIL_UNKNOWN,
+                    detail=wording.CENTRE_DETAILS[self.topic.value],
+                    of_centre=of_place(centre.name),
+                    main=knowledge.main_centre.name,
+                    website=knowledge.organisation.website,
+                )
+                events = [focus_on(CENTRE, centre.id)]
+        return events
 
 
 class ActionAnswerPresentation(TopicAction):
@@ -58,15 +100,15 @@ class ActionAnswerAudience(TopicAction):
     topic = Topic.AUDIENCE
 
 
-class ActionAnswerHours(TopicAction):
+class ActionAnswerHours(CentreTopicAction):
     topic = Topic.HOURS
 
 
-class ActionAnswerAddress(TopicAction):
+class ActionAnswerAddress(CentreTopicAction):
     topic = Topic.ADDRESS
 
 
-class ActionAnswerContact(TopicAction):
+class ActionAnswerContact(CentreTopicAction):
     topic = Topic.CONTACT
 
 

@@ -15,7 +15,19 @@ CENTRE_MAIN = (
 
 CENTRE_ASSOCIATED = "Oui, {centre} fait partie des {count} centres associés de la {organisation}. Je n'ai pas les coordonnées ni les horaires de ce centre : consultez {website}.\n\n{sources}"
 
-CENTRE_UNKNOWN = "Je ne connais pas de centre de la Cité des Métiers à {place}. La {organisation} est présente à {main} et dans {count} centres associés : {centres}."
+CENTRE_UNKNOWN = "{place} ne fait pas partie des centres de la {organisation} : elle est présente à {main} et dans {count} centres associés ({centres}). D'autres Cités des Métiers existent : le réseau international en compte {cities} dans {countries} pays. Pour savoir s'il y en a une près de {place}, consultez {url}.\n\n{sources}"
+
+CENTRE_OF_NETWORK = "{place} ne fait pas partie des centres de la {organisation} ({main} et ses {count} centres associés : {centres}). {facts}\nLe réseau international compte {cities} Cités des Métiers dans {countries} pays : {url}\n\n{sources}"
+
+# A centre asked about something the sources do not hold for it: said for that centre, never another's facts.
+CENTRE_DETAIL_UNKNOWN = "Je n'ai pas {detail} du centre associé {of_centre} dans mes sources. Consultez {website}, ou renseignez-vous à la Cité des Métiers de {main}, sans rendez-vous."
+
+CENTRE_DETAILS = {
+    "address": "l'adresse",
+    "hours": "les horaires",
+    "contact": "les coordonnées (téléphone, e-mail)",
+    "opened": "la date d'ouverture",
+}
 
 LABELS_LIST = "La {organisation} a obtenu ces labels :\n{labels}\n\nPour le détail de l'un d'eux, demandez par exemple « et le label SPO ? ».\n{sources}"
 
@@ -25,13 +37,74 @@ LABEL_DETAIL_WITH_ISSUER = "{label} ({years}), délivré par {issuer} :\n{facts}
 
 LABEL_UNKNOWN = "Je ne connais pas ce label-là. Voici les labels de la Cité des Métiers :\n{labels}"
 
+LABEL_ISSUER = "{label} a été décerné par {issuer}.\n\n{sources}"
+
+LABEL_ISSUER_UNKNOWN = (
+    "Mes sources ne disent pas qui a décerné le {label}. Consultez {website} pour le savoir.\n\n{sources}"
+)
+
+LABEL_YEARS = "{label} : obtenu en {years}.\n\n{sources}"
+
+LABEL_WHICH = "De quel label parlez-vous ? Voici ceux de la Cité des Métiers :\n{labels}"
+
+MENTION_NOT_FOUND = "Je ne vois pas à quoi vous faites référence. Pouvez-vous préciser ? Par exemple : « le label SPO », « le centre de Gap »."
+
+YEAR_NOT_FOUND = "Je ne connais rien de la Cité des Métiers en {year}. Voici ses dates :\n{timeline}"
+
 HISTORY = "L'histoire de la Cité des Métiers en quelques dates :\n{timeline}\n\n{sources}"
 
 NETWORK = "{description} On compte aujourd'hui {cities} Cités des Métiers dans le monde, réparties dans {countries} pays. Pour en savoir plus : {url}\n\n{sources}"
 
+# Visitors' own needs: what the centre offers for them, then the public services they can use themselves.
+NEED = "Vous venez pour {need} ? {role}\n{details}\n\nJe ne peux pas vous donner de conseil personnalisé ici : c'est ce que fait un conseiller, avec vous.\n\n{sources}"
+
+NEED_UNNAMED = "{role}\n{details}\n\nDites-m'en un peu plus (une formation, un emploi, une reconversion, une création d'entreprise, votre orientation…) et je vous dirai aussi quel service public peut vous aider.\n\n{sources}"
+
+NEED_WHERE = "Où : à {main} ou dans l'un de ses {count} centres associés ({centres})."
+
+NEED_SERVICES = "Vous pouvez aussi, par vous-même :"
+
+# Something no source holds (parking, events...): said plainly, with where to find it.
+NOT_IN_SOURCES = "Je n'ai pas d'information sur {subject} dans mes sources, et je préfère ne rien inventer. Consultez {website}, ou posez la question sur place (sans rendez-vous)."
+
+NOT_IN_SOURCES_UNNAMED = "Je n'ai pas cette information dans mes sources, et je préfère ne rien inventer. Consultez {website}, ou posez la question sur place (sans rendez-vous)."
+
+HELPFUL_FACTS = "{facts}\n\n{sources}"
+
 DONT_KNOW = "Je ne suis pas sûr d'avoir compris, et je préfère ne rien inventer. Je peux vous renseigner sur l'accueil (gratuité, anonymat, rendez-vous, public), les horaires et l'adresse, les services, les centres, les labels, le réseau international et l'histoire de la Cité des Métiers. Pour le reste, consultez {website} ou venez rencontrer un conseiller."
 
 OUT_OF_SCOPE = "Désolé, je ne peux pas vous répondre sur ce sujet : je ne connais que la Cité des Métiers. Je peux vous renseigner sur l'accueil (gratuité, anonymat, rendez-vous, public), les services, les centres, les labels, le réseau international et son histoire. Pour le reste, consultez {website}."
+
+# Two-stage fallback: the topics the NLU hesitates between, offered as buttons.
+DID_YOU_MEAN = "Je ne suis pas sûr d'avoir bien compris. Vouliez-vous dire :"
+
+SOMETHING_ELSE = "Autre chose"
+
+REPHRASE = "D'accord. Pouvez-vous reformuler votre question avec d'autres mots ? Par exemple : « Est-ce gratuit ? », « Où êtes-vous ? », « Je cherche une formation »."
+
+# What each topic is called on a button; a topic without a title here is never offered.
+TOPIC_TITLES = {
+    "ask_presentation": "Présentation de la Cité des Métiers",
+    "ask_history": "Son histoire",
+    "ask_conditions": "Les conditions d'accueil",
+    "ask_free": "Est-ce gratuit ?",
+    "ask_anonymous": "Est-ce anonyme ?",
+    "ask_appointment": "Faut-il un rendez-vous ?",
+    "ask_audience": "Qui peut venir ?",
+    "ask_hours": "Les horaires",
+    "ask_address": "L'adresse",
+    "ask_contact": "Téléphone et e-mail",
+    "ask_services": "Les services",
+    "ask_centres": "Les centres",
+    "ask_labels": "Les labels",
+    "ask_principles": "Les valeurs",
+    "ask_network": "Le réseau international",
+    "ask_org_chart": "Les organigrammes",
+    "ask_human": "Rencontrer un conseiller",
+    "ask_need": "Être aidé dans mon projet (formation, emploi, orientation…)",
+    "ask_practical_details": "Infos pratiques (ateliers, accès, parking…)",
+    "ask_capabilities": "Ce que vous savez faire",
+}
 
 # Said by the input channels (channels/guard.py), before or instead of the actions' replies.
 TURN_FAILED = "Désolé, un problème technique m'empêche de vous répondre pour le moment. Réessayez dans quelques minutes, ou consultez le site de la Cité des Métiers : {website}"

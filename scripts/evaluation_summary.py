@@ -1,6 +1,11 @@
 """Reads the reports of `rasa test` under results/ and writes results/summary.md (in French, for the
-maintainers) and results/summary.json; exits 1 when the held-out intent macro-F1 is under the threshold
-or a test conversation failed, so that CI fails on a regression.
+maintainers) and results/summary.json; exits 1 on a regression, so that CI fails:
+- the held-out intent macro-F1 under `--min-macro-f1` (0.95);
+- the cross-validation intent macro-F1 under `--min-cv-macro-f1` (0.90), when cross-validation ran;
+- more held-out examples than `--max-wrong-rate` (3 %) that would get a confident wrong answer: the
+  action the bot runs for the predicted intent is not the one for the expected intent, and the bot did
+  not say it was unsure (a wrong answer is worse than an honest "I don't know");
+- a failed test conversation.
 
     .venv/bin/python scripts/evaluation_summary.py [--results results] [--min-macro-f1 0.95]
 """
@@ -20,6 +25,92 @@ import yaml
 # Keys of a Rasa report that are averages, not intents.
 _AVERAGES = {"accuracy", "macro avg", "weighted avg", "micro avg"}
 WORST_CONFUSIONS = 5
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RULES_FILE = PROJECT_ROOT / "data" / "rules.yml"
+HOLDOUT_FILE = PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"
+# Answers that do not pretend: the two-stage fallback (suggestions or "I don't know"), and declining.
+HONEST_ACTIONS = {"action_two_stage_fallback", "action_out_of_scope"}
+WRONG_EXAMPLES_SHOWN = 15
+
+Answers = dict[tuple[str, frozenset[str]], tuple[str, ...]]
+
+
+def rule_answers(rules_file: Path = RULES_FILE) -> Answers:
+    """What the bot runs for each intent, from the rules: (intent, entities required) -> actions in turn."""
+    rules = (yaml.safe_load(rules_file.read_text(encoding="utf-8")) or {}).get("rules") or []
+    answers: Answers = {}
+    for rule in rules:
+        steps = rule.get("steps") or []
+        if rule.get("condition") or not steps or "intent" not in steps[0]:
+            continue
+        entities = frozenset(
+            next(iter(entity)) if isinstance(entity, dict) else entity for entity in steps[0].get("entities") or []
+        )
+        actions = []
+        for step in steps[1:]:
+            if "action" not in step:
+                break
+            actions.append(step["action"])
+        answers[(steps[0]["intent"], entities)] = tuple(actions)
+    return answers
+
+
+def answer_for(answers: Answers, intent: str, entities: frozenset[str]) -> tuple[str, ...]:
+    """The actions of the most specific rule that applies to this intent and these entities."""
+    applicable = [(len(required), actions) for (name, required), actions in answers.items()
+                  if name == intent and required <= entities]  # fmt: skip
+    return max(applicable)[1] if applicable else ()
+
+
+def judge_answer(expected: tuple[str, ...], predicted: tuple[str, ...]) -> str:
+    """'right', 'incomplete' (part of a multi-question answer), 'honest' (unsure, or declined) or 'wrong'."""
+    if predicted == expected:
+        return "right"
+    if set(predicted) & HONEST_ACTIONS:
+        return "honest"
+    if predicted and set(predicted) < set(expected):
+        return "incomplete"
+    return "wrong"
+
+
+def answer_report(results: Path, holdout_file: Path = HOLDOUT_FILE) -> dict[str, Any] | None:
+    """For each held-out example, the answer the bot would give, judged against the expected one.
+
+    Entities are taken as written in the example (their extraction is measured apart): the report is
+    about the intent's consequence, what the visitor reads.
+    """
+    predictions = (_read_json(results / "holdout" / "intent_successes.json") or []) + (
+        _read_json(results / "holdout" / "intent_errors.json") or []
+    )
+    if not predictions or not holdout_file.exists():
+        return None
+    from rasa.shared.nlu.training_data.loading import load_data  # slow import, only when there is a report
+
+    entities_of = {
+        example.get("text"): frozenset(entity["entity"] for entity in example.get("entities") or [])
+        for example in load_data(str(holdout_file)).intent_examples
+    }
+    answers = rule_answers()
+    verdicts: Counter = Counter()
+    wrong: list[dict[str, Any]] = []
+    for prediction in predictions:
+        entities = entities_of.get(prediction["text"], frozenset())
+        expected = answer_for(answers, prediction["intent"], entities)
+        predicted_intent = prediction["intent_prediction"]["name"] or "nlu_fallback"
+        predicted = answer_for(answers, predicted_intent, entities)
+        verdict = judge_answer(expected, predicted)
+        verdicts[verdict] += 1
+        if verdict == "wrong":
+            wrong.append(
+                {
+                    "text": prediction["text"],
+                    "expected": " + ".join(expected),
+                    "given": " + ".join(predicted),
+                    "confidence": prediction["intent_prediction"].get("confidence") or 0.0,
+                }
+            )
+    wrong.sort(key=lambda item: -item["confidence"])
+    return {"examples": len(predictions), "verdicts": dict(verdicts), "wrong": wrong}
 
 
 def _read_json(path: Path) -> Any:
@@ -51,7 +142,9 @@ def worst_confusions(errors: list[dict[str, Any]]) -> list[tuple[str, str, int, 
             pairs.most_common(WORST_CONFUSIONS)]  # fmt: skip
 
 
-def summarise(results: Path, min_macro_f1: float) -> tuple[dict[str, Any], str]:
+def summarise(
+    results: Path, min_macro_f1: float, min_cv_macro_f1: float = 0.90, max_wrong_rate: float = 0.03
+) -> tuple[dict[str, Any], str]:
     holdout = _read_json(results / "holdout" / "intent_report.json")
     if holdout is None:
         raise FileNotFoundError(f"{results / 'holdout' / 'intent_report.json'} is missing: run `make evaluate`")
@@ -60,6 +153,7 @@ def summarise(results: Path, min_macro_f1: float) -> tuple[dict[str, Any], str]:
     errors = _read_json(results / "holdout" / "intent_errors.json") or []
     failed = failed_conversations(results / "conversations")
     previous = _read_json(results / "previous-summary.json")
+    answers = answer_report(results)
 
     figures = {
         "date": datetime.now().isoformat(timespec="seconds"),
@@ -68,10 +162,18 @@ def summarise(results: Path, min_macro_f1: float) -> tuple[dict[str, Any], str]:
         "holdout_entity_macro_f1": entities.get("macro avg", {}).get("f1-score"),
         "cross_validation_intent_macro_f1": cross_validation["macro avg"]["f1-score"] if cross_validation else None,
         "failed_conversations": failed,
+        "holdout_wrong_answer_rate": len(answers["wrong"]) / answers["examples"] if answers else None,
+        "holdout_answers": answers["verdicts"] if answers else None,
     }
     regressions = []
     if figures["holdout_intent_macro_f1"] < min_macro_f1:
         regressions.append(f"macro-F1 des intentions sous le seuil de {min_macro_f1:.2f}")
+    cv_f1 = figures["cross_validation_intent_macro_f1"]
+    if cv_f1 is not None and cv_f1 < min_cv_macro_f1:
+        regressions.append(f"macro-F1 de la validation croisée sous le seuil de {min_cv_macro_f1:.2f}")
+    wrong_rate = figures["holdout_wrong_answer_rate"]
+    if wrong_rate is not None and wrong_rate > max_wrong_rate:
+        regressions.append(f"réponses fausses assurées au-dessus de {max_wrong_rate:.0%} des exemples réservés")
     if failed:
         regressions.append(f"{len(failed)} conversation(s) de test échouée(s)")
     figures["ok"] = not regressions
@@ -97,7 +199,9 @@ def summarise(results: Path, min_macro_f1: float) -> tuple[dict[str, Any], str]:
         f"- Intentions, exemples réservés, exactitude : {compared('holdout_intent_accuracy')}",
         f"- Entités (centres, labels), exemples réservés, macro-F1 : {compared('holdout_entity_macro_f1')}",
         f"- Intentions, validation croisée sur les données d'entraînement, macro-F1 : "
-        f"{compared('cross_validation_intent_macro_f1')}",
+        f"{compared('cross_validation_intent_macro_f1')} (seuil {min_cv_macro_f1:.2f})",
+        f"- Réponses fausses assurées sur les exemples réservés (la réponse d'un autre sujet, sans signaler de "
+        f"doute) : {compared('holdout_wrong_answer_rate')} (au plus {max_wrong_rate:.2f})",
         "- Conversations de test (`tests/test_stories.yml`) : "
         + ("toutes réussies" if not failed else f"{len(failed)} échouée(s) : {', '.join(failed)}"),
         "",
@@ -111,6 +215,37 @@ def summarise(results: Path, min_macro_f1: float) -> tuple[dict[str, Any], str]:
             f"| {intent} | {scores['precision']:.2f} | {scores['recall']:.2f} | {scores['f1-score']:.2f} "
             f"| {scores['support']} |"
         )
+    if cross_validation:
+        lines += [
+            "",
+            "## Par intention (validation croisée)",
+            "",
+            "| intention | précision | rappel | F1 | exemples |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for intent, scores in sorted(_per_class(cross_validation).items(), key=lambda item: item[1]["f1-score"]):
+            lines.append(
+                f"| {intent} | {scores['precision']:.2f} | {scores['recall']:.2f} | {scores['f1-score']:.2f} "
+                f"| {scores['support']} |"
+            )
+    if answers:
+        verdicts = answers["verdicts"]
+        lines += [
+            "",
+            "## Ce que le bot répondrait aux exemples réservés",
+            "",
+            f"Sur {answers['examples']} exemples : {verdicts.get('right', 0)} bonnes réponses, "
+            f"{verdicts.get('incomplete', 0)} incomplètes (une des deux questions), {verdicts.get('honest', 0)} "
+            f"aveux honnêtes (« je ne suis pas sûr », sujets proposés, ou hors sujet), "
+            f"{verdicts.get('wrong', 0)} réponses fausses assurées.",
+            "",
+        ]
+        if answers["wrong"]:
+            lines += ["| message | réponse attendue | réponse donnée | confiance |", "| --- | --- | --- | --- |"]
+            lines += [
+                f"| {item['text']} | {item['expected']} | {item['given']} | {item['confidence']:.2f} |"
+                for item in answers["wrong"][:WRONG_EXAMPLES_SHOWN]
+            ]
     lines += ["", "## Confusions les plus fréquentes", ""]
     confusions = worst_confusions(errors)
     if confusions:
@@ -135,8 +270,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--results", default="results", type=Path)
     parser.add_argument("--min-macro-f1", default=0.95, type=float)
+    parser.add_argument("--min-cv-macro-f1", default=0.90, type=float)
+    parser.add_argument("--max-wrong-rate", default=0.03, type=float)
     args = parser.parse_args(argv)
-    figures, markdown = summarise(args.results, args.min_macro_f1)
+    figures, markdown = summarise(args.results, args.min_macro_f1, args.min_cv_macro_f1, args.max_wrong_rate)
     (args.results / "summary.md").write_text(markdown, encoding="utf-8")
     (args.results / "summary.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
     print(markdown)

@@ -20,16 +20,24 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
-def make_tracker(text: str, intent: str, entities: list[tuple[str, str]] = ()) -> Tracker:
-    """A tracker whose latest message is `text`, classified as `intent` with `entities` (name, value)."""
+def make_tracker(
+    text: str,
+    intent: str,
+    entities: list[tuple[str, str]] = (),
+    focus: str | None = None,
+    ranking: list[tuple[str, float]] = (),
+) -> Tracker:
+    """A tracker whose latest message is `text`, classified as `intent` with `entities` (name, value),
+    with `focus` as the thing in focus ("centre:gap") and `ranking` as the NLU's intent ranking."""
     latest_message = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.98},
         "entities": [{"entity": name, "value": value, "start": 0, "end": len(value)} for name, value in entities],
+        "intent_ranking": [{"name": name, "confidence": confidence} for name, confidence in ranking],
     }
     return Tracker(
         sender_id="test-visitor",
-        slots={},
+        slots={"focus": focus},
         latest_message=latest_message,
         events=[],
         paused=False,
@@ -39,15 +47,32 @@ def make_tracker(text: str, intent: str, entities: list[tuple[str, str]] = ()) -
     )
 
 
-async def run_action(action: Any, tracker: Tracker) -> list[str]:
-    """Run an action as the action server would; return the texts of its replies."""
+async def run_action_with_events(action: Any, tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run an action as the action server would; return its messages and its events.
+
+    An action may only set slots the domain declares: the thing in focus, nothing else.
+    """
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, tracker, DOMAIN)
-    assert events == []
-    replies = [message["text"] for message in dispatcher.messages]
-    for reply in replies:
-        assert "{" not in reply and "}" not in reply, f"unfilled placeholder in: {reply}"
-    return replies
+    for event in events:
+        assert event["event"] == "slot" and event["name"] in DOMAIN["slots"], event
+    for message in dispatcher.messages:
+        text = message["text"]
+        assert "{" not in text and "}" not in text, f"unfilled placeholder in: {text}"
+    return dispatcher.messages, events
+
+
+async def run_action(action: Any, tracker: Tracker) -> list[str]:
+    """Run an action as the action server would; return the texts of its replies."""
+    messages, _ = await run_action_with_events(action, tracker)
+    return [message["text"] for message in messages]
+
+
+async def focus_after(action: Any, tracker: Tracker) -> str | None:
+    """The thing in focus after the action ran (the `focus` slot's last value), or None if it set none."""
+    _, events = await run_action_with_events(action, tracker)
+    values = [event["value"] for event in events if event["name"] == "focus"]
+    return values[-1] if values else None
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.evaluation_summary import main
+from scripts.evaluation_summary import answer_for, main, rule_answers
 
 ALL_PASSED = "# None of the test stories failed - all good!\n"
 ONE_FAILED = 'version: "3.1"\nstories:\n- story: Centres, with a follow-up (./tests/test_stories.yml)\n  steps: []\n'
@@ -62,3 +62,52 @@ def test_figures_are_compared_with_the_previous_evaluation(tmp_path):
 def test_missing_reports_say_what_to_run(tmp_path):
     with pytest.raises(FileNotFoundError, match="make evaluate"):
         main(["--results", str(tmp_path)])
+
+
+def test_cross_validation_under_its_threshold_fails_and_is_shown_per_intent(tmp_path):
+    _write_results(tmp_path, free_f1=1.0)
+    (tmp_path / "cross-validation").mkdir()
+    report = {
+        "ask_free": {"precision": 0.9, "recall": 0.8, "f1-score": 0.85, "support": 40, "confused_with": {}},
+        "macro avg": {"precision": 0.9, "recall": 0.8, "f1-score": 0.85, "support": 40},
+    }
+    (tmp_path / "cross-validation" / "intent_report.json").write_text(json.dumps(report))
+    assert main(["--results", str(tmp_path), "--min-cv-macro-f1", "0.90"]) == 1
+    summary = (tmp_path / "summary.md").read_text()
+    assert "macro-F1 de la validation croisée sous le seuil de 0.90" in summary
+    assert "| ask_free | 0.90 | 0.80 | 0.85 | 40 |" in summary
+
+
+def _prediction(text: str, expected: str, predicted: str, confidence: float = 0.9) -> dict:
+    return {"text": text, "intent": expected, "intent_prediction": {"name": predicted, "confidence": confidence}}
+
+
+def test_confident_wrong_answers_are_counted_listed_and_gated(tmp_path):
+    _write_results(tmp_path, free_f1=1.0)
+    successes = [_prediction(f"gratuit {index}", "ask_free", "ask_free") for index in range(6)]
+    errors = [
+        _prediction("c payant", "ask_free", "greet", 0.8),  # the greeting instead of the answer: wrong
+        _prediction("c payant ou quoi", "ask_free", "nlu_fallback", 0.4),  # unsure, said so: honest
+        _prediction("gratuit et anonyme ?", "ask_free+ask_anonymous", "ask_free"),  # one of two: incomplete
+        _prediction("blague", "out_of_scope", "ask_labels", 0.7),  # facts for a joke: wrong
+    ]
+    (tmp_path / "holdout" / "intent_successes.json").write_text(json.dumps(successes))
+    (tmp_path / "holdout" / "intent_errors.json").write_text(json.dumps(errors))
+    assert main(["--results", str(tmp_path), "--max-wrong-rate", "0.10"]) == 1
+    summary = (tmp_path / "summary.md").read_text()
+    assert "Sur 10 exemples : 6 bonnes réponses, 1 incomplètes" in summary
+    assert "1 aveux honnêtes" in summary and "2 réponses fausses assurées" in summary
+    assert "| c payant | action_answer_free | utter_greet | 0.80 |" in summary
+    assert "réponses fausses assurées au-dessus de 10%" in summary
+    assert main(["--results", str(tmp_path), "--max-wrong-rate", "0.20"]) == 0
+
+
+def test_the_expected_answer_of_an_intent_comes_from_the_rules():
+    answers = rule_answers()
+    assert answer_for(answers, "ask_free+ask_anonymous", frozenset()) == (
+        "action_answer_free",
+        "action_answer_anonymous",
+    )
+    assert answer_for(answers, "inform", frozenset({"centre"})) == ("action_answer_centres",)
+    assert answer_for(answers, "inform", frozenset()) == ("action_answer_mention",)
+    assert answer_for(answers, "nlu_fallback", frozenset()) == ("action_two_stage_fallback",)

@@ -35,7 +35,7 @@ def test_centre_in_gap_then_follow_up_in_istres(assistant: Assistant):
 
 def test_town_without_centre(assistant: Assistant):
     reply = assistant.texts("Vous avez une antenne à Toulouse ?", new_visitor())
-    assert "Je ne connais pas de centre de la Cité des Métiers à Toulouse" in reply
+    assert "Toulouse ne fait pas partie des centres de la Cité des Métiers" in reply
     assert "Gap, Istres, Martigues, Aubagne, La Garde, Sisteron et Antibes" in reply
 
 

@@ -64,7 +64,9 @@ def test_a_visitor_chats_clicks_a_quick_reply_and_finds_the_conversation_after_r
     expect(page.locator(".rw-new-message")).to_have_attribute("placeholder", "Posez votre question…")
     expect(page.locator(".rw-response").first).to_contain_text("Bonjour", timeout=ANSWER_TIMEOUT_MS)
     replies = page.locator(".rw-reply")
-    expect(replies).to_have_text(["Conditions d'accueil", "Nos centres", "Nos labels", "Le réseau international"])
+    expect(replies).to_have_text(
+        ["Être aidé dans mon projet", "Conditions d'accueil", "Nos centres", "Nos labels", "Le réseau international"]
+    )
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
 

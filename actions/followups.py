@@ -1,0 +1,164 @@
+"""Follow-ups that point at the thing in focus: "et celui de 2012 ?", "qui l'a décerné ?", "c'était quand ?"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import wording
+from actions.about import say_history, timeline
+from actions.centres import say_centres, say_town
+from actions.focus import (
+    CENTRE,
+    CENTRES,
+    LABEL,
+    LABELS,
+    centre_in_focus,
+    focus_of,
+    focus_on,
+    label_in_focus,
+    labels_asked,
+    message_text,
+    towns_asked,
+)
+from actions.knowledge import Centre, Knowledge, Label
+from actions.knowledge_store import get_knowledge
+from actions.labels import labels_list, say_label, say_labels
+from actions.mentions import parse_mention
+from actions.replies import capitalised, facts_sources, facts_text, of_place, say, sources_text, years_text
+
+
+def _label_asked_or_in_focus(tracker: Tracker, knowledge: Knowledge) -> Label | None:
+    asked = labels_asked(tracker, knowledge)
+    return asked[0] if asked else label_in_focus(tracker, knowledge)
+
+
+def _centre_asked_or_in_focus(tracker: Tracker, knowledge: Knowledge) -> Centre | None:
+    towns = towns_asked(tracker, knowledge)
+    return knowledge.find_centre(towns[0]) if towns else centre_in_focus(tracker, knowledge)
+
+
+def _listed(knowledge: Knowledge, kind: str | None) -> list[str]:
+    """The list a follow-up's position refers to: the labels by year, or the centres as the bot lists them."""
+    if kind in (LABEL, LABELS):
+        return [label.id for label in knowledge.labels]
+    if kind in (CENTRE, CENTRES):
+        return [centre.id for centre in (knowledge.main_centre, *knowledge.associated_centres)]
+    return []
+
+
+class ActionAnswerMention(Action):
+    """A follow-up naming no entity but a year, a position or a pronoun: "et celui de 2012 ?", "et le premier ?".
+
+    A year designates the label obtained that year (else that year's history); a position, the item at
+    that place in the list in focus (the labels by year, or the centres as the bot lists them); a
+    pronoun, the item in focus.
+    """
+
+    def name(self) -> str:
+        return "action_answer_mention"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        knowledge = get_knowledge()
+        mention = parse_mention(message_text(tracker))
+        if mention is not None and mention.year is not None:
+            return self._year(dispatcher, knowledge, mention.year)
+        kind, current = focus_of(tracker)
+        if mention is not None and mention.every and kind in (LABEL, LABELS):
+            return say_labels(dispatcher, knowledge)
+        if mention is not None and mention.every and kind in (CENTRE, CENTRES):
+            return say_centres(dispatcher, knowledge)
+        picked = mention.pick(_listed(knowledge, kind), current) if mention is not None else None
+        if picked and kind in (LABEL, LABELS):
+            return say_label(dispatcher, knowledge, knowledge.label(picked))
+        if picked:
+            return say_town(dispatcher, knowledge, knowledge.centre(picked).name)
+        say(dispatcher, wording.MENTION_NOT_FOUND)
+        return []
+
+    @staticmethod
+    def _year(dispatcher: CollectingDispatcher, knowledge: Knowledge, year: int) -> list[dict[str, Any]]:
+        labels = knowledge.labels_of_year(year)
+        events: list[dict[str, Any]] = []
+        for label in labels:
+            events = say_label(dispatcher, knowledge, label)
+        history = [event for event in knowledge.history if event.year == year]
+        if history and not labels:
+            lines = "\n".join(f"- {event.year} : {event.text}" for event in history)
+            say(dispatcher, wording.FACTS, facts=lines, sources=facts_sources(knowledge, history))
+        if not labels and not history:
+            say(dispatcher, wording.YEAR_NOT_FOUND, year=year, timeline=timeline(knowledge))
+        return events
+
+
+class ActionAnswerIssuer(Action):
+    """Who awarded the label asked about, or the one in focus."""
+
+    def name(self) -> str:
+        return "action_answer_issuer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        knowledge = get_knowledge()
+        label = _label_asked_or_in_focus(tracker, knowledge)
+        if label is None:
+            say(dispatcher, wording.LABEL_WHICH, labels=labels_list(knowledge))
+            return [focus_on(LABELS)]
+        sources = sources_text(knowledge, [label.source])
+        if label.issuer:
+            say(dispatcher, wording.LABEL_ISSUER, label=capitalised(label.name), issuer=label.issuer, sources=sources)
+        else:
+            say(
+                dispatcher,
+                wording.LABEL_ISSUER_UNKNOWN,
+                label=label.name,
+                website=knowledge.organisation.website,
+                sources=sources,
+            )
+        return [focus_on(LABEL, label.id)]
+
+
+class ActionAnswerYear(Action):
+    """When the thing asked about, or in focus, happened: a label's years, a centre's opening; else the history."""
+
+    def name(self) -> str:
+        return "action_answer_year"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        knowledge = get_knowledge()
+        # What the message names comes first; else the thing in focus.
+        labels, towns = labels_asked(tracker, knowledge), towns_asked(tracker, knowledge)
+        label = labels[0] if labels else None if towns else label_in_focus(tracker, knowledge)
+        if label is not None:
+            say(
+                dispatcher,
+                wording.LABEL_YEARS,
+                label=capitalised(label.name),
+                years=years_text(label.years),
+                sources=sources_text(knowledge, [label.source]),
+            )
+            return [focus_on(LABEL, label.id)]
+        centre = _centre_asked_or_in_focus(tracker, knowledge)
+        if centre is not None and centre.opened:
+            facts = [knowledge.fact(centre.opened)]
+            say(dispatcher, wording.FACTS, facts=facts_text(facts), sources=facts_sources(knowledge, facts))
+            return [focus_on(CENTRE, centre.id)]
+        if centre is not None:
+            say(
+                dispatcher,
+                wording.CENTRE_DETAIL_UNKNOWN,
+                detail=wording.CENTRE_DETAILS["opened"],
+                of_centre=of_place(centre.name),
+                main=knowledge.main_centre.name,
+                website=knowledge.organisation.website,
+            )
+            return [focus_on(CENTRE, centre.id)]
+        say_history(dispatcher, knowledge)
+        return []

@@ -1,0 +1,59 @@
+"""Answers to visitors who come with a need of their own: a training, a job, a new career, a business..."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import wording
+from actions.centres import centres_summary
+from actions.focus import NEED, TOPIC, focus_on, message_text
+from actions.knowledge import Fact, Knowledge, Need
+from actions.knowledge_store import get_knowledge
+from actions.replies import facts_sources, french_list, say
+
+
+def _distinct(facts: list[Fact]) -> list[Fact]:
+    return list(dict.fromkeys(facts))
+
+
+def need_reply(knowledge: Knowledge, needs: list[Need]) -> tuple[str, list[Fact]]:
+    """The details of the reply (one line each) and every fact said, for the needs found (maybe none).
+
+    No individual advice and no figure without a source: only what the centre offers, where, and the
+    public services the knowledge file names for these needs.
+    """
+    role, *help_facts = knowledge.need_help
+    own = _distinct([fact for need in needs for fact in knowledge.facts(need.facts)])
+    services = _distinct([fact for need in needs for fact in knowledge.facts(need.services)])
+    lines = [f"- {fact.text}" for fact in help_facts[:1]]
+    lines.append("- " + wording.NEED_WHERE.format(**centres_summary(knowledge)))
+    lines += [f"- {fact.text}" for fact in [*help_facts[1:], *own]]
+    if services:
+        lines.append(wording.NEED_SERVICES)
+        lines += [f"- {fact.text}" for fact in services]
+    return "\n".join(lines), [role, *help_facts, *own, *services]
+
+
+class ActionAnswerNeed(Action):
+    """A visitor's own need: yes, this is what the centre is for; how to get the help; what else to use."""
+
+    def name(self) -> str:
+        return "action_answer_need"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        knowledge = get_knowledge()
+        needs = knowledge.needs_in(message_text(tracker))
+        details, facts = need_reply(knowledge, needs)
+        role = knowledge.need_help[0].text
+        sources = facts_sources(knowledge, facts)
+        if not needs:
+            say(dispatcher, wording.NEED_UNNAMED, role=role, details=details, sources=sources)
+            return [focus_on(TOPIC, "need")]
+        need_titles = french_list([need.title for need in needs])
+        say(dispatcher, wording.NEED, need=need_titles, role=role, details=details, sources=sources)
+        return [focus_on(NEED, needs[0].id)]

@@ -1,0 +1,277 @@
+"""What visitors really ask, action by action on tracker fixtures: their own needs, follow-ups about the thing
+in focus, subjects no source holds, and the topics offered when the NLU hesitates."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from actions.centres import ActionAnswerCentres
+from actions.fallback import ActionAskAffirmation, ActionAskRephrase, ActionDefaultFallback
+from actions.followups import ActionAnswerIssuer, ActionAnswerMention, ActionAnswerYear
+from actions.knowledge import DEFAULT_KNOWLEDGE_FILE
+from actions.labels import ActionAnswerLabels
+from actions.needs import ActionAnswerNeed
+from actions.topics import ActionAnswerAddress, ActionAnswerContact, ActionAnswerFree, ActionAnswerHours
+from actions.unknowns import ActionAnswerNotInSources
+from tests.conftest import focus_after, make_tracker, run_action, run_action_with_events
+
+KNOWLEDGE_TEXT = DEFAULT_KNOWLEDGE_FILE.read_text(encoding="utf-8")
+MARSEILLE_ADDRESS = "4-10 rue des Consuls"
+
+
+def numbers_not_in_knowledge(reply: str) -> list[str]:
+    """Figures of a reply that the knowledge file does not hold: each would be an invented fact."""
+    return [number for number in re.findall(r"\d[\d ]*\d|\d", reply) if number not in KNOWLEDGE_TEXT]
+
+
+# --- Visitors' own needs --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Je cherche une formation d'aide-soignante, vous pouvez m'aider ?", ["moncompteformation.gouv.fr"]),
+        ("comment faire un CV", ["francetravail.fr", "recherche d'emploi"]),
+        ("c'est quoi une VAE ?", ["validation des acquis de l'expérience", "vae.gouv.fr"]),
+        ("je veux creer mon entreprise", ["bge.asso.fr", "futurs créateurs"]),
+        ("jsuis jeune sans diplome jsais pas koi faire", ["Missions Locales", "16 à 25 ans"]),
+        ("je suis cadre et je veux changer de voie", ["apec.fr"]),
+        ("mon fils est en 3e il sait pas quoi faire", ["Collégiens, lycéens et étudiants"]),
+        ("jveux faire une reconvertion", ["votre reconversion", "moncompteformation.gouv.fr"]),
+    ],
+)
+async def test_a_need_gets_the_centre_s_help_and_the_public_service(text, expected):
+    [reply] = await run_action(ActionAnswerNeed(), make_tracker(text, "ask_need"))
+    assert "C'est exactement le rôle de la Cité des Métiers" in reply
+    assert "gratuitement, anonymement et sans rendez-vous" in reply
+    assert "Gap, Istres, Martigues, Aubagne, La Garde, Sisteron et Antibes" in reply
+    assert "documentation" in reply
+    assert "conseil personnalisé" in reply  # no individual advice from the bot
+    for words in expected:
+        assert words in reply
+    assert re.search(r"Sources? : ", reply)
+    assert numbers_not_in_knowledge(reply) == []
+
+
+async def test_two_needs_in_one_message_get_both_services():
+    text = "je suis au chomage et je voudrais faire une formation"
+    [reply] = await run_action(ActionAnswerNeed(), make_tracker(text, "ask_need"))
+    assert "votre recherche d'emploi (CV, lettre de motivation, entretiens) et votre projet de formation" in reply
+    assert "francetravail.fr" in reply and "moncompteformation.gouv.fr" in reply
+
+
+async def test_an_unnamed_need_asks_for_more_and_still_says_how_to_get_help():
+    [reply] = await run_action(ActionAnswerNeed(), make_tracker("vous pouvez m'aider dans mon projet ?", "ask_need"))
+    assert "Dites-m'en un peu plus" in reply
+    assert "gratuitement, anonymement et sans rendez-vous" in reply
+    assert "moncompteformation" not in reply
+
+
+async def test_a_need_is_put_in_focus():
+    assert await focus_after(ActionAnswerNeed(), make_tracker("c'est quoi la VAE", "ask_need")) == "need:vae"
+
+
+# --- Subjects no source holds ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "with_address"),
+    [
+        ("Est-ce qu'il y a un parking ?", "le stationnement", True),
+        ("Y a-t-il des ateliers ou des événements ce mois-ci ?", "le calendrier des ateliers", False),
+        ("c accessible en fauteuil roulant ?", "l'accessibilité des locaux", False),
+        ("quel bus pour venir", "les transports en commun", True),
+    ],
+)
+async def test_a_subject_without_source_is_said_unknown_with_where_to_look(text, subject, with_address):
+    replies = await run_action(ActionAnswerNotInSources(), make_tracker(text, "ask_practical_details"))
+    assert replies[0].startswith(f"Je n'ai pas d'information sur {subject}")
+    assert "https://www.citedesmetiers.fr" in replies[0]
+    assert (MARSEILLE_ADDRESS in "".join(replies)) is with_address
+    # Never an unrelated list of facts.
+    assert "centres associés" not in "".join(replies) and "label" not in "".join(replies)
+
+
+async def test_job_offers_point_to_france_travail():
+    replies = await run_action(ActionAnswerNotInSources(), make_tracker("vous avez des offres d'emploi ?", "x"))
+    assert replies[0].startswith("Je n'ai pas d'information sur les offres d'emploi")
+    assert "francetravail.fr" in replies[1]
+
+
+async def test_an_unnamed_subject_is_still_an_honest_unknown():
+    [reply] = await run_action(ActionAnswerNotInSources(), make_tracker("et pour le reste ?", "ask_practical_details"))
+    assert reply.startswith("Je n'ai pas cette information dans mes sources")
+
+
+# --- The thing in focus ---------------------------------------------------------------------------
+
+
+async def test_the_label_of_a_year_after_another_label():
+    tracker = make_tracker("et celui de 2012 ?", "inform", focus="label:spo")
+    [reply] = await run_action(ActionAnswerMention(), tracker)
+    assert reply.startswith("Label Égalité professionnelle (2012)")
+    assert await focus_after(ActionAnswerMention(), tracker) == "label:egalite_professionnelle"
+
+
+@pytest.mark.parametrize(
+    ("text", "focus", "expected"),
+    [
+        ("et le plus récent ?", "labels", "Charte de la diversité (2023)"),
+        ("et le dernier ?", "label:spo", "Charte de la diversité (2023)"),
+        ("et le premier ?", "labels", "Label Cité des Métiers (2002 et 2005)"),
+        ("le deuxième ?", "labels", "Label Service Public de l'Orientation (SPO) (2011)"),
+        ("et le premier ?", "centres", "Oui, la Cité des Métiers est à Marseille"),
+        ("et le deuxième ?", "centres", "Oui, Gap fait partie des 7 centres associés"),
+    ],
+)
+async def test_an_ordinal_picks_from_the_list_in_focus(text, focus, expected):
+    [reply] = await run_action(ActionAnswerMention(), make_tracker(text, "inform", focus=focus))
+    assert reply.startswith(expected)
+
+
+async def test_an_ordinal_without_a_list_in_focus_asks_to_be_precise():
+    [reply] = await run_action(ActionAnswerMention(), make_tracker("et le premier ?", "inform", focus="topic:free"))
+    assert reply.startswith("Je ne vois pas à quoi vous faites référence")
+
+
+async def test_a_year_without_a_label_says_so_and_gives_the_dates():
+    [reply] = await run_action(ActionAnswerMention(), make_tracker("et en 2015 ?", "inform"))
+    assert reply.startswith("Je ne connais rien de la Cité des Métiers en 2015")
+    assert "- 2017 : label Diversité" in reply
+
+
+async def test_who_awarded_the_label_in_focus():
+    [reply] = await run_action(
+        ActionAnswerIssuer(), make_tracker("qui l'a décerné ?", "ask_issuer", focus="label:diversite")
+    )
+    assert reply.startswith("Label Diversité a été décerné par AFNOR")
+
+
+async def test_who_awarded_a_label_the_sources_are_silent_about():
+    [reply] = await run_action(ActionAnswerIssuer(), make_tracker("qui l'a donné ?", "ask_issuer", focus="label:spo"))
+    assert reply.startswith("Mes sources ne disent pas qui a décerné le label Service Public de l'Orientation")
+    assert "AFNOR" not in reply
+
+
+async def test_who_awarded_a_label_named_in_the_message_beats_the_focus():
+    tracker = make_tracker("qui décerne le label égalité pro ?", "ask_issuer", [("label", "egalite_professionnelle")])
+    [reply] = await run_action(ActionAnswerIssuer(), tracker)
+    assert reply.startswith("Label Égalité professionnelle a été décerné par AFNOR")
+
+
+async def test_who_awarded_without_a_label_asks_which():
+    [reply] = await run_action(ActionAnswerIssuer(), make_tracker("qui l'a décerné ?", "ask_issuer"))
+    assert reply.startswith("De quel label parlez-vous ?")
+
+
+@pytest.mark.parametrize(
+    ("focus", "entities", "expected"),
+    [
+        ("label:diversite", [], "Label Diversité : obtenu en 2017."),
+        ("label:cite_des_metiers", [], "Label Cité des Métiers : obtenu en 2002 et 2005."),
+        ("centre:marseille", [], "Elle a ouvert ses portes au public en mars 2005."),
+        ("centre:gap", [], "Je n'ai pas la date d'ouverture du centre associé de Gap"),
+        ("label:diversite", [("centre", "Istres")], "Je n'ai pas la date d'ouverture du centre associé d'Istres"),
+        (None, [("label", "spo")], "Label Service Public de l'Orientation (SPO) : obtenu en 2011."),
+        ("topic:free", [], "L'histoire de la Cité des Métiers en quelques dates"),
+    ],
+)
+async def test_when_the_thing_in_focus_happened(focus, entities, expected):
+    [reply] = await run_action(
+        ActionAnswerYear(), make_tracker("c'était en quelle année ?", "ask_year", entities, focus)
+    )
+    assert reply.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("action", "detail"),
+    [
+        (ActionAnswerAddress(), "l'adresse"),
+        (ActionAnswerHours(), "les horaires"),
+        (ActionAnswerContact(), "les coordonnées (téléphone, e-mail)"),
+    ],
+)
+async def test_an_associated_centre_in_focus_gets_its_own_unknown_never_marseille_s_facts(action, detail):
+    [reply] = await run_action(action, make_tracker("c'est où exactement ?", "ask_address", focus="centre:gap"))
+    assert reply.startswith(f"Je n'ai pas {detail} du centre associé de Gap")
+    assert MARSEILLE_ADDRESS not in reply
+    assert "https://www.citedesmetiers.fr" in reply
+
+
+async def test_a_centre_named_in_the_message_beats_the_focus():
+    tracker = make_tracker(
+        "il est ouvert quand le centre d'Istres ?", "ask_hours", [("centre", "Istres")], "centre:gap"
+    )
+    [reply] = await run_action(ActionAnswerHours(), tracker)
+    assert reply.startswith("Je n'ai pas les horaires du centre associé d'Istres")
+
+
+async def test_without_a_centre_in_focus_the_address_is_marseille_s():
+    [reply] = await run_action(ActionAnswerAddress(), make_tracker("c'est où ?", "ask_address", focus="label:spo"))
+    assert MARSEILLE_ADDRESS in reply
+
+
+async def test_answers_put_what_they_are_about_in_focus():
+    assert (
+        await focus_after(ActionAnswerCentres(), make_tracker("un centre à Gap ?", "ask_centres", [("centre", "Gap")]))
+        == "centre:gap"
+    )
+    assert await focus_after(ActionAnswerCentres(), make_tracker("vos centres ?", "ask_centres")) == "centres"
+    assert await focus_after(ActionAnswerLabels(), make_tracker("vos labels ?", "ask_labels")) == "labels"
+    assert (
+        await focus_after(ActionAnswerLabels(), make_tracker("le SPO ?", "ask_labels", [("label", "spo")]))
+        == "label:spo"
+    )
+    assert (
+        await focus_after(ActionAnswerFree(), make_tracker("gratuit ?", "ask_free", focus="centre:gap")) == "topic:free"
+    )
+
+
+# --- A Cité des Métiers that is not one of this association's centres -----------------------------
+
+
+async def test_paris_is_answered_consistently_with_the_history():
+    tracker = make_tracker("Y a-t-il une Cité des métiers à Paris ?", "ask_centres", [("centre", "Paris")])
+    [reply] = await run_action(ActionAnswerCentres(), tracker)
+    assert reply.startswith("Paris ne fait pas partie des centres de la Cité des Métiers de Marseille")
+    assert "1993" in reply and "la Villette" in reply
+    assert "25 Cités des Métiers dans 7 pays" in reply and "https://reseaucitesdesmetiers.com" in reply
+    assert "Je ne connais pas" not in reply
+
+
+# --- When unsure, ask (two-stage fallback) -------------------------------------------------------
+
+
+async def test_the_topics_the_nlu_hesitates_between_are_offered_as_buttons():
+    ranking = [("nlu_fallback", 0.55), ("ask_free", 0.42), ("ask_anonymous", 0.38), ("greet", 0.1)]
+    tracker = make_tracker("gratos anonymat", "nlu_fallback", ranking=ranking)
+    [message], _ = await run_action_with_events(ActionAskAffirmation(), tracker)
+    assert message["text"].startswith("Je ne suis pas sûr d'avoir bien compris. Vouliez-vous dire")
+    assert [button["payload"] for button in message["buttons"]] == ["/ask_free", "/ask_anonymous", "/out_of_scope"]
+    assert [button["title"] for button in message["buttons"]] == ["Est-ce gratuit ?", "Est-ce anonyme ?", "Autre chose"]
+
+
+async def test_a_multi_intent_suggestion_is_offered_with_both_titles():
+    ranking = [("nlu_fallback", 0.5), ("ask_address+ask_hours", 0.45), ("ask_address", 0.4)]
+    [message], _ = await run_action_with_events(
+        ActionAskAffirmation(), make_tracker("ou quand", "nlu_fallback", ranking=ranking)
+    )
+    assert message["buttons"][0] == {"title": "L'adresse et Les horaires", "payload": "/ask_address+ask_hours"}
+
+
+async def test_nothing_likely_enough_gives_the_honest_i_do_not_know():
+    ranking = [("nlu_fallback", 0.6), ("greet", 0.12), ("ask_free", 0.05)]
+    [message], _ = await run_action_with_events(
+        ActionAskAffirmation(), make_tracker("azerty", "nlu_fallback", ranking=ranking)
+    )
+    assert "buttons" not in message or not message["buttons"]
+    assert message["text"].startswith("Je ne suis pas sûr d'avoir compris, et je préfère ne rien inventer.")
+
+
+async def test_after_something_else_the_bot_asks_to_rephrase_then_says_it_does_not_know():
+    [reply] = await run_action(ActionAskRephrase(), make_tracker("/out_of_scope", "out_of_scope"))
+    assert reply.startswith("D'accord. Pouvez-vous reformuler")
+    [reply] = await run_action(ActionDefaultFallback(), make_tracker("zzz", "nlu_fallback"))
+    assert "https://www.citedesmetiers.fr" in reply
