@@ -7,9 +7,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
 from actions.focus import CENTRE, CENTRES, focus_on, towns_asked
-from actions.knowledge import Knowledge
+from actions.knowledge import Centre, Knowledge
 from actions.knowledge_store import get_knowledge
-from actions.replies import echoable, facts_text, french_list, say, sources_text
+from actions.replies import echoable, facts_text, french_list, of_place, say, sources_text
 
 
 def centres_summary(knowledge: Knowledge) -> dict[str, Any]:
@@ -67,6 +67,21 @@ def say_town(dispatcher: CollectingDispatcher, knowledge: Knowledge, town: str) 
             sources=sources_text(knowledge, [centre.source]),
             **summary,
         )
+    return [focus_on(CENTRE, centre.id)]
+
+
+def say_detail_unknown(
+    dispatcher: CollectingDispatcher, knowledge: Knowledge, centre: Centre, detail: str
+) -> list[dict[str, Any]]:
+    """A detail the sources do not hold for this centre (`detail`: a key of `wording.CENTRE_DETAILS`)."""
+    say(
+        dispatcher,
+        wording.CENTRE_DETAIL_UNKNOWN,
+        detail=wording.CENTRE_DETAILS[detail],
+        of_centre=of_place(centre.name),
+        main=knowledge.main_centre.name,
+        website=knowledge.organisation.website,
+    )
     return [focus_on(CENTRE, centre.id)]
 
 

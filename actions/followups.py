@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
 from actions.about import say_history, timeline
-from actions.centres import say_centres, say_town
+from actions.centres import say_centres, say_detail_unknown, say_town
 from actions.focus import (
     CENTRE,
     CENTRES,
@@ -27,7 +27,7 @@ from actions.knowledge import Centre, Knowledge, Label
 from actions.knowledge_store import get_knowledge
 from actions.labels import labels_list, say_label, say_labels
 from actions.mentions import parse_mention
-from actions.replies import capitalised, facts_sources, facts_text, of_place, say, sources_text, years_text
+from actions.replies import capitalised, facts_sources, facts_text, say, sources_text, years_text
 
 
 def _label_asked_or_in_focus(tracker: Tracker, knowledge: Knowledge) -> Label | None:
@@ -151,14 +151,6 @@ class ActionAnswerYear(Action):
             say(dispatcher, wording.FACTS, facts=facts_text(facts), sources=facts_sources(knowledge, facts))
             return [focus_on(CENTRE, centre.id)]
         if centre is not None:
-            say(
-                dispatcher,
-                wording.CENTRE_DETAIL_UNKNOWN,
-                detail=wording.CENTRE_DETAILS["opened"],
-                of_centre=of_place(centre.name),
-                main=knowledge.main_centre.name,
-                website=knowledge.organisation.website,
-            )
-            return [focus_on(CENTRE, centre.id)]
+            return say_detail_unknown(dispatcher, knowledge, centre, "opened")
         say_history(dispatcher, knowledge)
         return []

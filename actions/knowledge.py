@@ -489,13 +489,19 @@ def _reference_problems(content: _KnowledgeFile) -> list[str]:
         check_facts(f"topics > {topic.value}", fact_ids)
     for index, event in enumerate(content.history):
         check_source(f"history[{index}] ({event.year})", event.source)
-    for kind, entries in (("centres", content.centres), ("labels", content.labels)):
+
+    def each_entry(kind: str, entries: Sequence[Centre | Label | Need | Unknown]) -> Iterable[tuple[str, Any]]:
+        """(where, entry) for each entry of a list, reporting an id used twice."""
         seen_ids = set()
         for index, entry in enumerate(entries):
             where = f"{kind}[{index}] (id: {entry.id})"
             if entry.id in seen_ids:
                 problems.append(f"{where}: id '{entry.id}' is used twice; give each entry its own id")
             seen_ids.add(entry.id)
+            yield where, entry
+
+    for kind, entries in (("centres", content.centres), ("labels", content.labels)):
+        for where, entry in each_entry(kind, entries):
             check_source(where, entry.source)
             check_facts(where, entry.facts)
     main_centres = [centre.id for centre in content.centres if centre.kind == "main"]
@@ -508,16 +514,11 @@ def _reference_problems(content: _KnowledgeFile) -> list[str]:
     for index, place in enumerate(content.network.places):
         check_facts(f"network > places[{index}] ({place.name})", place.facts)
     check_facts("needs > help", content.needs.help)
-    for kind, entries in (("needs > items", content.needs.items), ("unknowns", content.unknowns)):
-        seen_ids = set()
-        for index, entry in enumerate(entries):
-            where = f"{kind}[{index}] (id: {entry.id})"
-            if entry.id in seen_ids:
-                problems.append(f"{where}: id '{entry.id}' is used twice; give each entry its own id")
-            seen_ids.add(entry.id)
-            check_facts(where, entry.facts)
-            if isinstance(entry, Need):
-                check_facts(f"{where} > services", entry.services)
+    for where, need in each_entry("needs > items", content.needs.items):
+        check_facts(where, need.facts)
+        check_facts(f"{where} > services", need.services)
+    for where, unknown in each_entry("unknowns", content.unknowns):
+        check_facts(where, unknown.facts)
     for index, centre in enumerate(content.centres):
         check_facts(f"centres[{index}] (id: {centre.id})", [key for key in (centre.address, centre.opened) if key])
     return problems

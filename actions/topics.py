@@ -7,11 +7,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
-from actions.centres import say_town
+from actions.centres import say_detail_unknown, say_town
 from actions.focus import CENTRE, TOPIC, centre_in_focus, focus_on, towns_asked
 from actions.knowledge import Knowledge, Topic
 from actions.knowledge_store import get_knowledge
-from actions.replies import facts_sources, facts_text, of_place, say
+from actions.replies import facts_sources, facts_text, say
 
 
 def say_topic(dispatcher: CollectingDispatcher, knowledge: Knowledge, topic: Topic) -> None:
@@ -64,15 +64,7 @@ class CentreTopicAction(TopicAction):
                 say(dispatcher, wording.FACTS, facts=fact.text, sources=facts_sources(knowledge, [fact]))
                 events = [focus_on(CENTRE, centre.id)]
             else:
-                say(
-                    dispatcher,
-                    wording.CENTRE_DETAIL_UNKNOWN,
-                    detail=wording.CENTRE_DETAILS[self.topic.value],
-                    of_centre=of_place(centre.name),
-                    main=knowledge.main_centre.name,
-                    website=knowledge.organisation.website,
-                )
-                events = [focus_on(CENTRE, centre.id)]
+                events = say_detail_unknown(dispatcher, knowledge, centre, self.topic.value)
         return events
 
 

@@ -27,6 +27,7 @@ _AVERAGES = {"accuracy", "macro avg", "weighted avg", "micro avg"}
 WORST_CONFUSIONS = 5
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RULES_FILE = PROJECT_ROOT / "data" / "rules.yml"
+CONFIG_FILE = PROJECT_ROOT / "config.yml"
 HOLDOUT_FILE = PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"
 # Answers that do not pretend: the two-stage fallback (suggestions or "I don't know"), and declining.
 HONEST_ACTIONS = {"action_two_stage_fallback", "action_out_of_scope"}
@@ -53,6 +54,16 @@ def rule_answers(rules_file: Path = RULES_FILE) -> Answers:
             actions.append(step["action"])
         answers[(steps[0]["intent"], entities)] = tuple(actions)
     return answers
+
+
+def fallback_threshold(config_file: Path = CONFIG_FILE) -> float:
+    """The FallbackClassifier's threshold: under it, the bot says it is unsure instead of answering.
+
+    `rasa test nlu` reports the classifier's intent with the fallback undone, so the report applies it.
+    """
+    pipeline = (yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}).get("pipeline") or []
+    fallback = next((component for component in pipeline if component.get("name") == "FallbackClassifier"), {})
+    return float(fallback.get("threshold", 0.0))
 
 
 def answer_for(answers: Answers, intent: str, entities: frozenset[str]) -> tuple[str, ...]:
@@ -91,12 +102,16 @@ def answer_report(results: Path, holdout_file: Path = HOLDOUT_FILE) -> dict[str,
         for example in load_data(str(holdout_file)).intent_examples
     }
     answers = rule_answers()
+    threshold = fallback_threshold()
     verdicts: Counter = Counter()
     wrong: list[dict[str, Any]] = []
     for prediction in predictions:
         entities = entities_of.get(prediction["text"], frozenset())
         expected = answer_for(answers, prediction["intent"], entities)
+        confidence = prediction["intent_prediction"].get("confidence") or 0.0
         predicted_intent = prediction["intent_prediction"]["name"] or "nlu_fallback"
+        if confidence < threshold:
+            predicted_intent = "nlu_fallback"
         predicted = answer_for(answers, predicted_intent, entities)
         verdict = judge_answer(expected, predicted)
         verdicts[verdict] += 1
@@ -106,7 +121,7 @@ def answer_report(results: Path, holdout_file: Path = HOLDOUT_FILE) -> dict[str,
                     "text": prediction["text"],
                     "expected": " + ".join(expected),
                     "given": " + ".join(predicted),
-                    "confidence": prediction["intent_prediction"].get("confidence") or 0.0,
+                    "confidence": confidence,
                 }
             )
     wrong.sort(key=lambda item: -item["confidence"])
@@ -119,6 +134,17 @@ def _read_json(path: Path) -> Any:
 
 def _per_class(report: dict[str, Any]) -> dict[str, dict[str, float]]:
     return {name: scores for name, scores in report.items() if name not in _AVERAGES and isinstance(scores, dict)}
+
+
+def _intent_table(report: dict[str, Any]) -> list[str]:
+    """A Markdown table of a Rasa intent report, weakest intent first."""
+    lines = ["| intention | précision | rappel | F1 | exemples |", "| --- | --- | --- | --- | --- |"]
+    for intent, scores in sorted(_per_class(report).items(), key=lambda item: item[1]["f1-score"]):
+        lines.append(
+            f"| {intent} | {scores['precision']:.2f} | {scores['recall']:.2f} | {scores['f1-score']:.2f} "
+            f"| {scores['support']} |"
+        )
+    return lines
 
 
 def failed_conversations(conversations_dir: Path) -> list[str]:
@@ -207,27 +233,10 @@ def summarise(
         "",
         "## Par intention (exemples réservés)",
         "",
-        "| intention | précision | rappel | F1 | exemples |",
-        "| --- | --- | --- | --- | --- |",
+        *_intent_table(holdout),
     ]
-    for intent, scores in sorted(_per_class(holdout).items(), key=lambda item: item[1]["f1-score"]):
-        lines.append(
-            f"| {intent} | {scores['precision']:.2f} | {scores['recall']:.2f} | {scores['f1-score']:.2f} "
-            f"| {scores['support']} |"
-        )
     if cross_validation:
-        lines += [
-            "",
-            "## Par intention (validation croisée)",
-            "",
-            "| intention | précision | rappel | F1 | exemples |",
-            "| --- | --- | --- | --- | --- |",
-        ]
-        for intent, scores in sorted(_per_class(cross_validation).items(), key=lambda item: item[1]["f1-score"]):
-            lines.append(
-                f"| {intent} | {scores['precision']:.2f} | {scores['recall']:.2f} | {scores['f1-score']:.2f} "
-                f"| {scores['support']} |"
-            )
+        lines += ["", "## Par intention (validation croisée)", "", *_intent_table(cross_validation)]
     if answers:
         verdicts = answers["verdicts"]
         lines += [

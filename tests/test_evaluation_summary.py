@@ -87,7 +87,7 @@ def test_confident_wrong_answers_are_counted_listed_and_gated(tmp_path):
     successes = [_prediction(f"gratuit {index}", "ask_free", "ask_free") for index in range(6)]
     errors = [
         _prediction("c payant", "ask_free", "greet", 0.8),  # the greeting instead of the answer: wrong
-        _prediction("c payant ou quoi", "ask_free", "nlu_fallback", 0.4),  # unsure, said so: honest
+        _prediction("c payant ou quoi", "ask_free", "greet", 0.4),  # under the fallback threshold: honest
         _prediction("gratuit et anonyme ?", "ask_free+ask_anonymous", "ask_free"),  # one of two: incomplete
         _prediction("blague", "out_of_scope", "ask_labels", 0.7),  # facts for a joke: wrong
     ]

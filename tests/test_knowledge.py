@@ -300,3 +300,81 @@ def test_half_a_file_is_refused_never_served(tmp_path, kept):
     path.write_bytes(cut)
     with pytest.raises(KnowledgeError):
         load_knowledge(path)
+
+
+# --- Visitors' needs, subjects without a source, places of the network ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "need_ids"),
+    [
+        ("Je cherche une formation d'aide-soignante", ["training"]),
+        ("comment faire un CV", ["job_search"]),
+        ("c'est quoi une VAE ?", ["vae"]),
+        ("jveux faire une reconvertion", ["career_change"]),  # a typo on a long word
+        ("je veux utiliser mon compte personnel de formation", ["cpf"]),  # not also "formation"
+        ("mon fils est en 3e il sait pas quoi faire", ["parent", "orientation"]),
+        ("je suis au chomage et je voudrais faire une formation", ["job_search", "training"]),
+        ("jeune diplômé en master", ["manager"]),
+        ("bonjour", []),
+        ("je forme une équipe", []),  # short words are never "corrected" into a need
+    ],
+)
+def test_needs_named_in_a_message(knowledge, text, need_ids):
+    assert [need.id for need in knowledge.needs_in(text)] == need_ids
+
+
+def test_every_need_gives_sourced_help(knowledge):
+    assert [fact.source for fact in knowledge.need_help][:3] == ["seed", "seed", "seed"]
+    for need in knowledge.needs:
+        for fact in knowledge.facts([*need.facts, *need.services]):
+            assert knowledge.source(fact.source).title
+
+
+@pytest.mark.parametrize(
+    ("text", "subject_ids"),
+    [
+        ("Est-ce qu'il y a un parking ?", ["parking"]),
+        ("Y a-t-il des ateliers ou des événements ce mois-ci ?", ["events"]),
+        ("c accessible en fauteuil roulant ?", ["accessibility"]),
+        ("quel bus pour venir", ["transport"]),
+        ("vous avez des offres d'emploi ?", ["job_offers"]),
+        ("c'est gratuit ?", []),
+    ],
+)
+def test_subjects_without_a_source_named_in_a_message(knowledge, text, subject_ids):
+    assert [subject.id for subject in knowledge.unknowns_in(text)] == subject_ids
+
+
+def test_places_of_the_network_are_not_centres(knowledge):
+    assert knowledge.find_centre("Paris") is None
+    assert knowledge.find_network_place("paris").name == "Paris"
+    assert knowledge.find_network_place("la Villette").name == "Paris"
+    assert knowledge.find_network_place("Lyon") is None
+
+
+def test_only_marseille_has_an_address_and_an_opening_date(knowledge):
+    assert [centre.id for centre in knowledge.centres if centre.address or centre.opened] == ["marseille"]
+
+
+def test_broken_needs_and_unknowns_are_named(write_knowledge, knowledge_data):
+    knowledge_data["needs"]["items"][0]["services"] = ["service_parcoursup"]
+    knowledge_data["needs"]["items"][1]["id"] = knowledge_data["needs"]["items"][0]["id"]
+    knowledge_data["unknowns"][0]["facts"] = ["events_calendar"]
+    knowledge_data["centres"][1]["address"] = "address_gap"
+    problems = _load_error(write_knowledge, knowledge_data).problems
+    assert (
+        "needs > items[0] (id: orientation) > services: fact 'service_parcoursup' is not declared under 'facts'; "
+        "add it there (text, source) or fix the key's spelling" in problems
+    )
+    assert "needs > items[1] (id: orientation): id 'orientation' is used twice; give each entry its own id" in problems
+    assert any(problem.startswith("unknowns[0] (id: events): fact 'events_calendar'") for problem in problems)
+    assert any(problem.startswith("centres[1] (id: gap): fact 'address_gap'") for problem in problems)
+
+
+def test_a_need_without_words_to_find_it_is_refused(write_knowledge, knowledge_data):
+    knowledge_data["needs"]["items"][2]["aliases"] = []
+    problems = _load_error(write_knowledge, knowledge_data).problems
+    assert problems == [
+        "needs > items[2] (id: training) > aliases: ensure this value has at least 1 items; list at least one item"
+    ]
