@@ -45,9 +45,12 @@ def message_text(tracker: Tracker) -> str:
 
 
 def towns_asked(tracker: Tracker, knowledge: Knowledge) -> list[str]:
-    """Towns the latest message names: the NLU's entities, else known centres found in its text."""
+    """Towns the latest message names: the NLU's entities, else known centres (or towns of the wider
+    network) found in its text, including any added to the knowledge file since the model was trained."""
+    text = message_text(tracker)
     return distinct_entity_values(tracker, "centre") or [
-        centre.name for centre in knowledge.centres_in(message_text(tracker))
+        *(centre.name for centre in knowledge.centres_in(text)),
+        *(place.name for place in knowledge.network_places_in(text)),
     ]
 
 

@@ -376,6 +376,10 @@ class Knowledge:
         )
         return [self._unknown_by_id[unknown_id] for unknown_id in found]
 
+    def network_places_in(self, text: str) -> list[NetworkPlace]:
+        """The towns of the wider network a free text names ("une Cité des Métiers à Paris ?")."""
+        return [self._places[key] for key in self._place_names.mentioned_in(text)]
+
     def find_network_place(self, query: str) -> NetworkPlace | None:
         """A town the sources tie to the network though it is not a centre of this association ("Paris")."""
         key = _match_name(query, self._place_names)

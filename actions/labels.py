@@ -66,11 +66,13 @@ class ActionAnswerLabels(Action):
         ]
         if not names:
             return say_labels(dispatcher, knowledge)
-        events: list[dict[str, Any]] = [focus_on(LABELS)]
-        for name in names:
-            label = knowledge.find_label(name)
-            if label is None:
-                say(dispatcher, wording.LABEL_UNKNOWN, labels=labels_list(knowledge))
-            else:
-                events = say_label(dispatcher, knowledge, label)
+        # A word the NLU took for a label ("label" alone) is ignored when another name is a real label.
+        found = [knowledge.find_label(name) for name in names]
+        labels = list({label.id: label for label in found if label is not None}.values())
+        if not labels:
+            say(dispatcher, wording.LABEL_UNKNOWN, labels=labels_list(knowledge))
+            return [focus_on(LABELS)]
+        events: list[dict[str, Any]] = []
+        for label in labels:
+            events = say_label(dispatcher, knowledge, label)
         return events

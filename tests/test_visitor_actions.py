@@ -232,8 +232,9 @@ async def test_answers_put_what_they_are_about_in_focus():
 # --- A Cité des Métiers that is not one of this association's centres -----------------------------
 
 
-async def test_paris_is_answered_consistently_with_the_history():
-    tracker = make_tracker("Y a-t-il une Cité des métiers à Paris ?", "ask_centres", [("centre", "Paris")])
+@pytest.mark.parametrize("entities", [[("centre", "Paris")], []], ids=["entity", "found-in-text"])
+async def test_paris_is_answered_consistently_with_the_history(entities):
+    tracker = make_tracker("Y a-t-il une Cité des métiers à Paris ?", "ask_centres", entities)
     [reply] = await run_action(ActionAnswerCentres(), tracker)
     assert reply.startswith("Paris ne fait pas partie des centres de la Cité des Métiers de Marseille")
     assert "1993" in reply and "la Villette" in reply
@@ -275,3 +276,10 @@ async def test_after_something_else_the_bot_asks_to_rephrase_then_says_it_does_n
     assert reply.startswith("D'accord. Pouvez-vous reformuler")
     [reply] = await run_action(ActionDefaultFallback(), make_tracker("zzz", "nlu_fallback"))
     assert "https://www.citedesmetiers.fr" in reply
+
+
+async def test_a_word_taken_for_a_label_beside_a_real_one_is_ignored():
+    """Without transformer layers, the NLU may tag "label" alone beside "SPO": only the real label is answered."""
+    tracker = make_tracker("C'est quoi le label SPO ?", "ask_labels", [("label", "label"), ("label", "spo")])
+    [reply] = await run_action(ActionAnswerLabels(), tracker)
+    assert reply.startswith("Label Service Public de l'Orientation (SPO) (2011)")
