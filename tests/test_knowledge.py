@@ -339,6 +339,10 @@ def test_every_need_gives_sourced_help(knowledge):
         ("c accessible en fauteuil roulant ?", ["accessibility"]),
         ("quel bus pour venir", ["transport"]),
         ("vous avez des offres d'emploi ?", ["job_offers"]),
+        ("combien de temps dure un entretien ?", ["duration"]),
+        ("il faut apporter quoi ?", ["what_to_bring"]),
+        ("y a des conseillers qui parlent anglais ?", ["languages"]),
+        ("vous recrutez ?", ["jobs_at_centre"]),
         ("c'est gratuit ?", []),
     ],
 )
