@@ -242,7 +242,12 @@ class _NameIndex:
                         self.exact.setdefault(key, entry_id)
                         self.exact.setdefault(key.replace(" ", ""), entry_id)
 
-    def corrected(self, text: str) -> str:
+    def found_in(self, text: str) -> list[str]:
+        """Like `mentioned_in`, and failing that, with each long word one typo away from a one-word name
+        taken for that name ("reconvertion")."""
+        return self.mentioned_in(text) or self.mentioned_in(self._corrected(text))
+
+    def _corrected(self, text: str) -> str:
         """The text with each long word one typo away from a one-word name replaced by that name."""
         single_words = [name for name in self.whole if " " not in name and len(name) >= _TYPO_MIN_LENGTH]
         words = normalise(text).split()
@@ -296,8 +301,8 @@ class Knowledge:
         self.unknowns = list(content.unknowns)
         self._unknown_by_id = {unknown.id: unknown for unknown in self.unknowns}
         self._unknown_names = _NameIndex((unknown.id, unknown.aliases) for unknown in self.unknowns)
-        self._places = {str(index): place for index, place in enumerate(self.network.places)}
-        self._place_names = _NameIndex((key, [place.name, *place.aliases]) for key, place in self._places.items())
+        self._place_by_name = {place.name: place for place in self.network.places}
+        self._place_names = _NameIndex((place.name, [place.name, *place.aliases]) for place in self.network.places)
 
     @property
     def main_centre(self) -> Centre:
@@ -358,32 +363,25 @@ class Knowledge:
         """The facts said for every need: what the centre is for, the advisers, the resources."""
         return self.facts(self._content.needs.help)
 
-    def need(self, need_id: str) -> Need | None:
-        return self._need_by_id.get(need_id)
-
     def needs_in(self, text: str) -> list[Need]:
         """The needs a visitor's message names ("une formation", "mon CV", "la VAE"), as they come in it.
 
         Besides exact words, a long word one typo away from a one-word alias counts ("reconvertion").
         """
-        found = self._need_names.mentioned_in(text) or self._need_names.mentioned_in(self._need_names.corrected(text))
-        return [self._need_by_id[need_id] for need_id in found]
+        return [self._need_by_id[need_id] for need_id in self._need_names.found_in(text)]
 
     def unknowns_in(self, text: str) -> list[Unknown]:
         """The subjects without a source that a message asks about (parking, events...), as they come in it."""
-        found = self._unknown_names.mentioned_in(text) or self._unknown_names.mentioned_in(
-            self._unknown_names.corrected(text)
-        )
-        return [self._unknown_by_id[unknown_id] for unknown_id in found]
+        return [self._unknown_by_id[unknown_id] for unknown_id in self._unknown_names.found_in(text)]
 
     def network_places_in(self, text: str) -> list[NetworkPlace]:
         """The towns of the wider network a free text names ("une Cité des Métiers à Paris ?")."""
-        return [self._places[key] for key in self._place_names.mentioned_in(text)]
+        return [self._place_by_name[name] for name in self._place_names.mentioned_in(text)]
 
     def find_network_place(self, query: str) -> NetworkPlace | None:
         """A town the sources tie to the network though it is not a centre of this association ("Paris")."""
-        key = _match_name(query, self._place_names)
-        return self._places[key] if key else None
+        name = _match_name(query, self._place_names)
+        return self._place_by_name[name] if name else None
 
 
 # --- Loading and validation ------------------------------------------------------------------

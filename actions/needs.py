@@ -19,8 +19,9 @@ def _distinct(facts: list[Fact]) -> list[Fact]:
     return list(dict.fromkeys(facts))
 
 
-def need_reply(knowledge: Knowledge, needs: list[Need]) -> tuple[str, list[Fact]]:
-    """The details of the reply (one line each) and every fact said, for the needs found (maybe none).
+def need_reply(knowledge: Knowledge, needs: list[Need]) -> tuple[Fact, str, list[Fact]]:
+    """For the needs found (maybe none): the opening fact (what the centre is for), the details (one line
+    each: the adviser, where, the resources, the needs' own facts, their public services) and every fact said.
 
     No individual advice and no figure without a source: only what the centre offers, where, and the
     public services the knowledge file names for these needs.
@@ -34,7 +35,7 @@ def need_reply(knowledge: Knowledge, needs: list[Need]) -> tuple[str, list[Fact]
     if services:
         lines.append(wording.NEED_SERVICES)
         lines += [f"- {fact.text}" for fact in services]
-    return "\n".join(lines), [role, *help_facts, *own, *services]
+    return role, "\n".join(lines), [role, *help_facts, *own, *services]
 
 
 class ActionAnswerNeed(Action):
@@ -48,12 +49,11 @@ class ActionAnswerNeed(Action):
     ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
         needs = knowledge.needs_in(message_text(tracker))
-        details, facts = need_reply(knowledge, needs)
-        role = knowledge.need_help[0].text
+        role, details, facts = need_reply(knowledge, needs)
         sources = facts_sources(knowledge, facts)
         if not needs:
-            say(dispatcher, wording.NEED_UNNAMED, role=role, details=details, sources=sources)
+            say(dispatcher, wording.NEED_UNNAMED, role=role.text, details=details, sources=sources)
             return [focus_on(TOPIC, "need")]
         need_titles = french_list([need.title for need in needs])
-        say(dispatcher, wording.NEED, need=need_titles, role=role, details=details, sources=sources)
+        say(dispatcher, wording.NEED, need=need_titles, role=role.text, details=details, sources=sources)
         return [focus_on(NEED, needs[0].id)]
