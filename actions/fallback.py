@@ -10,6 +10,7 @@ override its steps, as Rasa lets custom actions override default ones:
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -95,7 +96,11 @@ class ActionAskAffirmation(Action):
         if not suggestions:
             say(dispatcher, wording.DONT_KNOW, website=get_knowledge().organisation.website)
             return []
-        buttons = [{"title": suggestion_title(intent), "payload": f"/{intent}"} for intent in suggestions]
+        # The message's entities ride along, so that a click on "Les centres" after "une Cité des Métiers
+        # à Lyon ?" still answers about Lyon.
+        entities = {entity["entity"]: entity["value"] for entity in tracker.latest_message.get("entities") or []}
+        arguments = json.dumps(entities, ensure_ascii=False) if entities else ""
+        buttons = [{"title": suggestion_title(intent), "payload": f"/{intent}{arguments}"} for intent in suggestions]
         buttons.append({"title": wording.SOMETHING_ELSE, "payload": SOMETHING_ELSE_PAYLOAD})
         dispatcher.utter_message(text=wording.DID_YOU_MEAN, buttons=buttons)
         return []

@@ -262,6 +262,13 @@ async def test_a_multi_intent_suggestion_is_offered_with_both_titles():
     assert message["buttons"][0] == {"title": "L'adresse et Les horaires", "payload": "/ask_address+ask_hours"}
 
 
+async def test_a_suggested_topic_keeps_the_town_of_the_message():
+    ranking = [("nlu_fallback", 0.4), ("ask_centres", 0.35), ("ask_presentation", 0.2)]
+    tracker = make_tracker("une cite des metiers a lyon ?", "nlu_fallback", [("centre", "Lyon")], ranking=ranking)
+    [message], _ = await run_action_with_events(ActionAskAffirmation(), tracker)
+    assert message["buttons"][0]["payload"] == '/ask_centres{"centre": "Lyon"}'
+
+
 async def test_nothing_likely_enough_gives_the_honest_i_do_not_know():
     ranking = [("nlu_fallback", 0.6), ("greet", 0.12), ("ask_free", 0.05)]
     [message], _ = await run_action_with_events(

@@ -93,3 +93,11 @@ def test_a_click_on_a_suggested_topic_answers_it(assistant: Assistant):
     assert replies and replies[0]["text"]  # an honest reply, never silence
     answer = assistant.texts("/ask_free", visitor)
     assert answer.startswith("Oui, c'est gratuit")
+
+
+def test_a_click_keeps_the_town_of_the_unsure_message(assistant: Assistant):
+    """A suggestion's payload carries the message's entities: "Les centres" after a town answers about it."""
+    visitor = new_visitor()
+    assistant.ask("/nlu_fallback", visitor)
+    reply = assistant.texts('/ask_centres{"centre": "Lyon"}', visitor)
+    assert reply.startswith("Lyon ne fait pas partie des centres")
