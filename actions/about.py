@@ -7,14 +7,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
 from actions.focus import TOPIC, focus_on
-from actions.knowledge import Knowledge
+from actions.knowledge import HistoryEvent, Knowledge
 from actions.knowledge_store import get_knowledge
 from actions.replies import say, sources_text, years_text
 
 
+def history_line(event: HistoryEvent) -> str:
+    return f"- {event.year} : {event.text}"
+
+
 def timeline(knowledge: Knowledge) -> str:
     """The history events and the labels, one line each, by year; a label of several years at its first."""
-    lines: list[tuple[int, str]] = [(event.year, f"- {event.year} : {event.text}") for event in knowledge.history]
+    lines: list[tuple[int, str]] = [(event.year, history_line(event)) for event in knowledge.history]
     lines += [(min(label.years), f"- {years_text(label.years)} : {label.name}") for label in knowledge.labels]
     lines.sort(key=lambda entry: entry[0])
     return "\n".join(line for _, line in lines)

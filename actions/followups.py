@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
-from actions.about import say_history, timeline
+from actions.about import history_line, say_history, timeline
 from actions.centres import say_centres, say_detail_unknown, say_town
 from actions.focus import (
     CENTRE,
@@ -88,7 +88,7 @@ class ActionAnswerMention(Action):
             events = say_label(dispatcher, knowledge, label)
         history = [event for event in knowledge.history if event.year == year]
         if history and not labels:
-            lines = "\n".join(f"- {event.year} : {event.text}" for event in history)
+            lines = "\n".join(history_line(event) for event in history)
             say(dispatcher, wording.FACTS, facts=lines, sources=facts_sources(knowledge, history))
         if not labels and not history:
             say(dispatcher, wording.YEAR_NOT_FOUND, year=year, timeline=timeline(knowledge))

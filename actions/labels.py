@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
-from actions.focus import LABEL, LABELS, focus_on, message_text
+from actions.focus import LABEL, LABELS, focus_on, labels_asked
 from actions.knowledge import Knowledge, Label
 from actions.knowledge_store import get_knowledge
 from actions.replies import (
@@ -61,17 +61,13 @@ class ActionAnswerLabels(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
-        names = distinct_entity_values(tracker, "label") or [
-            label.id for label in knowledge.labels_in(message_text(tracker))
-        ]
-        if not names:
-            return say_labels(dispatcher, knowledge)
-        # A word the NLU took for a label ("label" alone) is ignored when another name is a real label.
-        found = [knowledge.find_label(name) for name in names]
-        labels = list({label.id: label for label in found if label is not None}.values())
-        if not labels:
+        labels = labels_asked(tracker, knowledge)
+        if not labels and distinct_entity_values(tracker, "label"):
+            # A label was named that the knowledge file does not hold.
             say(dispatcher, wording.LABEL_UNKNOWN, labels=labels_list(knowledge))
             return [focus_on(LABELS)]
+        if not labels:
+            return say_labels(dispatcher, knowledge)
         events: list[dict[str, Any]] = []
         for label in labels:
             events = say_label(dispatcher, knowledge, label)
