@@ -15,8 +15,10 @@ export RETENTION_DAYS ?= 30
 export RASA_ENDPOINTS ?= endpoints.yml
 # Rasa's anonymous usage telemetry stays off.
 export RASA_TELEMETRY_ENABLED ?= false
+# Every shell script of the project, for shellcheck (.pre-commit-config.yaml finds the same ones by their shebang).
+SHELL_SCRIPTS := $(wildcard scripts/*.sh) .ci/run
 
-.PHONY: help install run shell interactive train validate lint test test-unit evaluate bench profile purge lock clean
+.PHONY: help install run shell interactive train validate lint format test test-unit evaluate bench profile purge lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -49,9 +51,16 @@ validate: install ## Check the knowledge file and the training data
 	$(PYTHON) scripts/build_entity_data.py
 	$(RASA) data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
 
-lint: install ## Lint the Python code
+# The same checks as the hooks of .pre-commit-config.yaml, with the same tools (pinned in constraints.txt).
+lint: install ## Lint and type-check: ruff, ruff format --check, mypy (strict, see pyproject.toml), shellcheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/shellcheck $(SHELL_SCRIPTS)
+
+format: install ## Format the Python code and apply ruff's automatic fixes
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 # CI runs 3 cross-validation folds to stay under 30 minutes; `make evaluate` runs 5.
 test: lint validate train ## Run every test: unit, end-to-end, then the evaluation (fails on a regression)

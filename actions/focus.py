@@ -28,7 +28,8 @@ TOPIC = "topic"
 
 def focus_on(kind: str, item_id: str | None = None) -> dict[str, Any]:
     """The event that puts an item (or a whole list, without an id) in focus."""
-    return SlotSet(FOCUS_SLOT, f"{kind}:{item_id}" if item_id else kind)
+    event: dict[str, Any] = SlotSet(FOCUS_SLOT, f"{kind}:{item_id}" if item_id else kind)
+    return event
 
 
 def focus_of(tracker: Tracker) -> tuple[str | None, str | None]:

@@ -76,7 +76,9 @@ class ActionAnswerMention(Action):
         if picked and kind in (LABEL, LABELS):
             return say_label(dispatcher, knowledge, knowledge.label(picked))
         if picked:
-            return say_town(dispatcher, knowledge, knowledge.centre(picked).name)
+            centre = knowledge.centre(picked)
+            assert centre is not None  # picked among the centres' own ids
+            return say_town(dispatcher, knowledge, centre.name)
         say(dispatcher, wording.MENTION_NOT_FOUND)
         return []
 
@@ -89,7 +91,8 @@ class ActionAnswerMention(Action):
         history = [event for event in knowledge.history if event.year == year]
         if history and not labels:
             lines = "\n".join(history_line(event) for event in history)
-            say(dispatcher, wording.FACTS, facts=lines, sources=facts_sources(knowledge, history))
+            sources = sources_text(knowledge, (event.source for event in history))
+            say(dispatcher, wording.FACTS, facts=lines, sources=sources)
         if not labels and not history:
             say(dispatcher, wording.YEAR_NOT_FOUND, year=year, timeline=timeline(knowledge))
         return events

@@ -13,10 +13,13 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, Extra, ValidationError, conint, conlist, constr
+
+if TYPE_CHECKING:
+    from pydantic.error_wrappers import ErrorDict
 
 DEFAULT_KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "cite_des_metiers.yml"
 
@@ -70,10 +73,29 @@ class Topic(str, Enum):
 
 # --- Schema of the knowledge file ------------------------------------------------------------
 
-NonEmptyText = constr(strip_whitespace=True, min_length=1)
-Identifier = constr(regex=r"^[a-z][a-z0-9_]*$")
-Year = conint(ge=1900, le=2100)
-WebUrl = constr(strip_whitespace=True, regex=r"^https?://\S+$")
+_WEB_URL_PATTERN = r"^https?://\S+$"
+
+if TYPE_CHECKING:
+    # What mypy sees: the values pydantic gives, as constr, conint and conlist validate plain str, int and list.
+    _Item = TypeVar("_Item")
+    NonEmptyText = str
+    Identifier = str
+    Year = int
+    WebUrl = str
+    Count = int
+    NonEmptyList = list[_Item]
+else:
+    NonEmptyText = constr(strip_whitespace=True, min_length=1)
+    Identifier = constr(regex=r"^[a-z][a-z0-9_]*$")
+    Year = conint(ge=1900, le=2100)
+    WebUrl = constr(strip_whitespace=True, regex=_WEB_URL_PATTERN)
+    Count = conint(ge=1)
+
+    class NonEmptyList:
+        """`NonEmptyList[T]`: a list of at least one T (pydantic's `conlist(T, min_items=1)`)."""
+
+        def __class_getitem__(cls, item_type: Any) -> Any:
+            return conlist(item_type, min_items=1)
 
 
 class _Entry(BaseModel):
@@ -120,9 +142,9 @@ class Centre(_Entry):
 class Label(_Entry):
     id: Identifier
     name: NonEmptyText
-    years: conlist(Year, min_items=1)
+    years: NonEmptyList[Year]
     issuer: NonEmptyText | None = None
-    facts: conlist(Identifier, min_items=1)
+    facts: NonEmptyList[Identifier]
     aliases: list[NonEmptyText] = []
     source: Identifier
 
@@ -132,12 +154,12 @@ class NetworkPlace(_Entry):
 
     name: NonEmptyText
     aliases: list[NonEmptyText] = []
-    facts: conlist(Identifier, min_items=1)
+    facts: NonEmptyList[Identifier]
 
 
 class Network(_Entry):
-    cities: conint(ge=1)
-    countries: conint(ge=1)
+    cities: Count
+    countries: Count
     url: WebUrl
     text: NonEmptyText
     source: Identifier
@@ -149,14 +171,14 @@ class Need(_Entry):
 
     id: Identifier
     title: NonEmptyText
-    aliases: conlist(NonEmptyText, min_items=1)
+    aliases: NonEmptyList[NonEmptyText]
     facts: list[Identifier] = []
     services: list[Identifier] = []
 
 
 class Needs(_Entry):
-    help: conlist(Identifier, min_items=1)
-    items: conlist(Need, min_items=1)
+    help: NonEmptyList[Identifier]
+    items: NonEmptyList[Need]
 
 
 class Unknown(_Entry):
@@ -164,8 +186,12 @@ class Unknown(_Entry):
 
     id: Identifier
     subject: NonEmptyText
-    aliases: conlist(NonEmptyText, min_items=1)
+    aliases: NonEmptyList[NonEmptyText]
     facts: list[Identifier] = []
+
+
+# An entry with an id of its own, unique within its list.
+_IdentifiedEntry = TypeVar("_IdentifiedEntry", bound=Centre | Label | Need | Unknown)
 
 
 class _KnowledgeFile(_Entry):
@@ -173,13 +199,13 @@ class _KnowledgeFile(_Entry):
     sources: dict[Identifier, Source]
     organisation: Organisation
     facts: dict[Identifier, Fact]
-    topics: dict[Topic, conlist(Identifier, min_items=1)]
-    history: conlist(HistoryEvent, min_items=1)
-    centres: conlist(Centre, min_items=1)
-    labels: conlist(Label, min_items=1)
+    topics: dict[Topic, NonEmptyList[Identifier]]
+    history: NonEmptyList[HistoryEvent]
+    centres: NonEmptyList[Centre]
+    labels: NonEmptyList[Label]
     network: Network
     needs: Needs
-    unknowns: conlist(Unknown, min_items=1)
+    unknowns: NonEmptyList[Unknown]
 
 
 # --- Normalisation of French text ------------------------------------------------------------
@@ -416,7 +442,7 @@ def _describe_yaml_error(error: yaml.YAMLError) -> str:
     return f"line {mark.line + 1}, column {mark.column + 1}: {problem}" if mark else problem
 
 
-def _describe_schema_error(raw: dict[str, Any], error: dict[str, Any]) -> str:
+def _describe_schema_error(raw: dict[str, Any], error: ErrorDict) -> str:
     """'labels[2] (id: spo) > years[0]: value is not a valid integer' from a pydantic error."""
     parts: list[str] = []
     node: Any = raw
@@ -433,10 +459,10 @@ def _describe_schema_error(raw: dict[str, Any], error: dict[str, Any]) -> str:
     return f"{where}: {error['msg']}; {_fix_hint(error)}"
 
 
-def _fix_hint(error: dict[str, Any]) -> str:
+def _fix_hint(error: ErrorDict) -> str:
     """How a maintainer fixes a schema error, in words."""
     pattern = str(error.get("ctx", {}).get("pattern", ""))
-    if error["type"] == "value_error.str.regex" and pattern == WebUrl.regex.pattern:
+    if error["type"] == "value_error.str.regex" and pattern == _WEB_URL_PATTERN:
         return "write a full link starting with https://, e.g. https://www.citedesmetiers.fr"
     if error["type"] == "value_error.str.regex":
         return "write a key in lower-case letters, digits and _, e.g. my_source"
@@ -492,7 +518,7 @@ def _reference_problems(content: _KnowledgeFile) -> list[str]:
     for index, event in enumerate(content.history):
         check_source(f"history[{index}] ({event.year})", event.source)
 
-    def each_entry(kind: str, entries: Sequence[Centre | Label | Need | Unknown]) -> Iterable[tuple[str, Any]]:
+    def each_entry(kind: str, entries: Sequence[_IdentifiedEntry]) -> Iterable[tuple[str, _IdentifiedEntry]]:
         """(where, entry) for each entry of a list, reporting an id used twice."""
         seen_ids = set()
         for index, entry in enumerate(entries):
@@ -502,7 +528,11 @@ def _reference_problems(content: _KnowledgeFile) -> list[str]:
             seen_ids.add(entry.id)
             yield where, entry
 
-    for kind, entries in (("centres", content.centres), ("labels", content.labels)):
+    sourced_entries: tuple[tuple[str, Sequence[Centre | Label]], ...] = (
+        ("centres", content.centres),
+        ("labels", content.labels),
+    )
+    for kind, entries in sourced_entries:
         for where, entry in each_entry(kind, entries):
             check_source(where, entry.source)
             check_facts(where, entry.facts)

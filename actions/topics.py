@@ -52,8 +52,9 @@ class CentreTopicAction(TopicAction):
         knowledge = get_knowledge()
         towns = towns_asked(tracker, knowledge)
         centres = [knowledge.find_centre(town) for town in towns] or [centre_in_focus(tracker, knowledge)]
+        towns_or_none: list[str | None] = [*towns] or [None]
         events: list[dict[str, Any]] = []
-        for town, centre in zip(towns or [None], centres, strict=True):
+        for town, centre in zip(towns_or_none, centres, strict=True):
             if centre is None and town is not None:
                 events = say_town(dispatcher, knowledge, town)  # not a centre of the association: say so
             elif centre is None or centre.kind == "main":

@@ -111,7 +111,7 @@ class VisitorSocketIOInput(SocketIOInput):
         return "socketio"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Any]) -> Blueprint:
-        webhook = super().blueprint(guarded(on_new_message))
+        webhook: Blueprint = super().blueprint(guarded(on_new_message))
         origins = allowed_origins()
         if not origins:
             logger.warning("%s is empty: the Socket.IO channel accepts pages from any website.", CORS_ORIGINS_ENV)
@@ -120,12 +120,13 @@ class VisitorSocketIOInput(SocketIOInput):
         rasa_connect = self.sio.handlers[namespace]["connect"]
 
         @self.sio.on("connect", namespace=namespace)
-        async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
+        async def connect(sid: str, environ: dict[str, Any], auth: dict[str, Any] | None = None) -> bool:
             # Browsers always send their page's origin; other clients (scripts, apps) send none.
             origin = environ.get("HTTP_ORIGIN")
             if origin is not None and origin not in origins:
                 logger.warning("Socket.IO connection refused: its web page's origin is not allowed.")
                 return False
-            return await rasa_connect(sid, environ, auth)
+            accepted: bool = await rasa_connect(sid, environ, auth)
+            return accepted
 
         return webhook

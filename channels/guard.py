@@ -42,8 +42,9 @@ class _CountingOutputChannel(OutputChannel):
         self.channel = channel
         self.sent = 0
 
-    def name(self) -> str:  # type: ignore[override]  # the wrapped channel's name selects channel-specific responses
-        return self.channel.name()
+    def name(self) -> str:  # an instance's, not the class's: the wrapped channel's name selects its responses
+        name: str = self.channel.name()
+        return name
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         self.sent += 1

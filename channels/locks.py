@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
+
+if TYPE_CHECKING:
+    from redis.client import Pipeline
 
 Result = TypeVar("Result")
 
@@ -41,7 +44,7 @@ class AtomicRedisLockStore(RedisLockStore):
         a result. It may run more than once, when another server changes the lock meanwhile."""
         key = self.key_prefix + conversation_id
 
-        def transaction(pipe) -> Result:
+        def transaction(pipe: Pipeline) -> Result:
             serialised = pipe.get(key)  # watched: EXEC fails if another client writes the key from here on
             lock = TicketLock.from_dict(json.loads(serialised)) if serialised else None
             new_lock, result = change(lock)
@@ -52,7 +55,8 @@ class AtomicRedisLockStore(RedisLockStore):
                 pipe.set(key, new_lock.dumps())
             return result
 
-        return self.red.transaction(transaction, key, value_from_callable=True)
+        result: Result = self.red.transaction(transaction, key, value_from_callable=True)
+        return result
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         def issue(lock: TicketLock | None) -> tuple[TicketLock, int]:

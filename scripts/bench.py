@@ -85,7 +85,8 @@ def free_port() -> int:
     """A TCP port free on loopback now (for the servers of the benchmark, the profile and the e2e tests)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def log(message: str) -> None:
@@ -110,7 +111,8 @@ def intent_macro_f1(name: str, model: Path) -> float:
     command = [RASA, "test", "nlu", "--model", str(model), "--nlu", "tests/nlu/holdout.yml", "--out", str(out)]
     subprocess.run(command, cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     report = json.loads((out / "intent_report.json").read_text(encoding="utf-8"))
-    return report["macro avg"]["f1-score"]
+    f1: float = report["macro avg"]["f1-score"]
+    return f1
 
 
 def _children(pid: int) -> list[int]:

@@ -18,6 +18,7 @@ import os
 import re
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
@@ -85,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Rasa logs its own long error when it cannot create its tables; the one line below says it better.
     logging.getLogger("rasa.core.tracker_store").setLevel(logging.CRITICAL)
-    checks = {
+    checks: dict[str, Callable[[], str]] = {
         "tracker store": lambda: check_tracker_store(TrackerStore.create(endpoints.tracker_store)),
         "lock store": lambda: check_lock_store(LockStore.create(endpoints.lock_store)),
     }

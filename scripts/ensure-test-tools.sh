@@ -27,7 +27,8 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing the test tools: $packages"
     # --no-install-recommends: the programs without extras. The tests start servers of their own on free
     # ports, whatever the install may have started.
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends $packages
+    read -ra package_list <<<"$packages"
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${package_list[@]}"
 else
     echo "ERROR: the tests need these packages: $packages(install them, e.g. sudo apt-get install $packages)" >&2
     exit 1

@@ -67,7 +67,9 @@ def fallback_threshold(config_file: Path = CONFIG_FILE) -> float:
     `rasa test nlu` reports the classifier's intent with the fallback undone, so the report applies it.
     """
     pipeline = (yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}).get("pipeline") or []
-    fallback = next((component for component in pipeline if component.get("name") == "FallbackClassifier"), {})
+    fallback: dict[str, Any] = next(
+        (component for component in pipeline if component.get("name") == "FallbackClassifier"), {}
+    )
     return float(fallback.get("threshold", 0.0))
 
 
@@ -108,7 +110,7 @@ def answer_report(results: Path, holdout_file: Path = HOLDOUT_FILE) -> dict[str,
     }
     answers = rule_answers()
     threshold = fallback_threshold()
-    verdicts: Counter = Counter()
+    verdicts: Counter[str] = Counter()
     wrong: list[dict[str, Any]] = []
     for prediction in predictions:
         entities = entities_of.get(prediction["text"], frozenset())
@@ -167,7 +169,7 @@ def failed_conversations(conversations_dir: Path) -> list[str]:
 
 def worst_confusions(errors: list[dict[str, Any]]) -> list[tuple[str, str, int, str]]:
     """(expected, predicted, count, one example) for the most frequent intent errors."""
-    pairs: Counter = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
     example: dict[tuple[str, str], str] = {}
     for error in errors:
         pair = (error["intent"], error["intent_prediction"]["name"])

@@ -15,7 +15,12 @@ if command -v pyenv >/dev/null 2>&1; then
     # Newest 3.10.x first.
     while IFS= read -r version; do
         candidates+=("$pyenv_root/versions/$version/bin/python3.10")
-    done < <(ls "$pyenv_root/versions" 2>/dev/null | grep -E '^3\.10\.[0-9]+$' | sort -t. -k3,3nr)
+    done < <(
+        for path in "$pyenv_root"/versions/3.10.*; do
+            version=${path##*/}
+            if [[ $version =~ ^3\.10\.[0-9]+$ ]]; then echo "$version"; fi
+        done | sort -t. -k3,3nr
+    )
 fi
 for root in "${PYENV_ROOT:-}" "$HOME/.pyenv"; do
     [ -n "$root" ] && for python in "$root"/versions/3.10.*/bin/python3.10; do candidates+=("$python"); done

@@ -29,6 +29,8 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from types import CodeType
+from typing import Any
 
 import requests
 
@@ -50,6 +52,9 @@ STAGES = [
     ("tracker store: save the conversation", "rasa.core.tracker_store:SQLTrackerStore.save"),
 ]
 TOTAL = "rasa.core.agent:Agent.handle_message"
+# pstats.Stats keeps its figures in `.stats`: (file, line, function) -> (calls, primitive calls, total s, cumulative s,
+# callers).
+_StatsTable = dict[tuple[str, int, str], tuple[int, int, float, float, Any]]
 QUESTIONS = [
     "Bonjour",
     "C'est gratuit ?",
@@ -68,7 +73,7 @@ def _newest_model(path: Path) -> Path:
     return max(path.glob("*.tar.gz"), key=lambda model: model.stat().st_mtime)
 
 
-def _start_action_server(port: int) -> subprocess.Popen:
+def _start_action_server(port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         ["scripts/run.sh", "actions"], cwd=PROJECT_ROOT, env={**os.environ, "ACTIONS_PORT": str(port)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
@@ -109,18 +114,19 @@ async def _play(model: Path, actions_port: int, turns: int) -> pstats.Stats:
 def _cumulative_s(stats: pstats.Stats, target: str) -> float:
     """Cumulative seconds of one function ("module:Qualified.name", found by its code object, so that a
     wrapper of the same name is not counted twice) or of every function matching "re:<pattern>"."""
-    entries = stats.stats.items()  # type: ignore[attr-defined]
+    table: _StatsTable = stats.stats  # type: ignore[attr-defined]  # typeshed's pstats.Stats omits it
+    entries = table.items()
     if target.startswith("re:"):
         regex = re.compile(target[3:])
         matches = (f"{file.replace(os.sep, '/')}:{function}" for (file, _, function), _ in entries)
         return sum(row[3] for match, (_, row) in zip(matches, entries, strict=True) if regex.search(match))
     module_name, qualified_name = target.split(":")
-    function: object = importlib.import_module(module_name)
+    function: Any = importlib.import_module(module_name)
     for part in qualified_name.split("."):
         function = getattr(function, part)
-    code = function.__code__  # type: ignore[attr-defined]
+    code: CodeType = function.__code__
     key = (code.co_filename, code.co_firstlineno, code.co_name)
-    return stats.stats[key][3] if key in stats.stats else 0.0  # type: ignore[attr-defined]
+    return table[key][3] if key in table else 0.0
 
 
 def breakdown(stats: pstats.Stats, turns: int) -> list[tuple[str, float]]:

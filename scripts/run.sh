@@ -41,6 +41,7 @@ RASA_ENABLE_API=${RASA_ENABLE_API:-false}
 START_TIMEOUT=${START_TIMEOUT:-180}
 
 children=()
+# shellcheck disable=SC2329 # run by the EXIT trap below (ShellCheck misses trap handlers when a script ends with exit)
 stop_children() {
     trap - EXIT INT TERM
     local pid

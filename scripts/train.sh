@@ -15,6 +15,8 @@ fingerprint=$(
     find config.yml domain.yml constraints.txt data -type f -print0 | sort -z |
         xargs -0 sha256sum | sha256sum | cut -c1-12
 )
+# ls -t sorts by modification time; the names are ours (<date>-<time>-<fingerprint>.tar.gz), nothing ls could garble.
+# shellcheck disable=SC2012
 existing=$(ls -t models/*-"$fingerprint".tar.gz 2>/dev/null | head -n 1 || true)
 if [ -n "$existing" ]; then
     touch "$existing"
@@ -26,4 +28,5 @@ else
 fi
 
 # Prune: keep the newest models only.
+# shellcheck disable=SC2012 # as above
 ls -t models/*.tar.gz | tail -n +"$((keep + 1))" | xargs -r rm -f --

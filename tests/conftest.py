@@ -4,7 +4,7 @@ knowledge files to break or extend."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,9 @@ DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"
 def make_tracker(
     text: str,
     intent: str,
-    entities: list[tuple[str, str]] = (),
+    entities: Sequence[tuple[str, str]] = (),
     focus: str | None = None,
-    ranking: list[tuple[str, float]] = (),
+    ranking: Sequence[tuple[str, float]] = (),
 ) -> Tracker:
     """A tracker whose latest message is `text`, classified as `intent` with `entities` (name, value),
     with `focus` as the thing in focus ("centre:gap") and `ranking` as the NLU's intent ranking."""

@@ -40,7 +40,7 @@ def topic_actions() -> list[type[TopicAction]]:
 
 
 def test_every_topic_has_its_action():
-    topics = {action.topic for action in topic_actions()}
+    topics = {action().topic for action in topic_actions()}
     assert topics == set(Topic)
 
 

@@ -46,9 +46,12 @@ def test_the_schema_is_checked_once_not_at_every_call(remote_action, monkeypatch
     schema_checks = []
     validator_class = validators.validator_for(RemoteAction.action_response_format_spec())
     original_check = validator_class.check_schema
-    monkeypatch.setattr(
-        validator_class, "check_schema", lambda schema: schema_checks.append(1) or original_check(schema)
-    )
+
+    def counting_check(schema):
+        schema_checks.append(1)
+        return original_check(schema)
+
+    monkeypatch.setattr(validator_class, "check_schema", counting_check)
     for _ in range(20):
         remote_action._validate_action_result({"events": [], "responses": [{"text": "Oui."}]})
     assert len(schema_checks) == 1

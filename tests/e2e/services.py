@@ -60,9 +60,10 @@ def _stop(process: subprocess.Popen, timeout: float = 30) -> None:
 
 def _postgres_bin(program: str) -> str:
     """Debian keeps the server's programs in /usr/lib/postgresql/<version>/bin, off the PATH."""
-    found = shutil.which(program) or next(
-        iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{program}"), key=_version_key, reverse=True)), None
-    )
+    found = shutil.which(program)
+    if not found:
+        installed = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{program}"), key=_version_key, reverse=True)
+        found = installed[0] if installed else None
     if not found:
         pytest.fail(MISSING.format(what=f"PostgreSQL's {program}"))
     return found

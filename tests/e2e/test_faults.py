@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ API_TOKEN = "faults-test-token"
 def test_action_server_down_then_back_then_rasa_restarted(trained_model, tmp_path: Path):
     website = get_knowledge().organisation.website
     actions_port = free_port()
-    rasa_settings = {
+    rasa_settings: dict[str, Any] = {
         "mode": "rasa",
         "actions_port": actions_port,
         "TRACKER_DB": str(tmp_path / "conversations.db"),

@@ -56,7 +56,7 @@ def cluster(trained_model: None, tmp_path_factory: pytest.TempPathFactory):
     with ExitStack() as stack:
         postgres = stack.enter_context(postgres_server(work_dir / "postgres.log"))
         redis = stack.enter_context(redis_server(work_dir / "redis.log"))
-        stores = {**postgres.endpoint_env(), **redis.endpoint_env()}
+        stores: dict[str, Any] = {**postgres.endpoint_env(), **redis.endpoint_env()}
         servers, server_stacks = [], []
         for name in ("a", "b"):
             actions = stack.enter_context(running_assistant(work_dir / f"actions-{name}.log", mode="actions"))

@@ -9,6 +9,7 @@ import os
 import subprocess
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -101,7 +102,12 @@ async def _socketio_answer(url: str, origin: str) -> str:
     """Connect to the Socket.IO channel as a page of `origin` would, ask, and return the answer."""
     client = socketio.AsyncClient(reconnection=False)
     answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-    client.on("bot_uttered", lambda data: answer.done() or answer.set_result(data.get("text", "")))
+
+    def on_answer(data: dict[str, Any]) -> None:
+        if not answer.done():
+            answer.set_result(data.get("text", ""))
+
+    client.on("bot_uttered", on_answer)
     session_id = uuid.uuid4().hex
     await client.connect(url, headers={"Origin": origin}, transports=["websocket"], wait_timeout=10)
     try:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
 
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import Assistant
@@ -97,7 +97,12 @@ def test_visitor_markup_is_shown_as_text_and_runs_nothing(browser: Browser, assi
     context = browser.new_context()
     page = context.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     open_widget(page, assistant)
     ask(page, message)
     expect(page.locator(".rw-client").filter(has_text=message)).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
