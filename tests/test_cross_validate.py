@@ -1,0 +1,52 @@
+"""The cross-validation tool: trains one model per fold and writes Rasa's reports for the held-out folds only."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from scripts.cross_validate import cross_validate
+
+# A small, fast pipeline (no spaCy, no DIET): the tool is under test here, not the project's config.
+CONFIG = """recipe: default.v1
+language: fr
+pipeline:
+  - name: WhitespaceTokenizer
+  - name: CountVectorsFeaturizer
+  - name: LogisticRegressionClassifier
+policies: []
+"""
+
+WORDS = {
+    "ask_free": ["gratuit", "payant", "prix"],
+    "greet": ["bonjour", "salut", "coucou"],
+    "goodbye": ["revoir", "bye", "ciao"],
+}
+
+
+def _write_data(folder: Path) -> None:
+    blocks = []
+    for intent, words in WORDS.items():
+        examples = [f"    - {word} {filler}" for word in words for filler in ("alors", "donc", "svp", "ici")]
+        blocks.append(f"- intent: {intent}\n  examples: |\n" + "\n".join(examples) + "\n")
+    (folder / "nlu.yml").write_text('version: "3.1"\nnlu:\n' + "".join(blocks), encoding="utf-8")
+
+
+def test_each_fold_is_judged_on_examples_it_was_not_trained_on(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    _write_data(data)
+    config = tmp_path / "config.yml"
+    config.write_text(CONFIG, encoding="utf-8")
+    out = tmp_path / "cv"
+
+    macro_f1 = asyncio.run(cross_validate(data, config, folds=2, out=out))
+
+    report = json.loads((out / "intent_report.json").read_text())
+    # Every example is predicted exactly once, by the model of the fold that did not train on it.
+    assert report["macro avg"]["support"] == sum(len(words) * 4 for words in WORDS.values())
+    assert macro_f1 == report["macro avg"]["f1-score"]
+    assert macro_f1 > 0.9
+    errors = json.loads((out / "intent_errors.json").read_text())
+    assert len(errors) == round((1 - report["accuracy"]) * report["macro avg"]["support"])
