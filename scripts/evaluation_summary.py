@@ -8,6 +8,7 @@ maintainers) and results/summary.json; exits 1 on a regression, so that CI fails
   that would get a confident wrong answer: the
   action the bot runs for the predicted intent is not the one for the expected intent, and the bot did
   not say it was unsure (a wrong answer is worse than an honest "I don't know");
+- the held-out entity macro-F1 (centres and labels) under `--min-entity-f1` (0.85);
 - a failed test conversation.
 
 The floors guard against regressions; the targets are the issue's, and the summary says which are met.
@@ -187,6 +188,7 @@ def summarise(
     cv_target: float = 0.90,
     holdout_target: float = 0.95,
     wrong_target: float = 0.03,
+    min_entity_f1: float = 0.85,
 ) -> tuple[dict[str, Any], str]:
     holdout = _read_json(results / "holdout" / "intent_report.json")
     if holdout is None:
@@ -211,6 +213,9 @@ def summarise(
     regressions = []
     if figures["holdout_intent_macro_f1"] < min_macro_f1:
         regressions.append(f"macro-F1 des intentions sous le seuil de {min_macro_f1:.2f}")
+    entity_f1 = figures["holdout_entity_macro_f1"]
+    if entity_f1 is not None and entity_f1 < min_entity_f1:
+        regressions.append(f"macro-F1 des entités sous le seuil de {min_entity_f1:.2f}")
     cv_f1 = figures["cross_validation_intent_macro_f1"]
     if cv_f1 is not None and cv_f1 < min_cv_macro_f1:
         regressions.append(f"macro-F1 de la validation croisée sous le seuil de {min_cv_macro_f1:.2f}")
@@ -241,7 +246,8 @@ def summarise(
         f"{compared('holdout_intent_macro_f1')} (seuil {min_macro_f1:.2f} ; "
         f"{_target(figures['holdout_intent_macro_f1'] >= holdout_target, holdout_target)})",
         f"- Intentions, exemples réservés, exactitude : {compared('holdout_intent_accuracy')}",
-        f"- Entités (centres, labels), exemples réservés, macro-F1 : {compared('holdout_entity_macro_f1')}",
+        f"- Entités (centres, labels), exemples réservés, macro-F1 : {compared('holdout_entity_macro_f1')} "
+        f"(seuil {min_entity_f1:.2f})",
         f"- Intentions, validation croisée sur les données d'entraînement, macro-F1 : "
         f"{compared('cross_validation_intent_macro_f1')} (seuil {min_cv_macro_f1:.2f} ; "
         f"{_target(cv_f1 is not None and cv_f1 >= cv_target, cv_target)})",
@@ -304,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-cv-macro-f1", default=0.70, type=float)
     parser.add_argument("--cv-target", default=0.90, type=float)
     parser.add_argument("--max-wrong-rate", default=0.05, type=float)
+    parser.add_argument("--min-entity-f1", default=0.85, type=float)
     args = parser.parse_args(argv)
     figures, markdown = summarise(
         args.results,
@@ -313,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         args.cv_target,
         args.holdout_target,
         args.wrong_target,
+        args.min_entity_f1,
     )
     (args.results / "summary.md").write_text(markdown, encoding="utf-8")
     (args.results / "summary.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -20,6 +20,14 @@ from tests.e2e.services import wait_until
 
 START_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 60
+E2E_FOLDER = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test of this folder is end-to-end: marked by where it lives, so `-m "not e2e"` skips them all."""
+    for item in items:
+        if E2E_FOLDER in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 def _session_processes(session_id: int) -> list[str]:

@@ -15,8 +15,6 @@ import requests
 
 from tests.e2e.conftest import Assistant
 
-pytestmark = pytest.mark.e2e
-
 
 def new_visitor() -> str:
     return f"anon-{uuid.uuid4().hex[:12]}"

@@ -6,12 +6,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from actions.knowledge_store import get_knowledge
 from tests.e2e.conftest import free_port, running_assistant
-
-pytestmark = pytest.mark.e2e
 
 API_TOKEN = "faults-test-token"
 

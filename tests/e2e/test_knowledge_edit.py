@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.e2e.conftest import running_assistant
-
-pytestmark = pytest.mark.e2e
 
 
 def test_new_centre_and_changed_link_are_answered_without_retraining(

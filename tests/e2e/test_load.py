@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
 from scripts.load_test import run_load
 from tests.e2e.conftest import Assistant
-
-pytestmark = pytest.mark.e2e
 
 
 async def test_parallel_conversations_are_all_answered_to_the_right_sender(assistant: Assistant, capsys):

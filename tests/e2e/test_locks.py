@@ -14,8 +14,6 @@ from rasa.utils.endpoints import EndpointConfig
 from channels.locks import AtomicRedisLockStore
 from tests.e2e.services import Redis, redis_server
 
-pytestmark = pytest.mark.e2e
-
 SERVERS, MESSAGES_PER_SERVER = 6, 25
 
 

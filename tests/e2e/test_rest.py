@@ -9,8 +9,6 @@ import pytest
 
 from tests.e2e.conftest import Assistant
 
-pytestmark = pytest.mark.e2e
-
 # Words that any French reply of the bot contains at least one of.
 _FRENCH_WORDS = re.compile(r"\b(je|vous|la|le|les|de|des|est|pas)\b", re.IGNORECASE)
 

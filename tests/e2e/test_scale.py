@@ -30,8 +30,6 @@ from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import Assistant, running_assistant
 from tests.e2e.services import Postgres, Redis, nginx_server, postgres_server, redis_server
 
-pytestmark = pytest.mark.e2e
-
 SCALE_ENDPOINTS = "deploy/endpoints.scale.yml"
 API_TOKEN = "scale-test-token"
 

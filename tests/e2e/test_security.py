@@ -18,8 +18,6 @@ import socketio
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import Assistant, free_port, running_assistant
 
-pytestmark = pytest.mark.e2e
-
 # A malformed request gets its answer within this time: a 4xx or a polite reply, never a 5xx nor a hang.
 ANSWER_WITHIN_S = 30
 

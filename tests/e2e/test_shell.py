@@ -12,7 +12,6 @@ import pytest
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import free_port
 
-pytestmark = pytest.mark.e2e
 PROMPT = "Your input ->"
 
 

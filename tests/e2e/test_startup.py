@@ -5,12 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 
-import pytest
-
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import free_port
-
-pytestmark = pytest.mark.e2e
 
 
 def test_broken_knowledge_file_stops_the_start_with_the_problem(trained_model, knowledge_data, write_knowledge):

@@ -8,8 +8,6 @@ import pytest
 from tests.e2e.conftest import Assistant
 from tests.e2e.test_rest import new_visitor
 
-pytestmark = pytest.mark.e2e
-
 MARSEILLE_ADDRESS = "4-10 rue des Consuls"
 WEBSITE = "https://www.citedesmetiers.fr"
 

@@ -15,8 +15,6 @@ from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import Assistant
 
-pytestmark = pytest.mark.e2e
-
 SCREENSHOT = PROJECT_ROOT / "docs" / "widget.png"
 # Flags for a headless chromium on a machine with no network but loopback.
 CHROMIUM_ARGS = [
