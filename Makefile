@@ -62,11 +62,11 @@ format: install ## Format the Python code and apply ruff's automatic fixes
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# CI runs 3 cross-validation folds to stay under 30 minutes; `make evaluate` runs 5.
+# CI runs 2 cross-validation folds to stay under 30 minutes; `make evaluate` runs 5.
 test: lint validate train ## Run every test: unit, end-to-end, then the evaluation (fails on a regression)
 	scripts/ensure-test-tools.sh
 	$(PYTHON) -m pytest
-	$(MAKE) evaluate CV_FOLDS=$${CV_FOLDS:-3}
+	$(MAKE) evaluate CV_FOLDS=$${CV_FOLDS:-2}
 
 test-unit: install ## Only the fast tests (no servers, no model)
 	$(PYTHON) -m pytest -m "not e2e"

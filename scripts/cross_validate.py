@@ -76,7 +76,15 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "cross-validation")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING)
+    # As `rasa test` sets itself up: its warnings once, no debug line per parsed message, TensorFlow's
+    # threads from the environment.
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+    from rasa.utils.tensorflow.environment import setup_tf_environment
+
+    configure_logging_and_warnings(logging.WARNING, warn_only_once=True, filter_repeated_logs=True)
+    configure_structlog(logging.WARNING)
+    setup_tf_environment()
     macro_f1 = asyncio.run(cross_validate(args.data, args.config, args.folds, args.out))
     print(f"Cross-validation ({args.folds} folds), intent macro-F1: {macro_f1:.3f}")
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Measures the current model and writes results/summary.md; exits non-zero on a regression: intent
-# macro-F1 on the held-out examples under MIN_MACRO_F1 (default 0.91), cross-validation intent macro-F1
-# under MIN_CV_MACRO_F1 (0.70), held-out examples getting a confident wrong answer over MAX_WRONG_RATE
-# (0.05), held-out entity macro-F1 under MIN_ENTITY_F1 (0.85), or a failed test conversation. The one
-# gate on the NLU: the tests do not judge the held-out examples a second time. These are floors against regressions; the summary also says
-# whether the targets (0.95, 0.90, 0.03) are met. Steps: NLU on the held-out examples, NLU
-# cross-validation (CV_FOLDS folds, default 5: trains that many NLU models; `make test` runs 3 to keep CI
-# short), and the test conversations.
+# Measures the current model and writes results/summary.md; exits non-zero when the intent macro-F1 on
+# the held-out examples is under MIN_MACRO_F1 (default 0.95), more held-out examples than MAX_WRONG_RATE
+# (0.03) would get a confident wrong answer, the held-out entity macro-F1 is under MIN_ENTITY_F1 (0.85),
+# the cross-validation intent macro-F1 under MIN_CV_MACRO_F1 (0.75: a floor against regressions, the
+# summary says whether the 0.90 target is met), or a test conversation fails. This is the one gate on the
+# NLU: the tests do not judge the held-out examples a second time. Steps: NLU on the held-out examples,
+# NLU cross-validation (CV_FOLDS folds, default 5: trains that many NLU models; `make test` runs 2 to keep
+# CI short), and the test conversations.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${VENV:-.venv}
@@ -33,6 +33,6 @@ fi
 echo "== 3/3 Test conversations (tests/test_stories.yml)"
 "$rasa" test core --model models --stories tests/test_stories.yml --out results/conversations
 
-"$venv/bin/python" scripts/evaluation_summary.py --min-macro-f1 "${MIN_MACRO_F1:-0.91}" \
-    --min-cv-macro-f1 "${MIN_CV_MACRO_F1:-0.70}" --max-wrong-rate "${MAX_WRONG_RATE:-0.05}" \
+"$venv/bin/python" scripts/evaluation_summary.py --min-macro-f1 "${MIN_MACRO_F1:-0.95}" \
+    --min-cv-macro-f1 "${MIN_CV_MACRO_F1:-0.75}" --max-wrong-rate "${MAX_WRONG_RATE:-0.03}" \
     --min-entity-f1 "${MIN_ENTITY_F1:-0.85}"
