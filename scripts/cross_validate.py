@@ -4,10 +4,9 @@ the same reports as `rasa test nlu --cross-validation` (intent_report.json, inte
 confusion matrix) into `--out`.
 
 Why not `rasa test nlu --cross-validation` itself: on every fold it also parses the four fifths of the
-data the fold was trained on, to report a training accuracy nobody reads. Parsing is most of a fold's
-time once the data has a few thousand examples, so that is about three quarters of the evaluation
-wasted (docs/performance.md). The folds are also seeded here, so that two runs on the same data and
-config give the same figure.
+data the fold was trained on, to report a training accuracy nobody reads; with a few thousand examples
+that parsing took as long as the fold's training (docs/performance.md). The folds are also seeded here,
+so that two runs on the same data and config test the same examples.
 
     .venv/bin/python scripts/cross_validate.py --folds 5 --out results/cross-validation
 """
