@@ -105,22 +105,3 @@ TOPIC_TITLES = {
     "ask_practical_details": "Infos pratiques (ateliers, accès, parking…)",
     "ask_capabilities": "Ce que vous savez faire",
 }
-
-# Said by the input channels (channels/guard.py), before or instead of the actions' replies.
-TURN_FAILED = "Désolé, un problème technique m'empêche de vous répondre pour le moment. Réessayez dans quelques minutes, ou consultez le site de la Cité des Métiers : {website}"
-
-TURN_FAILED_NO_WEBSITE = (
-    "Désolé, un problème technique m'empêche de vous répondre pour le moment. Réessayez dans quelques minutes."
-)
-
-MESSAGE_TOO_LONG = "Votre message est trop long pour moi ({length} caractères, {limit} au plus). Pouvez-vous poser votre question en quelques phrases ?"
-
-PERSONAL_DATA_REMOVED = "Pour protéger votre anonymat, j'ai effacé de votre message {kinds} : je n'en ai pas besoin pour vous répondre, et je ne les garde pas."
-
-PERSONAL_DATA_KINDS = {
-    "iban": "vos coordonnées bancaires",
-    "nir": "votre numéro de sécurité sociale",
-    "email": "votre adresse e-mail",
-    "phone": "votre numéro de téléphone",
-    "address": "votre adresse postale",
-}

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint, response
@@ -67,7 +67,22 @@ def _parse_rest_message(request: Request) -> _RestMessage:
     return _RestMessage(sender=sender, text=text)
 
 
-class VisitorRestInput(RestInput):
+class _GuardedChannel(InputChannel):
+    """A channel whose messages go through the guard; `website` (credentials.yml) is named in its apology."""
+
+    website: str | None = None
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        channel = super().from_credentials(credentials)
+        channel.website = (credentials or {}).get("website")
+        return channel
+
+    def guard(self, on_new_message: MessageHandler) -> MessageHandler:
+        return guarded(on_new_message, self.website)
+
+
+class VisitorRestInput(_GuardedChannel, RestInput):
     """Rasa's REST channel (`POST /webhooks/rest/webhook`), strict about its input and guarded."""
 
     @classmethod
@@ -75,7 +90,7 @@ class VisitorRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
-        handle = guarded(on_new_message)
+        handle = self.guard(on_new_message)
         webhook = Blueprint("visitor_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -96,7 +111,7 @@ def allowed_origins() -> list[str]:
     return os.environ.get(CORS_ORIGINS_ENV, "").split()
 
 
-class VisitorSocketIOInput(SocketIOInput):
+class VisitorSocketIOInput(_GuardedChannel, SocketIOInput):
     """Rasa's Socket.IO channel (the website widget), guarded, and closed to other websites' pages.
 
     Rasa 3.6 turns the Socket.IO server's origin check off, and browsers apply no CORS rule to a
@@ -111,7 +126,7 @@ class VisitorSocketIOInput(SocketIOInput):
         return "socketio"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Any]) -> Blueprint:
-        webhook: Blueprint = super().blueprint(guarded(on_new_message))
+        webhook: Blueprint = super().blueprint(self.guard(on_new_message))
         origins = allowed_origins()
         if not origins:
             logger.warning("%s is empty: the Socket.IO channel accepts pages from any website.", CORS_ORIGINS_ENV)

@@ -7,7 +7,10 @@
   neither parsed nor stored;
 - message metadata, which the bot never uses, is not stored;
 - a turn that fails (action server down, an exception) or sends nothing gets a short French apology with
-  the centre's website instead of silence. The next message is handled normally: nothing is left broken.
+  the centre's website (the channel's `website` in credentials.yml) instead of silence. The next message
+  is handled normally: nothing is left broken.
+
+Like all the Rasa server's extensions, it imports nothing of the action server's package (`actions`).
 """
 
 from __future__ import annotations
@@ -19,8 +22,7 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from actions import wording
-from actions.knowledge_store import get_knowledge
+from channels import wording
 from channels.privacy import clean_text, mask_personal_data
 
 logger = logging.getLogger(__name__)
@@ -51,21 +53,12 @@ class _CountingOutputChannel(OutputChannel):
         await self.channel.send_response(recipient_id, message)
 
 
-def turn_failed_reply() -> str:
-    """The apology, with the website from the knowledge file when it can be read."""
-    try:
-        return wording.TURN_FAILED.format(website=get_knowledge().organisation.website)
-    except Exception:  # noqa: BLE001 - the apology must never fail in its turn (broken or missing file)
-        return wording.TURN_FAILED_NO_WEBSITE
+def turn_failed_reply(website: str | None) -> str:
+    """The apology, with the website when the channel has one configured."""
+    return wording.TURN_FAILED.format(website=website) if website else wording.TURN_FAILED_NO_WEBSITE
 
 
-def personal_data_notice(kinds: tuple[str, ...]) -> str:
-    names = [wording.PERSONAL_DATA_KINDS[kind] for kind in kinds]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
-    return wording.PERSONAL_DATA_REMOVED.format(kinds=listed)
-
-
-def guarded(on_new_message: MessageHandler) -> MessageHandler:
+def guarded(on_new_message: MessageHandler, website: str | None = None) -> MessageHandler:
     limit = max_message_chars()
 
     async def handle(message: UserMessage) -> None:
@@ -76,7 +69,7 @@ def guarded(on_new_message: MessageHandler) -> MessageHandler:
             return
         masked = mask_personal_data(text)
         if masked.kinds:
-            await channel.send_text_message(recipient, personal_data_notice(masked.kinds))
+            await channel.send_text_message(recipient, wording.personal_data_removed(masked.kinds))
         message.text = masked.text
         message.metadata = None
         counter = _CountingOutputChannel(channel)
@@ -87,6 +80,6 @@ def guarded(on_new_message: MessageHandler) -> MessageHandler:
             # No message text in the log: it may hold personal data that the masking missed.
             logger.exception("A visitor's message could not be handled; the visitor got an apology.")
         if counter.sent == 0:
-            await channel.send_text_message(recipient, turn_failed_reply())
+            await channel.send_text_message(recipient, turn_failed_reply(website))
 
     return handle

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from actions.knowledge_store import get_knowledge
 from channels.guard import guarded
+
+WEBSITE = "https://www.citedesmetiers.fr"
 
 
 class FakeRasa:
@@ -28,7 +29,7 @@ class FakeRasa:
 
 async def send(text: Any, rasa: FakeRasa, **message_args: Any) -> list[str]:
     collector = CollectingOutputChannel()
-    await guarded(rasa)(UserMessage(text, collector, "visitor-1", **message_args))
+    await guarded(rasa, WEBSITE)(UserMessage(text, collector, "visitor-1", **message_args))
     return [message["text"] for message in collector.messages]
 
 
@@ -68,26 +69,23 @@ async def test_a_too_long_message_is_neither_parsed_nor_stored(monkeypatch: pyte
 @pytest.mark.parametrize("behaviour", ["fail", "silent"])
 async def test_a_failed_or_silent_turn_gets_an_apology_with_the_website(behaviour):
     replies = await send("c'est gratuit ?", FakeRasa(behaviour))
-    website = get_knowledge().organisation.website
     assert replies == [
         "Désolé, un problème technique m'empêche de vous répondre pour le moment. Réessayez dans quelques "
-        f"minutes, ou consultez le site de la Cité des Métiers : {website}"
+        f"minutes, ou consultez le site de la Cité des Métiers : {WEBSITE}"
     ]
 
 
-async def test_the_apology_survives_a_broken_knowledge_file(use_knowledge_file, tmp_path):
-    broken = tmp_path / "broken.yml"
-    broken.write_text("organisation: [", encoding="utf-8")
-    use_knowledge_file(broken)
-    replies = await send("c'est gratuit ?", FakeRasa("fail"))
-    assert replies == [
+async def test_without_a_configured_website_the_apology_still_comes():
+    collector = CollectingOutputChannel()
+    await guarded(FakeRasa("fail"))(UserMessage("c'est gratuit ?", collector, "visitor-1"))
+    assert [message["text"] for message in collector.messages] == [
         "Désolé, un problème technique m'empêche de vous répondre pour le moment. Réessayez dans quelques minutes."
     ]
 
 
 async def test_the_turn_after_a_failure_is_handled_normally():
     rasa = FakeRasa("fail")
-    handle = guarded(rasa)
+    handle = guarded(rasa, WEBSITE)
     collector = CollectingOutputChannel()
     await handle(UserMessage("c'est gratuit ?", collector, "visitor-1"))
     rasa.behaviour = "reply"

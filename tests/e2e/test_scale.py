@@ -22,8 +22,8 @@ import pytest
 import requests
 import socketio
 
-from actions import wording
 from actions.knowledge_store import get_knowledge
+from channels import wording
 from scripts.bench import free_port
 from scripts.load_test import CENTRES, FREE_QUESTION, centre_phrase, run_load
 from tests.conftest import PROJECT_ROOT

@@ -1,0 +1,28 @@
+"""What the Rasa server's input channels say themselves (channels/guard.py), before or instead of the
+assistant's replies. The action server's wording is in `actions/wording.py`: the two servers are deployed
+apart and share no code. No fact here: the website comes from the channels' configuration."""
+
+TURN_FAILED = "Désolé, un problème technique m'empêche de vous répondre pour le moment. Réessayez dans quelques minutes, ou consultez le site de la Cité des Métiers : {website}"
+
+TURN_FAILED_NO_WEBSITE = (
+    "Désolé, un problème technique m'empêche de vous répondre pour le moment. Réessayez dans quelques minutes."
+)
+
+MESSAGE_TOO_LONG = "Votre message est trop long pour moi ({length} caractères, {limit} au plus). Pouvez-vous poser votre question en quelques phrases ?"
+
+PERSONAL_DATA_REMOVED = "Pour protéger votre anonymat, j'ai effacé de votre message {kinds} : je n'en ai pas besoin pour vous répondre, et je ne les garde pas."
+
+PERSONAL_DATA_KINDS = {
+    "iban": "vos coordonnées bancaires",
+    "nir": "votre numéro de sécurité sociale",
+    "email": "votre adresse e-mail",
+    "phone": "votre numéro de téléphone",
+    "address": "votre adresse postale",
+}
+
+
+def personal_data_removed(kinds: tuple[str, ...]) -> str:
+    """The notice, naming what was removed: 'a', 'a et b', 'a, b et c'."""
+    names = [PERSONAL_DATA_KINDS[kind] for kind in kinds]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+    return PERSONAL_DATA_REMOVED.format(kinds=listed)
