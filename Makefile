@@ -16,7 +16,7 @@ export RASA_ENDPOINTS ?= endpoints.yml
 # Rasa's anonymous usage telemetry stays off.
 export RASA_TELEMETRY_ENABLED ?= false
 # Every shell script of the project, for shellcheck (.pre-commit-config.yaml finds the same ones by their shebang).
-SHELL_SCRIPTS := $(wildcard scripts/*.sh) .ci/run
+SHELL_SCRIPTS := $(wildcard scripts/*.sh devtools/*.sh) .ci/run
 
 .PHONY: help install run shell interactive train validate lint format test test-unit evaluate bench profile purge lock clean
 
@@ -38,17 +38,17 @@ train: install ## Train a model, unless one already matches the data and config 
 	scripts/train.sh
 
 run: train ## Main job: train if needed, start the action and Rasa servers (Ctrl-C stops both)
-	scripts/run.sh serve
+	$(VENV)/bin/cdm-run serve
 
 shell: train ## Talk to the bot in the terminal (starts the action server for you)
-	scripts/run.sh shell
+	$(VENV)/bin/cdm-run shell
 
 interactive: train ## Correct the bot turn by turn with `rasa interactive` and save new stories
-	scripts/run.sh interactive
+	$(VENV)/bin/cdm-run interactive
 
 validate: install ## Check the knowledge file and the training data
 	$(PYTHON) -m actions.knowledge
-	$(PYTHON) scripts/build_entity_data.py
+	$(PYTHON) -m scripts.build_entity_data
 	$(RASA) data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
 
 # The same checks as the hooks of .pre-commit-config.yaml, with the same tools (pinned in constraints.txt).
@@ -72,18 +72,18 @@ test-unit: install ## Only the fast tests (no servers, no model)
 	$(PYTHON) -m pytest -m "not e2e"
 
 evaluate: train ## Held-out NLU, 5-fold cross-validation, test conversations, wrong answers -> results/summary.md; fails on a regression
-	scripts/evaluate.sh
+	devtools/evaluate.sh
 
 bench: install ## Speed, memory and F1 of the project's config beside Rasa's default -> results/bench.md (~15 min)
 	scripts/ensure-test-tools.sh
-	$(PYTHON) -m scripts.bench
+	$(PYTHON) -m devtools.bench
 
 profile: train ## Where a turn's time goes, stage by stage (spaCy, DIET, policies, tracker store, actions)
-	$(PYTHON) -m scripts.profile_turn
+	$(PYTHON) -m devtools.profile_turn
 
 purge: install ## Delete conversations older than RETENTION_DAYS (30) from the tracker store
 	mkdir -p $(dir $(TRACKER_DB))
-	$(PYTHON) scripts/purge_conversations.py --days $(RETENTION_DAYS) --endpoints $(RASA_ENDPOINTS)
+	$(VENV)/bin/cdm-purge --days $(RETENTION_DAYS) --endpoints $(RASA_ENDPOINTS)
 
 lock: install ## Re-pin constraints.txt from the current environment
 	( head -n 2 constraints.txt; $(VENV)/bin/pip freeze --exclude-editable ) > constraints.txt.new

@@ -9,7 +9,7 @@ venv=${VENV:-.venv}
 keep=${KEEP_MODELS:-3}
 
 # Entity lookups and synonyms come from the knowledge file's names and aliases.
-"$venv/bin/python" scripts/build_entity_data.py
+"$venv/bin/python" -m scripts.build_entity_data
 
 fingerprint=$(
     find config.yml domain.yml constraints.txt data -type f -print0 | sort -z |

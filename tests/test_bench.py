@@ -1,10 +1,10 @@
-"""The benchmark's report (scripts/bench.py): tables and target checks from measured figures."""
+"""The benchmark's report (devtools/bench.py): tables and target checks from measured figures."""
 
 from __future__ import annotations
 
 import pytest
 
-from scripts.bench import ConfigResult, LevelResult, plot, tables, targets
+from devtools.bench import ConfigResult, LevelResult, plot, tables, targets
 
 
 def config_result(name: str, p95_at_1: float, turns_per_s_at_32: float, f1: float, rss: float) -> ConfigResult:

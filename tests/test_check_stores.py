@@ -1,4 +1,4 @@
-"""The check `scripts/run.sh` makes before starting the Rasa server (scripts/check_stores.py): the stores of its
+"""The check the runner (`cdm-run`) makes before starting the Rasa server (ops/check_stores.py): the stores of its
 endpoints file must answer, or it says which does not and why. (With the real PostgreSQL and Redis servers, the
 scale-out test starts the servers through this check.)"""
 
@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scripts.bench import free_port
+from ops.processes import free_port
 from tests.conftest import PROJECT_ROOT
 
 SCALE_ENDPOINTS = "deploy/endpoints.scale.yml"
@@ -20,7 +20,7 @@ SCALE_VARIABLES = ("ACTION_SERVER_URL", "DB_HOST", "DB_PORT", "DB_DATABASE", "DB
 def check(endpoints: str, **variables: str) -> subprocess.CompletedProcess:
     env = {name: value for name, value in os.environ.items() if name not in SCALE_VARIABLES}
     return subprocess.run(
-        [sys.executable, "scripts/check_stores.py", "--endpoints", endpoints],
+        [sys.executable, "ops/check_stores.py", "--endpoints", endpoints],
         cwd=PROJECT_ROOT, env={**env, **variables}, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
 

@@ -6,7 +6,7 @@ import asyncio
 import json
 from pathlib import Path
 
-from scripts.cross_validate import cross_validate
+from devtools.cross_validate import cross_validate
 
 # A small, fast pipeline (no spaCy, no DIET): the tool is under test here, not the project's config.
 CONFIG = """recipe: default.v1

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.evaluation_summary import answer_for, main, rule_answers
+from devtools.evaluation_summary import answer_for, main, rule_answers
 
 ALL_PASSED = "# None of the test stories failed - all good!\n"
 ONE_FAILED = 'version: "3.1"\nstories:\n- story: Centres, with a follow-up (./tests/test_stories.yml)\n  steps: []\n'

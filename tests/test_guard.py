@@ -1,4 +1,5 @@
-"""The guard every visitor message goes through (channels/guard.py), with Rasa's own message and channel types."""
+"""The guard every visitor message goes through (rasa_extensions/guard.py), with Rasa's own message and channel
+types."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from channels.guard import guarded
+from rasa_extensions.guard import guarded
 
 WEBSITE = "https://www.citedesmetiers.fr"
 

@@ -1,4 +1,4 @@
-"""Masking of visitors' personal data and cleaning of their text (channels/privacy.py), with fuzzing."""
+"""Masking of visitors' personal data and cleaning of their text (rasa_extensions/privacy.py), with fuzzing."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from channels.privacy import PLACEHOLDERS, clean_text, mask_personal_data
+from rasa_extensions.privacy import PLACEHOLDERS, clean_text, mask_personal_data
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Retention: `make purge` (scripts/purge_conversations.py) deletes what is older than the period, on Rasa's
+"""Retention: `make purge` (ops/purge.py) deletes what is older than the period, on Rasa's
 own SQLTrackerStore, and keeps the rest."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from scripts.purge_conversations import purge
+from ops.purge import purge
 from tests.conftest import PROJECT_ROOT
 
 DAY = 86_400.0
@@ -58,7 +58,7 @@ async def test_the_documented_command_purges_the_configured_store(tmp_path: Path
     store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(db))
     await store.save(conversation("old", started_days_ago=10, last_days_ago=8))
     result = subprocess.run(
-        [sys.executable, "scripts/purge_conversations.py", "--days", "7"],
+        [sys.executable, "ops/purge.py", "--days", "7"],
         cwd=PROJECT_ROOT,
         env={"TRACKER_DB": str(db), "ACTIONS_PORT": "5055", "PATH": "/usr/bin:/bin"},
         capture_output=True,

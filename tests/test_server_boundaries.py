@@ -1,37 +1,64 @@
-"""The Rasa server and the action server are deployed apart: the Rasa server's extensions (channels/,
-nlu_components/) must run without the action server's package, and say what the knowledge file says."""
+"""The processes' rooms: the Rasa server's extensions (rasa_extensions/) run without the action server's package
+and say what the knowledge file says; the tools' modules load nothing when imported."""
 
 from __future__ import annotations
 
+import json
+import os
+import pkgutil
 import subprocess
 import sys
 
 import yaml
 
+import devtools
+import ops
+import rasa_extensions
 from actions.knowledge import load_knowledge
-from channels.connectors import VisitorRestInput, VisitorSocketIOInput
+from actions.knowledge_store import KNOWLEDGE_FILE_ENV
+from rasa_extensions.input_channels import VisitorRestInput, VisitorSocketIOInput
 from tests.conftest import PROJECT_ROOT
 
-EXTENSIONS = [
-    "channels.connectors",
-    "channels.guard",
-    "channels.locks",
-    "channels.privacy",
-    "channels.speedups",
-    "channels.wording",
-    "nlu_components.spacy_nlp",
-]
+
+def modules_of(package) -> list[str]:
+    return [f"{package.__name__}.{module.name}" for module in pkgutil.iter_modules(package.__path__)]
+
+
+EXTENSIONS = modules_of(rasa_extensions)
+
+
+def imported_after(modules: list[str], listed: str, env: dict[str, str] | None = None) -> list[str]:
+    """Imports `modules` in a fresh interpreter; the modules then loaded whose name starts with `listed`."""
+    check = (
+        f"import importlib, json, sys\nfor name in {modules!r}: importlib.import_module(name)\n"
+        f"print(json.dumps(sorted(m for m in sys.modules if m == {listed!r} or m.startswith({listed + '.'!r}))))"
+    )
+    result = subprocess.run([sys.executable, "-c", check], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    names: list[str] = json.loads(result.stdout.strip().splitlines()[-1])
+    return names
+
+
+def test_every_extension_is_checked():
+    assert {"rasa_extensions.input_channels", "rasa_extensions.lock_store", "rasa_extensions.spacy_nlp"} <= set(
+        EXTENSIONS
+    )
 
 
 def test_the_rasa_server_extensions_import_nothing_of_the_action_server():
-    # A fresh interpreter: what importing the extensions pulls in, directly or through one another.
-    check = (
-        f"import importlib, sys\nfor name in {EXTENSIONS!r}: importlib.import_module(name)\n"
-        "print(sorted(m for m in sys.modules if m == 'actions' or m.startswith('actions.')))"
-    )
-    result = subprocess.run([sys.executable, "-c", check], cwd=PROJECT_ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert imported_after(EXTENSIONS, "actions") == []
+
+
+def test_the_process_starter_is_light():
+    """The runner, the bench, the profiler and the tests import it: it must not pull Rasa in."""
+    assert imported_after(["ops.processes", "ops.run"], "rasa") == []
+
+
+def test_no_tool_reads_the_knowledge_file_at_import(tmp_path):
+    """With the knowledge file missing, every tool module still imports: none loads data when imported."""
+    env = {**os.environ, KNOWLEDGE_FILE_ENV: str(tmp_path / "missing.yml")}
+    loaded = imported_after(modules_of(ops) + modules_of(devtools), "actions.knowledge_store", env)
+    assert loaded == ["actions.knowledge_store"]  # the load test's centres come from it, at their first use
 
 
 def test_the_channels_name_the_website_of_the_knowledge_file():

@@ -1,4 +1,4 @@
-"""The real assistant for end-to-end tests: a model trained once, then `scripts/run.sh` (what `make run`
+"""The real assistant for end-to-end tests: a model trained once, then the runner `cdm-run` (what `make run`
 starts) serving the action and Rasa servers on free ports, stopped at the end."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from scripts.bench import free_port
+from ops.processes import RUNNER, answers, free_port
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.services import wait_until
 
@@ -78,7 +78,7 @@ def trained_model() -> None:
 def running_assistant(
     log: Path, mode: str = "serve", rasa_port: int = 0, actions_port: int = 0, **env_overrides: str
 ) -> Iterator[Assistant]:
-    """`scripts/run.sh <mode>` on free ports (or the given ones), its conversations in a file of its own
+    """The runner (`cdm-run <mode>`) on free ports (or the given ones), its conversations in a file of its own
     beside the log (unless TRACKER_DB is given); on exit, SIGTERM, and a check that nothing is left running.
     Modes: serve (everything, as `make run`), rasa (the Rasa server alone), actions (the action server alone).
     """
@@ -88,7 +88,7 @@ def running_assistant(
     env = {**os.environ, **ports, "TRACKER_DB": str(tracker_db), **env_overrides}
     with log.open("ab") as log_file:
         process = subprocess.Popen(
-            ["scripts/run.sh", mode],
+            [*RUNNER, mode],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log_file,
@@ -109,7 +109,7 @@ def running_assistant(
         "actions": f"http://localhost:{actions_port}/health",
     }[mode]
     try:
-        wait_until(lambda: _answers(ready_url), process, "scripts/run.sh", log, START_TIMEOUT_S)
+        wait_until(lambda: answers(ready_url), process, "runner", log, START_TIMEOUT_S)
         yield assistant
     finally:
         process.send_signal(signal.SIGTERM)
@@ -126,7 +126,3 @@ def running_assistant(
 def assistant(trained_model: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     with running_assistant(tmp_path_factory.mktemp("run") / "run.log") as running:
         yield running
-
-
-def _answers(url: str) -> bool:
-    return requests.get(url, timeout=2).status_code == 200

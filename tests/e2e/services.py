@@ -13,7 +13,6 @@ import signal
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +23,8 @@ import psycopg2
 import pytest
 import redis
 
-from scripts.bench import free_port
+from ops.processes import StartFailed, free_port
+from ops.processes import wait_until as wait_until_ready
 from tests.conftest import PROJECT_ROOT
 
 READY_TIMEOUT_S = 60
@@ -34,18 +34,11 @@ MISSING = "{what} is not installed: run scripts/ensure-test-tools.sh (as root it
 def wait_until(
     ready: Callable[[], bool], process: subprocess.Popen, name: str, log: Path, timeout_s: float = READY_TIMEOUT_S
 ) -> None:
-    """Polls `ready` until it is true; fails with the end of `log` if `process` exits or time runs out."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{name} exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            if ready():
-                return
-        except Exception:  # not accepting connections yet
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"{name} was not ready within {timeout_s:g}s:\n{log.read_text(errors='replace')[-3000:]}")
+    """ops.processes.wait_until, failing the test with the end of `log`."""
+    try:
+        wait_until_ready(ready, process, name, timeout_s)
+    except StartFailed as failure:
+        pytest.fail(f"{failure}:\n{log.read_text(errors='replace')[-3000:]}")
 
 
 def _stop(process: subprocess.Popen, timeout: float = 30) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from actions.knowledge_store import get_knowledge
-from tests.e2e.conftest import free_port, running_assistant
+from ops.processes import free_port
+from tests.e2e.conftest import running_assistant
 
 API_TOKEN = "faults-test-token"
 

@@ -1,11 +1,11 @@
-"""The bounded load test (scripts/load_test.py) against the real assistant: parallel conversations must all be
+"""The bounded load test (devtools/load_test.py) against the real assistant: parallel conversations must all be
 answered, each with its own replies. Size: LOAD_CONVERSATIONS (default 50) x LOAD_TURNS (default 20)."""
 
 from __future__ import annotations
 
 import os
 
-from scripts.load_test import run_load
+from devtools.load_test import run_load
 from tests.e2e.conftest import Assistant
 
 

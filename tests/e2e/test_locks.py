@@ -1,6 +1,6 @@
-"""The scale-out profile's lock store (channels/locks.py) on a real Redis: several "servers" (threads, each with its
-own Redis connection and event loop, as separate Rasa processes have) take one conversation's lock many times at
-once. Every ticket must be served, never two holders at a time."""
+"""The scale-out profile's lock store (rasa_extensions/lock_store.py) on a real Redis: several "servers" (threads,
+each with its own Redis connection and event loop, as separate Rasa processes have) take one conversation's lock
+many times at once. Every ticket must be served, never two holders at a time."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rasa.utils.endpoints import EndpointConfig
 
-from channels.locks import AtomicRedisLockStore
+from rasa_extensions.lock_store import AtomicRedisLockStore
 from tests.e2e.services import Redis, redis_server
 
 SERVERS, MESSAGES_PER_SERVER = 6, 25
@@ -24,7 +24,7 @@ def redis(tmp_path_factory: pytest.TempPathFactory):
 
 
 def lock_store(redis: Redis) -> AtomicRedisLockStore:
-    config = {"type": "channels.locks.AtomicRedisLockStore", "url": redis.host, "port": redis.port,
+    config = {"type": "rasa_extensions.lock_store.AtomicRedisLockStore", "url": redis.host, "port": redis.port,
               "password": redis.password, "db": 1, "key_prefix": "locktest"}  # fmt: skip
     return AtomicRedisLockStore(EndpointConfig.from_dict(config))
 

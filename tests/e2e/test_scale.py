@@ -1,5 +1,5 @@
 """The scale-out profile (deploy/endpoints.scale.yml, docs/deployment.md) on real servers: PostgreSQL and Redis from
-the machine's packages, two action servers, two Rasa servers started by `scripts/run.sh rasa` with the profile, and
+the machine's packages, two action servers, two Rasa servers started by `cdm-run rasa` with the profile, and
 nginx with deploy/nginx.conf.template as the one address in front of them.
 
 The tests run in file order on one set of servers: the last one stops the first Rasa server."""
@@ -23,9 +23,9 @@ import requests
 import socketio
 
 from actions.knowledge_store import get_knowledge
-from channels import wording
-from scripts.bench import free_port
-from scripts.load_test import CENTRES, FREE_QUESTION, centre_phrase, run_load
+from devtools.load_test import FREE_QUESTION, centre_phrase, centres, run_load
+from ops.processes import RUNNER, free_port
+from rasa_extensions import wording
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import Assistant, running_assistant
 from tests.e2e.services import Postgres, Redis, nginx_server, postgres_server, redis_server
@@ -85,7 +85,7 @@ def new_visitor() -> str:
 
 def expected_reply(message: str) -> str:
     """What the reply to one of this file's questions must contain."""
-    for centre in CENTRES:
+    for centre in centres():
         if centre in message:
             return centre_phrase(centre)
     assert message == FREE_QUESTION, message
@@ -129,13 +129,11 @@ def test_the_servers_use_the_profile_stores(cluster: Cluster):
 
 
 def test_a_server_refuses_to_start_while_a_store_does_not_answer(cluster: Cluster):
-    """Rasa alone would start, keep conversations in memory and fail at the first message; run.sh says why."""
+    """Rasa alone would start, keep conversations in memory and fail at the first message; the runner says why."""
     stores = {**cluster.postgres.endpoint_env(), **cluster.redis.endpoint_env(), "REDIS_PORT": str(free_port())}
     env = {**os.environ, **stores, "RASA_ENDPOINTS": SCALE_ENDPOINTS, "RASA_PORT": str(free_port()),
            "ACTION_SERVER_URL": "http://localhost:1/webhook"}  # fmt: skip
-    started = subprocess.run(
-        ["scripts/run.sh", "rasa"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    started = subprocess.run([*RUNNER, "rasa"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert started.returncode == 1
     assert "ERROR: the lock store of deploy/endpoints.scale.yml does not answer" in started.stderr
     assert "tracker store postgresql at 127.0.0.1" in started.stdout  # the database itself was reachable
@@ -168,7 +166,7 @@ def test_concurrent_messages_to_both_servers_are_all_kept_in_order(cluster: Clus
     servers take them one at a time, so every message is answered and stored once, each followed by its own
     answer. (Without the lock store, both servers read and write the conversation at the same time.)"""
     visitor = new_visitor()
-    messages = [f"Avez-vous un centre à {c} ?" for c in CENTRES] + [f"et à {c} ?" for c in CENTRES]
+    messages = [f"Avez-vous un centre à {c} ?" for c in centres()] + [f"et à {c} ?" for c in centres()]
     messages.append("C'est gratuit ?")
 
     def send(index: int) -> str:

@@ -15,8 +15,9 @@ import pytest
 import requests
 import socketio
 
+from ops.processes import RUNNER, free_port
 from tests.conftest import PROJECT_ROOT
-from tests.e2e.conftest import Assistant, free_port, running_assistant
+from tests.e2e.conftest import Assistant, running_assistant
 
 # A malformed request gets its answer within this time: a 4xx or a polite reply, never a 5xx nor a hang.
 ANSWER_WITHIN_S = 30
@@ -41,9 +42,7 @@ def test_http_api_never_starts_without_a_credential(tmp_path: Path):
     env = {**os.environ, "RASA_ENABLE_API": "true", "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port())}
     env.pop("RASA_API_TOKEN", None)
     env.pop("RASA_JWT_SECRET", None)
-    result = subprocess.run(
-        ["scripts/run.sh", "serve"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+    result = subprocess.run([*RUNNER, "serve"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "neither RASA_API_TOKEN nor RASA_JWT_SECRET is set" in result.stderr
     assert "Starting" not in result.stdout  # refused before anything starts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
 import time
@@ -9,8 +10,8 @@ import uuid
 
 import pytest
 
+from ops.processes import RUNNER, free_port
 from tests.conftest import PROJECT_ROOT
-from tests.e2e.conftest import free_port
 
 PROMPT = "Your input ->"
 
@@ -36,7 +37,7 @@ def test_shell_answers_in_a_terminal_and_stops_cleanly(trained_model):
     session = f"shell-{uuid.uuid4().hex[:8]}"
     actions_port = free_port()
     ports = f"ACTIONS_PORT={actions_port} RASA_PORT={free_port()}"
-    command = f"cd {PROJECT_ROOT} && env {ports} scripts/run.sh shell; echo SHELL-EXITED-$?; sleep 120"
+    command = f"cd {PROJECT_ROOT} && env {ports} {shlex.join(RUNNER)} shell; echo SHELL-EXITED-$?; sleep 120"
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "220", "-y", "60", command], check=True)
     try:
         _wait_for(session, PROMPT, 1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 
+from ops.processes import RUNNER, free_port
 from tests.conftest import PROJECT_ROOT
-from tests.e2e.conftest import free_port
 
 
 def test_broken_knowledge_file_stops_the_start_with_the_problem(trained_model, knowledge_data, write_knowledge):
@@ -17,9 +17,7 @@ def test_broken_knowledge_file_stops_the_start_with_the_problem(trained_model, k
         "ACTIONS_PORT": str(free_port()),
         "RASA_PORT": str(free_port()),
     }
-    result = subprocess.run(
-        ["scripts/run.sh", "serve"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
+    result = subprocess.run([*RUNNER, "serve"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "The action server cannot start." in output

@@ -24,8 +24,8 @@ echo "== 1/3 NLU on the held-out examples (tests/nlu/holdout.yml)"
 
 if [ "$folds" -gt 1 ]; then
     echo "== 2/3 NLU cross-validation on the training data ($folds folds: trains $folds NLU models)"
-    # scripts/cross_validate.py: Rasa's cross-validation without parsing each fold's training part again.
-    "$venv/bin/python" scripts/cross_validate.py --folds "$folds" --out results/cross-validation
+    # devtools/cross_validate.py: Rasa's cross-validation without parsing each fold's training part again.
+    "$venv/bin/python" -m devtools.cross_validate --folds "$folds" --out results/cross-validation
 else
     echo "== 2/3 NLU cross-validation skipped (CV_FOLDS=$folds)"
 fi
@@ -33,6 +33,6 @@ fi
 echo "== 3/3 Test conversations (tests/test_stories.yml)"
 "$rasa" test core --model models --stories tests/test_stories.yml --out results/conversations
 
-"$venv/bin/python" scripts/evaluation_summary.py --min-macro-f1 "${MIN_MACRO_F1:-0.95}" \
+"$venv/bin/python" -m devtools.evaluation_summary --min-macro-f1 "${MIN_MACRO_F1:-0.95}" \
     --min-cv-macro-f1 "${MIN_CV_MACRO_F1:-0.75}" --max-wrong-rate "${MAX_WRONG_RATE:-0.03}" \
     --min-entity-f1 "${MIN_ENTITY_F1:-0.85}"

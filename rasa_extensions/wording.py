@@ -1,4 +1,4 @@
-"""What the Rasa server's input channels say themselves (channels/guard.py), before or instead of the
+"""What the Rasa server's input channels say themselves (rasa_extensions/guard.py), before or instead of the
 assistant's replies. The action server's wording is in `actions/wording.py`: the two servers are deployed
 apart and share no code. No fact here: the website comes from the channels' configuration."""
 

@@ -1,15 +1,15 @@
 """`make profile`: where the time of a turn goes, stage by stage (spaCy, featurizers, DIET, policies, tracker
 store, action server call).
 
-Starts the action server (`scripts/run.sh actions`), loads the newest model in this process with the
+Starts the action server (as `cdm-run actions` does), loads the newest model in this process with the
 project's `endpoints.yml` (action endpoint, SQL tracker store on a temporary SQLite file), as the Rasa
 server does, plays conversations through Rasa's own message handler under cProfile, and prints the wall
 time per turn of each stage.
 
-The Rasa server applies `channels/speedups.py` when it loads the project's channels; so does this profile,
-unless --without-speedups (to see the difference).
+The Rasa server applies `rasa_extensions/action_response_check.py` when it builds the project's channels;
+so does this profile, unless --without-fix (to see the difference).
 
-Usage: profile_turn.py [--turns 320] [--model models/] [--top 0] [--without-speedups]
+Usage: profile_turn.py [--turns 320] [--model models/] [--top 0] [--without-fix]
 """
 
 from __future__ import annotations
@@ -22,19 +22,16 @@ import logging
 import os
 import pstats
 import re
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
-import requests
-
-from scripts.bench import free_port
+from ops import processes
+from ops.processes import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,17 +71,13 @@ def _newest_model(path: Path) -> Path:
 
 
 def _start_action_server(port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        ["scripts/run.sh", "actions"], cwd=PROJECT_ROOT, env={**os.environ, "ACTIONS_PORT": str(port)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    for _ in range(240):
-        try:
-            if requests.get(f"http://localhost:{port}/health", timeout=1).ok:
-                return process
-        except requests.ConnectionError:
-            time.sleep(0.5)
-    raise SystemExit("the action server did not start")
+    process = processes.start(processes.action_server_command(port), output=subprocess.DEVNULL, own_session=True)
+    try:
+        processes.wait_until_answers(processes.action_server_health(port), process, "action server", 120)
+    except processes.StartFailed as failure:
+        processes.stop_session(process)
+        raise SystemExit(str(failure)) from None
+    return process
 
 
 async def _play(model: Path, actions_port: int, turns: int) -> pstats.Stats:
@@ -143,24 +136,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--turns", type=int, default=320)
     parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models")
     parser.add_argument("--top", type=int, default=0, help="also print the N costliest functions")
-    parser.add_argument("--without-speedups", action="store_true", help="Rasa as it comes, without speedups.py")
+    parser.add_argument("--without-fix", action="store_true", help="Rasa as it comes, without action_response_check.py")
     args = parser.parse_args(argv)
-    if not args.without_speedups:
-        from channels import speedups
+    if not args.without_fix:
+        from rasa_extensions import action_response_check
 
-        speedups.apply()
+        action_response_check.apply()
     model = _newest_model(args.model)
     port = free_port()
     actions = _start_action_server(port)
     try:
         stats = asyncio.run(_play(model, port, args.turns))
     finally:
-        os.killpg(actions.pid, signal.SIGTERM)
-        actions.wait(timeout=60)
-    variant = "without" if args.without_speedups else "with"
+        processes.stop_session(actions)
+    variant = "without" if args.without_fix else "with"
     print(
         f"Where a turn's time goes: {args.turns} turns through Rasa's message handler, model {model.name}, "
-        f"{variant} channels/speedups.py"
+        f"{variant} rasa_extensions/action_response_check.py"
     )
     print("(time spent in this process under cProfile, which slows every Python call: compare stages, not")
     print(" absolute figures; a coroutine's waits, e.g. for the action server's reply, are not counted)\n")

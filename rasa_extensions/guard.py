@@ -1,6 +1,6 @@
 """What every visitor message goes through before Rasa handles it, and what the visitor gets when a turn fails.
 
-`guarded(on_new_message)` wraps Rasa's message handler for the input channels of `channels.connectors`:
+`guarded(on_new_message)` wraps Rasa's message handler for the input channels of `rasa_extensions.input_channels`:
 - the text is cleaned, and its personal data masked, before the NLU, the tracker store or any log line
   sees it; the visitor is told what was removed;
 - a message longer than `MAX_MESSAGE_CHARS` (default 2,000) gets a polite request to shorten it and is
@@ -22,8 +22,8 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from channels import wording
-from channels.privacy import clean_text, mask_personal_data
+from rasa_extensions import wording
+from rasa_extensions.privacy import clean_text, mask_personal_data
 
 logger = logging.getLogger(__name__)
 

@@ -30,8 +30,8 @@ Result = TypeVar("Result")
 
 
 class AtomicRedisLockStore(RedisLockStore):
-    """Named in an endpoints file as `type: channels.locks.AtomicRedisLockStore`, with RedisLockStore's settings
-    (url, port, password, db, key_prefix...)."""
+    """Named in an endpoints file as `type: rasa_extensions.lock_store.AtomicRedisLockStore`, with
+    RedisLockStore's settings (url, port, password, db, key_prefix...)."""
 
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         # Rasa builds a lock store named by its module path with the whole endpoint configuration.

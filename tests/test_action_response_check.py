@@ -1,5 +1,5 @@
-"""channels/speedups.py: the action server's responses are validated as Rasa does, without re-checking the
-schema at every call."""
+"""rasa_extensions/action_response_check.py: the action server's responses are validated as Rasa does, without
+re-checking the schema at every call."""
 
 from __future__ import annotations
 
@@ -7,20 +7,26 @@ import pytest
 from jsonschema import ValidationError, validators
 from rasa.core.actions.action import RemoteAction
 
-from channels import speedups
-from channels.speedups import _response_validator
+from rasa_extensions import action_response_check
+from rasa_extensions.action_response_check import _response_validator
+
+# Rasa's own validation, kept before any test applies the fix.
+RASA_VALIDATION = RemoteAction._validate_action_result
 
 
 @pytest.fixture
 def remote_action() -> RemoteAction:
-    speedups.apply()
+    action_response_check.apply()
     return RemoteAction("action_answer_free", action_endpoint=None)
 
 
-def test_loading_the_channels_applies_it():
-    import channels.connectors  # noqa: F401 - what the Rasa server imports at start
+def test_building_the_channels_applies_it(monkeypatch):
+    from rasa_extensions.input_channels import VisitorRestInput
 
-    assert speedups.applied()
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", RASA_VALIDATION)  # as Rasa comes
+    assert not action_response_check.applied()
+    VisitorRestInput.from_credentials({"website": "https://example.org"})  # what the Rasa server does at start
+    assert action_response_check.applied()
 
 
 def test_a_valid_response_passes(remote_action):

@@ -7,6 +7,7 @@ own host on RASA_PORT. The Content-Security-Policy lets no inline script run.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 from http import HTTPStatus
@@ -64,7 +65,9 @@ class WidgetPageHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    # No options: WEB_HOST, WEB_PORT, RASA_PORT and RASA_PUBLIC_URL come from the environment.
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1]).parse_args(argv)
     if not (WEB_DIR / FILES["/vendor/rasa-webchat.js"][0]).exists():
         raise SystemExit("The widget is not installed: run `make install` (npm ci in web/).")
     address = (os.environ.get("WEB_HOST", "0.0.0.0"), int(os.environ.get("WEB_PORT", 8080)))

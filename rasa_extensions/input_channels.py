@@ -1,7 +1,7 @@
 """The REST and Socket.IO input channels visitors talk through, declared in `credentials.yml`.
 
 They keep Rasa's URLs and message formats (`/webhooks/rest/webhook`, `/socket.io`) and add what a
-public, anonymous service needs: every message goes through `channels.guard` (cleaning, masking of
+public, anonymous service needs: every message goes through `rasa_extensions.guard` (cleaning, masking of
 personal data, length limit, apology on failure), the REST webhook answers malformed requests with a
 clear 400 instead of a server error, and the Socket.IO server admits only the configured web origins.
 """
@@ -23,13 +23,10 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import speedups
-from channels.guard import MessageHandler, guarded
+from rasa_extensions import action_response_check
+from rasa_extensions.guard import MessageHandler, guarded
 
 logger = logging.getLogger(__name__)
-
-# The Rasa server imports this module before it handles any message: the place for the fix of speedups.py.
-speedups.apply()
 
 # Conversation ids are opaque: letters, digits and a few separators (no "@": never an e-mail address).
 _SENDER_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
@@ -74,6 +71,9 @@ class _GuardedChannel(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        # The Rasa server builds its channels at start, before any message: the moment to install the fix
+        # of action_response_check.py (idempotent: each channel applies it, once is enough).
+        action_response_check.apply()
         channel = super().from_credentials(credentials)
         channel.website = (credentials or {}).get("website")
         return channel

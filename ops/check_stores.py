@@ -5,7 +5,7 @@ Usage: check_stores.py [--endpoints endpoints.yml]
 Without this, Rasa 3.6 starts anyway when its SQL tracker store is unreachable, answers every message as
 the first of a new conversation and keeps it in memory only (its FailSafeTrackerStore), and reaches the
 Redis lock store only at the first message: several servers would then each hold a different version of
-a conversation. `scripts/run.sh` runs this check first and refuses to start, with this message, until
+a conversation. The runner (`cdm-run`, ops/run.py) runs this check first and refuses to start, with this message, until
 both stores answer (the usual restart policy of a container or a service then retries).
 Exit status: 0 when every store configured answers, 1 otherwise, 2 when the file cannot be read.
 """

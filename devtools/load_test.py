@@ -4,7 +4,7 @@ N conversations run in parallel, each of T sequential turns with its own sender 
 answer that names something specific to that conversation at that moment (a centre, or "gratuit"), so that a reply
 delivered to the wrong conversation, or stale, is caught, not only slow or failed requests.
 
-    .venv/bin/python scripts/load_test.py --url http://localhost:5005/webhooks/rest/webhook \\
+    .venv/bin/python devtools/load_test.py --url http://localhost:5005/webhooks/rest/webhook \\
         --conversations 50 --turns 20 [--timeout 60] [--json results/load.json]
 
 Exit status 0 when every turn was answered as expected, 1 otherwise.
@@ -22,6 +22,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,6 @@ import aiohttp
 from actions.knowledge_store import get_knowledge
 
 DEFAULT_URL = "http://localhost:5005/webhooks/rest/webhook"
-# The associated centres, from the knowledge file; the bot answers "Oui, <centre> fait partie des ... centres associés".
-CENTRES = tuple(centre.name for centre in get_knowledge().associated_centres)
 FREE_QUESTION = "C'est gratuit ?"
 MAX_EXAMPLES = 5
 ERROR_KINDS = ("http_status", "exception", "wrong_recipient", "unexpected_answer")
@@ -49,11 +48,18 @@ def centre_phrase(centre: str) -> str:
     return f"{centre} fait partie des"
 
 
+@lru_cache(maxsize=1)
+def centres() -> tuple[str, ...]:
+    """The associated centres, from the knowledge file (read at the first call, not at import); the bot
+    answers "Oui, <centre> fait partie des ... centres associés"."""
+    return tuple(centre.name for centre in get_knowledge().associated_centres)
+
+
 def _centre_order(rng: random.Random) -> Iterator[str]:
     """The centres shuffled, reshuffled each round, never the same twice in a row (a stale reply would pass)."""
     previous = None
     while True:
-        order = list(CENTRES)
+        order = list(centres())
         rng.shuffle(order)
         if order[0] == previous:
             order[0], order[-1] = order[-1], order[0]
@@ -65,15 +71,15 @@ def conversation_plan(index: int, turns: int) -> list[Turn]:
     """The turns of conversation `index`: seeded by the index, so that conversations ask about different centres at
     the same time and a run can be reproduced. Every 5th turn asks afresh, the 4th of each five asks whether it is
     free, the others are follow-ups ("et à Istres ?") that only make sense within the conversation."""
-    centres = _centre_order(random.Random(index))
+    centre_order = _centre_order(random.Random(index))
     plan = []
     for turn in range(turns):
         if turn % 5 == 3:
-            plan.append(Turn(FREE_QUESTION, "gratuit", tuple(centre_phrase(c) for c in CENTRES)))
+            plan.append(Turn(FREE_QUESTION, "gratuit", tuple(centre_phrase(c) for c in centres())))
             continue
-        centre = next(centres)
+        centre = next(centre_order)
         question = f"Avez-vous un centre à {centre} ?" if turn % 5 == 0 else f"et à {centre} ?"
-        others = tuple(centre_phrase(c) for c in CENTRES if c != centre)
+        others = tuple(centre_phrase(c) for c in centres() if c != centre)
         plan.append(Turn(question, centre_phrase(centre), others))
     return plan
 

@@ -1,4 +1,4 @@
-"""nlu_components/spacy_nlp.py: Rasa's SpacyNLP without the spaCy components the pipeline does not use."""
+"""rasa_extensions/spacy_nlp.py: Rasa's SpacyNLP without the spaCy components the pipeline does not use."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from unittest.mock import MagicMock
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
-from nlu_components.spacy_nlp import SpacyNLP
+from rasa_extensions.spacy_nlp import SpacyNLP
 
 
 def test_it_loads_only_what_the_pipeline_uses():

@@ -4,10 +4,10 @@ For each configuration (the project's `config.yml`, and `bench/config.rasa-defau
 writes), on the same training data:
   1. trains a model with an empty cache (training time, model size);
   2. measures intent macro-F1 on the held-out examples (`rasa test nlu`);
-  3. starts the servers as `make run` does (`scripts/run.sh serve`) and times the cold start, from the
+  3. starts the servers as `make run` does (`cdm-run serve`) and times the cold start, from the
      command to the first answer;
   4. warms up, then measures through the REST channel, at 1, 8 and 32 conversations in parallel, the
-     per-turn latency (p50, p95, p99), turns per second and errors (scripts/load_test.py's conversations:
+     per-turn latency (p50, p95, p99), turns per second and errors (devtools/load_test.py's conversations:
      every turn calls the action server, and each answer is checked);
   5. reads the peak resident memory of the Rasa server and of the action server.
 Writes results/bench.md (tables), results/bench.json and results/bench_latency.png, and prints the tables.
@@ -22,8 +22,6 @@ import asyncio
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,13 +31,14 @@ from pathlib import Path
 
 import requests
 
-from scripts.load_test import LoadResult, run_load
+from devtools.load_test import LoadResult, run_load
+from ops import processes
+from ops.processes import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT_ROOT / "results"
 BENCH_DIR = RESULTS / "bench"
-VENV = Path(os.environ.get("VENV", PROJECT_ROOT / ".venv"))
-RASA = str(VENV / "bin" / "rasa")
+RASA = processes.RASA
 
 CONFIGS = {"project": PROJECT_ROOT / "config.yml", "rasa-default": PROJECT_ROOT / "bench" / "config.rasa-default.yml"}
 CONCURRENCY = (1, 8, 32)
@@ -79,14 +78,6 @@ class ConfigResult:
     rasa_rss_mb: float = 0.0
     actions_rss_mb: float = 0.0
     levels: list[LevelResult] = field(default_factory=list)
-
-
-def free_port() -> int:
-    """A TCP port free on loopback now (for the servers of the benchmark, the profile and the e2e tests)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def log(message: str) -> None:
@@ -136,7 +127,8 @@ def peak_rss_mb(pid: int) -> float:
 
 
 class Servers:
-    """`scripts/run.sh serve` with a given model, on free ports, in its own process group."""
+    """The runner (`cdm-run serve`, what `make run` starts) with a given model, on free ports, in a session of
+    its own."""
 
     def __init__(self, model: Path, log_file: Path) -> None:
         self.rasa_port, self.actions_port = free_port(), free_port()
@@ -153,27 +145,21 @@ class Servers:
         Path(env["TRACKER_DB"]).unlink(missing_ok=True)
         self.started = time.perf_counter()
         with log_file.open("wb") as output:
-            self.process = subprocess.Popen(
-                ["scripts/run.sh", "serve"], cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
+            self.process = processes.start([*processes.RUNNER, "serve"], env=env, output=output, own_session=True)
+
+    def _answers_a_question(self) -> bool:
+        replies = requests.post(
+            self.rest_url, json={"sender": "bench-cold-start", "message": "C'est gratuit ?"}, timeout=10
+        ).json()
+        return any("gratuit" in reply.get("text", "") for reply in replies)
 
     def wait_for_first_answer(self) -> float:
         """Seconds from the command to the first real answer (the cold start)."""
-        deadline = self.started + START_TIMEOUT_S
-        while time.perf_counter() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"scripts/run.sh stopped with {self.process.returncode}")
-            try:
-                replies = requests.post(
-                    self.rest_url, json={"sender": "bench-cold-start", "message": "C'est gratuit ?"}, timeout=10
-                ).json()
-                if any("gratuit" in reply.get("text", "") for reply in replies):
-                    return time.perf_counter() - self.started
-            except (requests.RequestException, ValueError):
-                pass
-            time.sleep(0.2)
-        raise SystemExit(f"no answer within {START_TIMEOUT_S} s")
+        try:
+            processes.wait_until(self._answers_a_question, self.process, "runner", START_TIMEOUT_S, poll_s=0.2)
+        except processes.StartFailed as failure:
+            raise SystemExit(str(failure)) from None
+        return time.perf_counter() - self.started
 
     def server_pids(self) -> dict[str, int]:
         pids = {}
@@ -186,11 +172,7 @@ class Servers:
         return pids
 
     def stop(self) -> None:
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+        processes.stop_session(self.process)
 
 
 def measure_level(url: str, concurrency: int, rounds: int) -> LevelResult:
@@ -231,7 +213,7 @@ def bench_config(name: str, config: Path, rounds_scale: float, skip_training: bo
     log(f"{name}: intent F1 on the held-out examples...")
     result.intent_macro_f1 = intent_macro_f1(name, model)
 
-    log(f"{name}: starting the servers (scripts/run.sh serve)...")
+    log(f"{name}: starting the servers (cdm-run serve)...")
     servers = Servers(model, BENCH_DIR / name / "servers.log")
     try:
         result.cold_start_s = servers.wait_for_first_answer()
@@ -362,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     report = "\n\n".join([
         "# Benchmark", f"Measured by `make bench` on {time.strftime('%Y-%m-%d %H:%M')}, {machine()}.",
         tables(results), "## Targets", targets(results),
-        f"Each level: conversations of {TURNS_PER_CONVERSATION} turns (scripts/load_test.py: centres and "
+        f"Each level: conversations of {TURNS_PER_CONVERSATION} turns (devtools/load_test.py: centres and "
         "follow-ups, every turn through the action server), in rounds; latencies are per turn, through REST on "
         "loopback, the load generator on the same machine. ![latency](bench_latency.png)",
     ])  # fmt: skip

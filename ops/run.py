@@ -1,0 +1,301 @@
+"""Starts, and stops on exit, Ctrl-C or SIGTERM, everything it started (`cdm-run`, what `make run` runs):
+
+  cdm-run serve        the action server, the Rasa server with its REST and Socket.IO channels, and the
+                       widget's demo page (the default, `make run`)
+  cdm-run shell        the action server and a conversation in the terminal (`make shell`); the shell's
+                       conversations are kept in memory only, never in the tracker store
+  cdm-run interactive  the action server and `rasa interactive`: correct the bot turn by turn and save
+                       the stories (`make interactive`)
+  cdm-run actions      the action server alone       (for a deployment that runs the servers apart)
+  cdm-run rasa         the Rasa server alone, using the action server of its endpoints file
+
+Settings (environment variables, with their defaults):
+  ACTIONS_PORT 5055, RASA_PORT 5005, WEB_PORT 8080
+  CORS_ORIGINS      the web pages allowed to call the Rasa server, space-separated
+                    (default: the demo page's own origins)
+  RASA_MODEL        the model to serve: a file, or a folder whose newest model is served (models)
+  RASA_ENDPOINTS    the Rasa server's endpoints file (endpoints.yml: one machine, conversations in SQLite);
+                    deploy/endpoints.scale.yml shares them between several servers (docs/deployment.md)
+  TRACKER_DB        the SQLite file of conversations (var/conversations.db)
+  RETENTION_DAYS    conversations older than this are deleted at start and by `make purge` (30)
+  RASA_ENABLE_API   true to turn on Rasa's HTTP API (off by default); it then requires
+                    RASA_API_TOKEN (clients send ?token=...) or RASA_JWT_SECRET (Authorization: Bearer)
+  SANIC_REQUEST_MAX_SIZE  largest request body in bytes (100000); larger ones get a 413
+  MAX_MESSAGE_CHARS longest visitor message (2000); longer ones get a request to shorten it
+  START_TIMEOUT     seconds a server may take to answer (180; the Rasa server loads its model first: ~35 s)
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+from ops import processes
+
+MODES = ("serve", "shell", "interactive", "actions", "rasa")
+
+
+class Refused(Exception):
+    """A setting forbids the start; nothing was started. Exit status 2."""
+
+
+@dataclass
+class Settings:
+    mode: str
+    actions_port: int
+    rasa_port: int
+    web_port: int
+    cors_origins: list[str]
+    model: str
+    endpoints: str
+    tracker_db: str
+    retention_days: str
+    api_args: list[str]
+    start_timeout_s: float
+
+    @classmethod
+    def from_environment(cls, mode: str) -> Settings:
+        env = os.environ
+        web_port = int(env.get("WEB_PORT", "8080"))
+        default_origins = f"http://localhost:{web_port} http://127.0.0.1:{web_port}"
+        return cls(
+            mode=mode,
+            actions_port=int(env.get("ACTIONS_PORT", "5055")),
+            rasa_port=int(env.get("RASA_PORT", "5005")),
+            web_port=web_port,
+            cors_origins=env.get("CORS_ORIGINS", default_origins).split(),
+            model=env.get("RASA_MODEL", "models"),
+            endpoints=env.get("RASA_ENDPOINTS", "endpoints.yml"),
+            tracker_db=env.get("TRACKER_DB", "var/conversations.db"),
+            retention_days=env.get("RETENTION_DAYS", "30"),
+            api_args=api_arguments(env),
+            start_timeout_s=float(env.get("START_TIMEOUT", "180")),
+        )
+
+    def child_environment(self) -> dict[str, str]:
+        """What the servers read: endpoints.yml's ${...}, the channels' CORS_ORIGINS, Sanic's body limit."""
+        return {
+            **os.environ,
+            "ACTIONS_PORT": str(self.actions_port),
+            "RASA_PORT": str(self.rasa_port),
+            "WEB_PORT": str(self.web_port),
+            "CORS_ORIGINS": " ".join(self.cors_origins),
+            "TRACKER_DB": self.tracker_db,
+            "RETENTION_DAYS": self.retention_days,
+            "SANIC_REQUEST_MAX_SIZE": os.environ.get("SANIC_REQUEST_MAX_SIZE", "100000"),
+        }
+
+
+def api_arguments(env: Mapping[str, str]) -> list[str]:
+    """`rasa run`'s HTTP API options. The API lets its caller read and change any conversation: never on
+    without a credential."""
+    enabled = env.get("RASA_ENABLE_API", "false")
+    if enabled in ("false", "0", "no", ""):
+        return []
+    if enabled not in ("true", "1", "yes"):
+        raise Refused(f"RASA_ENABLE_API must be true or false, not '{enabled}'.")
+    if env.get("RASA_API_TOKEN"):
+        return ["--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
+    if env.get("RASA_JWT_SECRET"):
+        return [
+            "--enable-api",
+            "--jwt-secret",
+            env["RASA_JWT_SECRET"],
+            "--jwt-method",
+            env.get("RASA_JWT_METHOD", "HS256"),
+        ]
+    raise Refused(
+        f"RASA_ENABLE_API={enabled} but neither RASA_API_TOKEN nor RASA_JWT_SECRET is set.\n"
+        "       The HTTP API stays off unless a token or a JWT secret protects it."
+    )
+
+
+def has_model(path: Path) -> bool:
+    return any(path.glob("*.tar.gz")) if path.is_dir() else path.is_file()
+
+
+class Interrupted(Exception):
+    """Ctrl-C or SIGTERM: stop everything, exit 128 + the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.exit_status = 128 + signum
+
+
+def _on_signal(signum: int, _: FrameType | None) -> None:
+    raise Interrupted(signum)
+
+
+@dataclass
+class Runner:
+    settings: Settings
+    children: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def start_and_wait(self, name: str, command: list[str], health_url: str) -> None:
+        child = processes.start(command, env=self.settings.child_environment())
+        self.children.append(child)
+        try:
+            processes.wait_until_answers(health_url, child, name, self.settings.start_timeout_s)
+        except processes.StartFailed as failure:
+            hint = " (see its messages above)" if child.poll() is not None else f" at {health_url}"
+            raise processes.StartFailed(f"{failure}{hint}.") from None
+
+    def run_step(self, command: list[str]) -> None:
+        """A step that must succeed before the Rasa server starts; its own message says why it failed."""
+        completed = subprocess.run(command, cwd=processes.PROJECT_ROOT, env=self.settings.child_environment())
+        if completed.returncode != 0:
+            raise SystemExit(completed.returncode)
+
+    def start_action_server(self) -> None:
+        port = self.settings.actions_port
+        print(f"Starting the action server on port {port}...", flush=True)
+        self.start_and_wait(
+            "action server", processes.action_server_command(port), processes.action_server_health(port)
+        )
+
+    def start_rasa_server(self) -> None:
+        settings = self.settings
+        Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
+        # The stores must answer first: Rasa would otherwise start on an unreachable database and keep
+        # conversations in memory only, each server its own.
+        self.run_step([sys.executable, "-m", "ops.check_stores", "--endpoints", settings.endpoints])
+        self.run_step(
+            [sys.executable, "-m", "ops.purge", "--days", settings.retention_days, "--endpoints", settings.endpoints]
+        )
+        print(
+            f"Starting the Rasa server on port {settings.rasa_port} (loading the model takes about half a minute)...",
+            flush=True,
+        )
+        command = processes.rasa_server_command(
+            settings.model, settings.rasa_port, settings.endpoints, settings.cors_origins, settings.api_args
+        )
+        self.start_and_wait("Rasa server", command, processes.rasa_server_health(settings.rasa_port))
+
+    def start_web_server(self) -> None:
+        print(f"Starting the widget's demo page on port {self.settings.web_port}...", flush=True)
+        url = f"http://localhost:{self.settings.web_port}/"
+        self.start_and_wait("web page server", processes.web_server_command(), url)
+
+    def talk_in_terminal(self, mode: str) -> None:
+        """`rasa shell` or `rasa interactive` in the foreground, with the action server started."""
+        settings = self.settings
+        env = settings.child_environment()
+        if mode == "shell":
+            # No tracker_store: the advisers' test conversations stay in memory and end with the shell.
+            with tempfile.NamedTemporaryFile("w", suffix=".yml", prefix="shell-endpoints-") as endpoints:
+                endpoints.write(f"action_endpoint:\n  url: http://localhost:{settings.actions_port}/webhook\n")
+                endpoints.flush()
+                print("Action server ready. Starting the shell: type your messages, /stop to quit.", flush=True)
+                command = [processes.RASA, "shell", "--model", settings.model, "--endpoints", endpoints.name]
+                subprocess.run(command, cwd=processes.PROJECT_ROOT, env=env)
+        else:
+            print("Action server ready. Starting rasa interactive (Ctrl-C to stop, then choose to save).", flush=True)
+            command = [processes.RASA, "interactive", "--model", settings.model, "--domain", "domain.yml",
+                       "--data", "data", "--config", "config.yml", "--endpoints", "endpoints.yml",
+                       "--skip-visualization"]  # fmt: skip
+            subprocess.run(command, cwd=processes.PROJECT_ROOT, env=env)
+
+    def serve_until_a_server_stops(self) -> int:
+        """Waits until one of the servers stops by itself; its exit status (never 0: that is a failure)."""
+        while True:
+            for child in self.children:
+                status = child.poll()
+                if status is not None:
+                    print(f"A server stopped by itself (exit status {status}); stopping the others.", file=sys.stderr)
+                    return status if status > 0 else 1
+            time.sleep(0.5)
+
+    def run(self) -> int:
+        settings = self.settings
+        if settings.mode != "actions" and not has_model(processes.PROJECT_ROOT / settings.model):
+            print(f"ERROR: no model in {settings.model}. Train one first: make train", file=sys.stderr)
+            return 1
+        if settings.mode != "rasa":
+            self.start_action_server()
+        if settings.mode in ("shell", "interactive"):
+            self.talk_in_terminal(settings.mode)
+            return 0
+        if settings.mode == "actions":
+            print(f"The action server is ready at http://localhost:{settings.actions_port}/webhook. Stop with Ctrl-C.")
+        else:
+            self.start_rasa_server()
+        if settings.mode == "rasa":
+            print(f"The Rasa server is ready: REST {rest_url(settings)}. Stop with Ctrl-C.")
+        if settings.mode == "serve":
+            self.start_web_server()
+            print(ready_message(settings), flush=True)
+        return self.serve_until_a_server_stops()
+
+
+def rest_url(settings: Settings) -> str:
+    return f"http://localhost:{settings.rasa_port}/webhooks/rest/webhook"
+
+
+def ready_message(settings: Settings) -> str:
+    store = (
+        f"in {settings.tracker_db}"
+        if settings.endpoints == "endpoints.yml"
+        else f"in the tracker store of {settings.endpoints}"
+    )
+    return f"""
+The assistant is ready.
+  REST channel:     {rest_url(settings)}
+  Socket.IO:        http://localhost:{settings.rasa_port}/socket.io
+  Action server:    http://localhost:{settings.actions_port}/webhook
+  Chat widget page: http://localhost:{settings.web_port}/   (CORS allows: {" ".join(settings.cors_origins)})
+Try it:
+  curl -s -X POST {rest_url(settings)} \\
+       -H 'Content-Type: application/json' -d '{{"sender": "essai", "message": "C'"'"'est gratuit ?"}}'
+Conversations are kept {store} for {settings.retention_days} days, personal data masked.
+Rasa HTTP API: {"on, protected" if settings.api_args else "off"}.
+Stop with Ctrl-C.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args in (["--help"], ["-h"]):
+        print(__doc__)
+        return 0
+    mode = args[0] if args else "serve"
+    if len(args) > 1 or mode not in MODES:
+        print(f"usage: cdm-run [{'|'.join(MODES)}]", file=sys.stderr)
+        return 2
+    os.chdir(processes.PROJECT_ROOT)
+    # Its lines interleave with the servers' own: each line out as soon as it is written.
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)
+    try:
+        settings = Settings.from_environment(mode)
+    except Refused as refusal:
+        print(f"ERROR: {refusal}", file=sys.stderr)
+        return 2
+    runner = Runner(settings)
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    try:
+        return runner.run()
+    except processes.StartFailed as failure:
+        print(f"ERROR: {failure}", file=sys.stderr)
+        return 1
+    except Interrupted as interruption:
+        # A Ctrl-C reaches the servers too: stopping for it is no failure of theirs.
+        return interruption.exit_status
+    finally:
+        # No signal may cut the clean-up short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        processes.stop(runner.children)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
