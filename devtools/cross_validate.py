@@ -8,7 +8,7 @@ data the fold was trained on, to report a training accuracy nobody reads; with a
 that parsing took as long as the fold's training (docs/performance.md). The folds are also seeded here,
 so that two runs on the same data and config test the same examples.
 
-    .venv/bin/python devtools/cross_validate.py --folds 5 --out results/cross-validation
+    .venv/bin/python -m devtools.cross_validate --folds 5 --out results/cross-validation
 """
 
 from __future__ import annotations

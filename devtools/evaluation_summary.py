@@ -13,7 +13,7 @@ maintainers) and results/summary.json; exits 1 on a regression, so that CI fails
 
 The thresholds fail the run; the targets are the issue's, and the summary says which are met.
 
-    .venv/bin/python devtools/evaluation_summary.py [--results results] [--min-macro-f1 0.95]
+    .venv/bin/python -m devtools.evaluation_summary [--results results] [--min-macro-f1 0.95]
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ N conversations run in parallel, each of T sequential turns with its own sender 
 answer that names something specific to that conversation at that moment (a centre, or "gratuit"), so that a reply
 delivered to the wrong conversation, or stale, is caught, not only slow or failed requests.
 
-    .venv/bin/python devtools/load_test.py --url http://localhost:5005/webhooks/rest/webhook \\
+    .venv/bin/python -m devtools.load_test --url http://localhost:5005/webhooks/rest/webhook \\
         --conversations 50 --turns 20 [--timeout 60] [--json results/load.json]
 
 Exit status 0 when every turn was answered as expected, 1 otherwise.

@@ -2,7 +2,7 @@
 from the names and aliases of the knowledge file, so that the NLU knows every spelling the knowledge
 file knows. `make train` and `make validate` run it; `--check` only tells whether the file is current.
 
-    .venv/bin/python scripts/build_entity_data.py [--check]
+    .venv/bin/python -m scripts.build_entity_data [--check]
 """
 
 from __future__ import annotations
