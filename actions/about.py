@@ -2,34 +2,34 @@
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import wording
 from actions.focus import TOPIC, focus_on
 from actions.knowledge import HistoryEvent, Knowledge
 from actions.knowledge_store import get_knowledge
-from actions.replies import say, sources_text, years_text
+from actions.language import BilingualAction, turn_language, words
+from actions.replies import colon, label_line, say, sources_text
 
 
 def history_line(event: HistoryEvent) -> str:
-    return f"- {event.year} : {event.text}"
+    return f"- {event.year}{colon()} {event.text_in(turn_language())}"
 
 
 def timeline(knowledge: Knowledge) -> str:
     """The history events and the labels, one line each, by year; a label of several years at its first."""
     lines: list[tuple[int, str]] = [(event.year, history_line(event)) for event in knowledge.history]
-    lines += [(min(label.years), f"- {years_text(label.years)} : {label.name}") for label in knowledge.labels]
+    lines += [(min(label.years), label_line(label)) for label in knowledge.labels]
     lines.sort(key=lambda entry: entry[0])
     return "\n".join(line for _, line in lines)
 
 
 def say_history(dispatcher: CollectingDispatcher, knowledge: Knowledge) -> None:
     source_ids = [event.source for event in knowledge.history] + [label.source for label in knowledge.labels]
-    say(dispatcher, wording.HISTORY, timeline=timeline(knowledge), sources=sources_text(knowledge, source_ids))
+    say(dispatcher, words().HISTORY, timeline=timeline(knowledge), sources=sources_text(knowledge, source_ids))
 
 
-class ActionAnswerHistory(Action):
+class ActionAnswerHistory(BilingualAction):
     """A timeline of the history events and of the labels, by year."""
 
     def name(self) -> str:
@@ -42,7 +42,7 @@ class ActionAnswerHistory(Action):
         return [focus_on(TOPIC, "history")]
 
 
-class ActionAnswerNetwork(Action):
+class ActionAnswerNetwork(BilingualAction):
     """The international network of Cités des Métiers, with its figures and link."""
 
     def name(self) -> str:
@@ -55,8 +55,8 @@ class ActionAnswerNetwork(Action):
         network = knowledge.network
         say(
             dispatcher,
-            wording.NETWORK,
-            description=network.text,
+            words().NETWORK,
+            description=network.text_in(turn_language()),
             cities=network.cities,
             countries=network.countries,
             url=network.url,

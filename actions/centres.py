@@ -2,14 +2,14 @@
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import wording
 from actions.focus import CENTRE, CENTRES, focus_on, towns_asked
 from actions.knowledge import Centre, Knowledge
 from actions.knowledge_store import get_knowledge
-from actions.replies import echoable, facts_text, french_list, of_place, say, sources_text
+from actions.language import BilingualAction, words
+from actions.replies import echoable, facts_text, of_place, say, sources_text, spoken_list
 
 
 def centres_summary(knowledge: Knowledge) -> dict[str, Any]:
@@ -19,7 +19,7 @@ def centres_summary(knowledge: Knowledge) -> dict[str, Any]:
         "organisation": knowledge.organisation.name,
         "main": knowledge.main_centre.name,
         "count": len(associated),
-        "centres": french_list([centre.name for centre in associated]),
+        "centres": spoken_list([centre.name for centre in associated]),
     }
 
 
@@ -37,7 +37,7 @@ def say_town(dispatcher: CollectingDispatcher, knowledge: Knowledge, town: str) 
             sources = sources_text(knowledge, [*(fact.source for fact in facts), network.source])
             say(
                 dispatcher,
-                wording.CENTRE_OF_NETWORK,
+                words().CENTRE_OF_NETWORK,
                 place=place.name,
                 facts=facts_text(facts),
                 sources=sources,
@@ -46,13 +46,13 @@ def say_town(dispatcher: CollectingDispatcher, knowledge: Knowledge, town: str) 
             )
         else:
             sources = sources_text(knowledge, [knowledge.main_centre.source, network.source])
-            say(dispatcher, wording.CENTRE_UNKNOWN, place=echoable(town), sources=sources, **network_figures, **summary)
+            say(dispatcher, words().CENTRE_UNKNOWN, place=echoable(town), sources=sources, **network_figures, **summary)
         return [focus_on(CENTRES)]
     if centre.kind == "main":
         facts = knowledge.facts(centre.facts)
         say(
             dispatcher,
-            wording.CENTRE_MAIN,
+            words().CENTRE_MAIN,
             centre=centre.name,
             facts=facts_text(facts),
             sources=sources_text(knowledge, [centre.source, *(fact.source for fact in facts)]),
@@ -61,7 +61,7 @@ def say_town(dispatcher: CollectingDispatcher, knowledge: Knowledge, town: str) 
     else:
         say(
             dispatcher,
-            wording.CENTRE_ASSOCIATED,
+            words().CENTRE_ASSOCIATED,
             centre=centre.name,
             website=knowledge.organisation.website,
             sources=sources_text(knowledge, [centre.source]),
@@ -73,11 +73,11 @@ def say_town(dispatcher: CollectingDispatcher, knowledge: Knowledge, town: str) 
 def say_detail_unknown(
     dispatcher: CollectingDispatcher, knowledge: Knowledge, centre: Centre, detail: str
 ) -> list[dict[str, Any]]:
-    """A detail the sources do not hold for this centre (`detail`: a key of `wording.CENTRE_DETAILS`)."""
+    """A detail the sources do not hold for this centre (`detail`: a key of `words().CENTRE_DETAILS`)."""
     say(
         dispatcher,
-        wording.CENTRE_DETAIL_UNKNOWN,
-        detail=wording.CENTRE_DETAILS[detail],
+        words().CENTRE_DETAIL_UNKNOWN,
+        detail=words().CENTRE_DETAILS[detail],
         of_centre=of_place(centre.name),
         main=knowledge.main_centre.name,
         website=knowledge.organisation.website,
@@ -88,11 +88,11 @@ def say_detail_unknown(
 def say_centres(dispatcher: CollectingDispatcher, knowledge: Knowledge) -> list[dict[str, Any]]:
     """The main centre and the associated ones."""
     centre_sources = [centre.source for centre in knowledge.centres]
-    say(dispatcher, wording.CENTRES_LIST, sources=sources_text(knowledge, centre_sources), **centres_summary(knowledge))
+    say(dispatcher, words().CENTRES_LIST, sources=sources_text(knowledge, centre_sources), **centres_summary(knowledge))
     return [focus_on(CENTRES)]
 
 
-class ActionAnswerCentres(Action):
+class ActionAnswerCentres(BilingualAction):
     """Lists the centres, or answers about each town the visitor named (real or not)."""
 
     def name(self) -> str:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import wording
 from actions.knowledge_store import get_knowledge
-from actions.replies import say
+from actions.language import BilingualAction, words
+from actions.replies import say, spoken_list
 
 # At most this many topics are offered, and only those the NLU gave at least this confidence: below it,
 # a button would be a guess, and the honest "I don't know" is better.
@@ -37,7 +37,7 @@ def suggested_intents(parse_data: dict[str, Any]) -> list[str]:
     for ranked in parse_data.get("intent_ranking") or []:
         name, confidence = ranked.get("name"), ranked.get("confidence") or 0.0
         parts = str(name).split("+")
-        if confidence < MIN_SUGGESTION_CONFIDENCE or not all(part in wording.TOPIC_TITLES for part in parts):
+        if confidence < MIN_SUGGESTION_CONFIDENCE or not all(part in words().TOPIC_TITLES for part in parts):
             continue
         suggestions.append(str(name))
         if len(suggestions) == MAX_SUGGESTIONS:
@@ -46,13 +46,14 @@ def suggested_intents(parse_data: dict[str, Any]) -> list[str]:
 
 
 def suggestion_title(intent: str) -> str:
-    return " et ".join(wording.TOPIC_TITLES[part] for part in intent.split("+"))
+    return spoken_list([words().TOPIC_TITLES[part] for part in intent.split("+")])
 
 
-class ActionDontKnow(Action):
+class ActionDontKnow(BilingualAction):
     """Low NLU confidence: say so, say what the bot can answer, and point to the website."""
 
-    template = wording.DONT_KNOW
+    # The name of the wording template, looked up in the turn's language.
+    template = "DONT_KNOW"
 
     def name(self) -> str:
         return "action_dont_know"
@@ -60,14 +61,14 @@ class ActionDontKnow(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        say(dispatcher, self.template, website=get_knowledge().organisation.website)
+        say(dispatcher, getattr(words(), self.template), website=get_knowledge().organisation.website)
         return []
 
 
 class ActionOutOfScope(ActionDontKnow):
     """A question outside the centre's topics: decline, without inventing an answer."""
 
-    template = wording.OUT_OF_SCOPE
+    template = "OUT_OF_SCOPE"
 
     def name(self) -> str:
         return "action_out_of_scope"
@@ -80,7 +81,7 @@ class ActionDefaultFallback(ActionDontKnow):
         return "action_default_fallback"
 
 
-class ActionAskAffirmation(Action):
+class ActionAskAffirmation(BilingualAction):
     """The two-stage fallback's first step: "Vouliez-vous dire : … / … / Autre chose ?" as buttons.
 
     When no topic is likely enough to offer, the honest "I don't know" instead.
@@ -94,19 +95,19 @@ class ActionAskAffirmation(Action):
     ) -> list[dict[str, Any]]:
         suggestions = suggested_intents(tracker.latest_message)
         if not suggestions:
-            say(dispatcher, wording.DONT_KNOW, website=get_knowledge().organisation.website)
+            say(dispatcher, words().DONT_KNOW, website=get_knowledge().organisation.website)
             return []
         # The message's entities ride along, so that a click on "Les centres" after "une Cité des Métiers
         # à Lyon ?" still answers about Lyon.
         entities = {entity["entity"]: entity["value"] for entity in tracker.latest_message.get("entities") or []}
         arguments = json.dumps(entities, ensure_ascii=False) if entities else ""
         buttons = [{"title": suggestion_title(intent), "payload": f"/{intent}{arguments}"} for intent in suggestions]
-        buttons.append({"title": wording.SOMETHING_ELSE, "payload": SOMETHING_ELSE_PAYLOAD})
-        dispatcher.utter_message(text=wording.DID_YOU_MEAN, buttons=buttons)
+        buttons.append({"title": words().SOMETHING_ELSE, "payload": SOMETHING_ELSE_PAYLOAD})
+        dispatcher.utter_message(text=words().DID_YOU_MEAN, buttons=buttons)
         return []
 
 
-class ActionAskRephrase(Action):
+class ActionAskRephrase(BilingualAction):
     """The two-stage fallback's second step, after "Autre chose": ask to say it with other words."""
 
     def name(self) -> str:
@@ -115,5 +116,5 @@ class ActionAskRephrase(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        say(dispatcher, wording.REPHRASE)
+        say(dispatcher, words().REPHRASE)
         return []

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import wording
 from actions.about import history_line, say_history, timeline
 from actions.centres import say_centres, say_detail_unknown, say_town
 from actions.focus import (
@@ -26,6 +25,7 @@ from actions.focus import (
 from actions.knowledge import Centre, Knowledge, Label
 from actions.knowledge_store import get_knowledge
 from actions.labels import labels_list, say_label, say_labels
+from actions.language import BilingualAction, turn_language, words
 from actions.mentions import parse_mention
 from actions.replies import capitalised, facts_sources, facts_text, say, sources_text, years_text
 
@@ -49,7 +49,7 @@ def _listed(knowledge: Knowledge, kind: str | None) -> list[str]:
     return []
 
 
-class ActionAnswerMention(Action):
+class ActionAnswerMention(BilingualAction):
     """A follow-up naming no entity but a year, a position or a pronoun: "et celui de 2012 ?", "et le premier ?".
 
     A year designates the label obtained that year (else that year's history); a position, the item at
@@ -79,7 +79,7 @@ class ActionAnswerMention(Action):
             centre = knowledge.centre(picked)
             assert centre is not None  # picked among the centres' own ids
             return say_town(dispatcher, knowledge, centre.name)
-        say(dispatcher, wording.MENTION_NOT_FOUND)
+        say(dispatcher, words().MENTION_NOT_FOUND)
         return []
 
     @staticmethod
@@ -92,13 +92,13 @@ class ActionAnswerMention(Action):
         if history and not labels:
             lines = "\n".join(history_line(event) for event in history)
             sources = sources_text(knowledge, (event.source for event in history))
-            say(dispatcher, wording.FACTS, facts=lines, sources=sources)
+            say(dispatcher, words().FACTS, facts=lines, sources=sources)
         if not labels and not history:
-            say(dispatcher, wording.YEAR_NOT_FOUND, year=year, timeline=timeline(knowledge))
+            say(dispatcher, words().YEAR_NOT_FOUND, year=year, timeline=timeline(knowledge))
         return events
 
 
-class ActionAnswerIssuer(Action):
+class ActionAnswerIssuer(BilingualAction):
     """Who awarded the label asked about, or the one in focus."""
 
     def name(self) -> str:
@@ -110,23 +110,31 @@ class ActionAnswerIssuer(Action):
         knowledge = get_knowledge()
         label = _label_asked_or_in_focus(tracker, knowledge)
         if label is None:
-            say(dispatcher, wording.LABEL_WHICH, labels=labels_list(knowledge))
+            say(dispatcher, words().LABEL_WHICH, labels=labels_list(knowledge))
             return [focus_on(LABELS)]
         sources = sources_text(knowledge, [label.source])
-        if label.issuer:
-            say(dispatcher, wording.LABEL_ISSUER, label=capitalised(label.name), issuer=label.issuer, sources=sources)
+        language = turn_language()
+        issuer = label.issuer_in(language)
+        if issuer:
+            say(
+                dispatcher,
+                words().LABEL_ISSUER,
+                label=capitalised(label.name_in(language)),
+                issuer=issuer,
+                sources=sources,
+            )
         else:
             say(
                 dispatcher,
-                wording.LABEL_ISSUER_UNKNOWN,
-                label=label.name,
+                words().LABEL_ISSUER_UNKNOWN,
+                label=label.name_in(language),
                 website=knowledge.organisation.website,
                 sources=sources,
             )
         return [focus_on(LABEL, label.id)]
 
 
-class ActionAnswerYear(Action):
+class ActionAnswerYear(BilingualAction):
     """When the thing asked about, or in focus, happened: a label's years, a centre's opening; else the history."""
 
     def name(self) -> str:
@@ -142,8 +150,8 @@ class ActionAnswerYear(Action):
         if label is not None:
             say(
                 dispatcher,
-                wording.LABEL_YEARS,
-                label=capitalised(label.name),
+                words().LABEL_YEARS,
+                label=capitalised(label.name_in(turn_language())),
                 years=years_text(label.years),
                 sources=sources_text(knowledge, [label.source]),
             )
@@ -151,7 +159,7 @@ class ActionAnswerYear(Action):
         centre = _centre_asked_or_in_focus(tracker, knowledge)
         if centre is not None and centre.opened:
             facts = [knowledge.fact(centre.opened)]
-            say(dispatcher, wording.FACTS, facts=facts_text(facts), sources=facts_sources(knowledge, facts))
+            say(dispatcher, words().FACTS, facts=facts_text(facts), sources=facts_sources(knowledge, facts))
             return [focus_on(CENTRE, centre.id)]
         if centre is not None:
             return say_detail_unknown(dispatcher, knowledge, centre, "opened")

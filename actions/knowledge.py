@@ -33,10 +33,11 @@ _TYPO_MIN_LENGTH = 7
 
 # Abbreviations visitors use in place names, expanded before matching ("St Raphaël" -> "saint raphael").
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
-# Words around a place or label name that do not identify it ("le centre de Gap", "à Istres").
+# Words around a place or label name that do not identify it ("le centre de Gap", "à Istres", "the centre in Gap").
 _FILLER_WORDS = frozenset(
     "a au aux de des du d l le la les en sur ville centre centres cite cites metiers antenne "
-    "label labels votre vos et pour".split()
+    "label labels votre vos et pour "
+    "the in at of center centers city town your and".split()
 )
 
 
@@ -109,9 +110,19 @@ class Source(_Entry):
     url: WebUrl | None = None
 
 
+# Every text the bot says is written in French and in English (`<field>_en`), saying the same thing; the
+# bot says the one of the visitor's language. Names (organisation, centres, sources' titles) are said as
+# they are in both languages.
+Language = Literal["fr", "en"]
+
+
 class Fact(_Entry):
     text: NonEmptyText
+    text_en: NonEmptyText
     source: Identifier
+
+    def text_in(self, language: Language) -> str:
+        return self.text_en if language == "en" else self.text
 
 
 class Organisation(_Entry):
@@ -124,7 +135,11 @@ class Organisation(_Entry):
 class HistoryEvent(_Entry):
     year: Year
     text: NonEmptyText
+    text_en: NonEmptyText
     source: Identifier
+
+    def text_in(self, language: Language) -> str:
+        return self.text_en if language == "en" else self.text
 
 
 class Centre(_Entry):
@@ -142,11 +157,19 @@ class Centre(_Entry):
 class Label(_Entry):
     id: Identifier
     name: NonEmptyText
+    name_en: NonEmptyText
     years: NonEmptyList[Year]
     issuer: NonEmptyText | None = None
+    issuer_en: NonEmptyText | None = None
     facts: NonEmptyList[Identifier]
     aliases: list[NonEmptyText] = []
     source: Identifier
+
+    def name_in(self, language: Language) -> str:
+        return self.name_en if language == "en" else self.name
+
+    def issuer_in(self, language: Language) -> str | None:
+        return self.issuer_en if language == "en" else self.issuer
 
 
 class NetworkPlace(_Entry):
@@ -162,8 +185,12 @@ class Network(_Entry):
     countries: Count
     url: WebUrl
     text: NonEmptyText
+    text_en: NonEmptyText
     source: Identifier
     places: list[NetworkPlace] = []
+
+    def text_in(self, language: Language) -> str:
+        return self.text_en if language == "en" else self.text
 
 
 class Need(_Entry):
@@ -171,9 +198,13 @@ class Need(_Entry):
 
     id: Identifier
     title: NonEmptyText
+    title_en: NonEmptyText
     aliases: NonEmptyList[NonEmptyText]
     facts: list[Identifier] = []
     services: list[Identifier] = []
+
+    def title_in(self, language: Language) -> str:
+        return self.title_en if language == "en" else self.title
 
 
 class Needs(_Entry):
@@ -186,8 +217,12 @@ class Unknown(_Entry):
 
     id: Identifier
     subject: NonEmptyText
+    subject_en: NonEmptyText
     aliases: NonEmptyList[NonEmptyText]
     facts: list[Identifier] = []
+
+    def subject_in(self, language: Language) -> str:
+        return self.subject_en if language == "en" else self.subject
 
 
 # An entry with an id of its own, unique within its list.
@@ -320,7 +355,9 @@ class Knowledge:
         self._centre_names = _NameIndex(
             (centre.id, [centre.name, centre.id, *centre.aliases]) for centre in self.centres
         )
-        self._label_names = _NameIndex((label.id, [label.name, label.id, *label.aliases]) for label in self.labels)
+        self._label_names = _NameIndex(
+            (label.id, [label.name, label.name_en, label.id, *label.aliases]) for label in self.labels
+        )
         self.needs = list(content.needs.items)
         self._need_by_id = {need.id: need for need in self.needs}
         self._need_names = _NameIndex((need.id, need.aliases) for need in self.needs)
@@ -365,7 +402,12 @@ class Knowledge:
         """
         organisation = self.organisation
         text = f" {normalise(text)} "
-        for own_name in (organisation.name, f"{organisation.short_name} de {self.main_centre.name}"):
+        main = self.main_centre.name
+        for own_name in (
+            organisation.name,
+            f"{organisation.short_name} de {main}",
+            f"{organisation.short_name} in {main}",
+        ):
             text = text.replace(f" {normalise(own_name)} ", " ")
         return [self._centre_by_id[centre_id] for centre_id in self._centre_names.mentioned_in(text)]
 
@@ -461,6 +503,10 @@ def _describe_schema_error(raw: dict[str, Any], error: ErrorDict) -> str:
 
 def _fix_hint(error: ErrorDict) -> str:
     """How a maintainer fixes a schema error, in words."""
+    field = str(error["loc"][-1]) if error["loc"] else ""
+    if error["type"] == "value_error.missing" and field.endswith("_en"):
+        french = field.removesuffix("_en")
+        return f"the English text is missing: add `{field}`, saying in English what `{french}` says in French"
     pattern = str(error.get("ctx", {}).get("pattern", ""))
     if error["type"] == "value_error.str.regex" and pattern == _WEB_URL_PATTERN:
         return "write a full link starting with https://, e.g. https://www.citedesmetiers.fr"
@@ -536,6 +582,13 @@ def _reference_problems(content: _KnowledgeFile) -> list[str]:
         for where, entry in each_entry(kind, entries):
             check_source(where, entry.source)
             check_facts(where, entry.facts)
+    for index, label in enumerate(content.labels):
+        if (label.issuer is None) != (label.issuer_en is None):
+            given, missing = ("issuer", "issuer_en") if label.issuer_en is None else ("issuer_en", "issuer")
+            problems.append(
+                f"labels[{index}] (id: {label.id}): `{given}` is given but not `{missing}`; the issuer is said in "
+                f"French (issuer) and in English (issuer_en): give both, or neither when no source names it"
+            )
     main_centres = [centre.id for centre in content.centres if centre.kind == "main"]
     if len(main_centres) != 1:
         problems.append(

@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import wording
 from actions.focus import LABEL, LABELS, focus_on, labels_asked
 from actions.knowledge import Knowledge, Label
 from actions.knowledge_store import get_knowledge
+from actions.language import BilingualAction, turn_language, words
 from actions.replies import (
     capitalised,
     distinct_entity_values,
@@ -29,10 +29,10 @@ def say_label(dispatcher: CollectingDispatcher, knowledge: Knowledge, label: Lab
     facts = knowledge.facts(label.facts)
     say(
         dispatcher,
-        wording.LABEL_DETAIL_WITH_ISSUER if label.issuer else wording.LABEL_DETAIL,
-        label=capitalised(label.name),
+        words().LABEL_DETAIL_WITH_ISSUER if label.issuer else words().LABEL_DETAIL,
+        label=capitalised(label.name_in(turn_language())),
         years=years_text(label.years),
-        issuer=label.issuer or "",
+        issuer=label.issuer_in(turn_language()) or "",
         facts=facts_text(facts),
         sources=sources_text(knowledge, [label.source, *(fact.source for fact in facts)]),
     )
@@ -43,7 +43,7 @@ def say_labels(dispatcher: CollectingDispatcher, knowledge: Knowledge) -> list[d
     """Every label with its years."""
     say(
         dispatcher,
-        wording.LABELS_LIST,
+        words().LABELS_LIST,
         organisation=knowledge.organisation.name,
         labels=labels_list(knowledge),
         sources=sources_text(knowledge, [label.source for label in knowledge.labels]),
@@ -51,7 +51,7 @@ def say_labels(dispatcher: CollectingDispatcher, knowledge: Knowledge) -> list[d
     return [focus_on(LABELS)]
 
 
-class ActionAnswerLabels(Action):
+class ActionAnswerLabels(BilingualAction):
     """Lists every label with its years, or details each label the visitor named."""
 
     def name(self) -> str:
@@ -64,7 +64,7 @@ class ActionAnswerLabels(Action):
         labels = labels_asked(tracker, knowledge)
         if not labels and distinct_entity_values(tracker, "label"):
             # A label was named that the knowledge file does not hold.
-            say(dispatcher, wording.LABEL_UNKNOWN, labels=labels_list(knowledge))
+            say(dispatcher, words().LABEL_UNKNOWN, labels=labels_list(knowledge))
             return [focus_on(LABELS)]
         if not labels:
             return say_labels(dispatcher, knowledge)

@@ -1,7 +1,8 @@
 """How a follow-up points at one item of what was just said: by a year, an ordinal, a superlative, its
 place beside the item in focus, or a pronoun.
 
-"et celui de 2012 ?", "et le premier ?", "le plus récent ?", "et le suivant ?", "et celui-là ?". Pure Python, no Rasa:
+"et celui de 2012 ?", "et le premier ?", "le plus récent ?", "et le suivant ?", "et celui-là ?", and in English
+"and the 2012 one?", "the first one?", "the most recent?", "the next one?", "that one?". Pure Python, no Rasa:
 the actions resolve a `Mention` against the list in focus (the labels by year, the centres as listed),
 as Rasa SDK's knowledge-base actions resolve their `mention` slot.
 """
@@ -47,16 +48,55 @@ _ORDINALS: dict[str, int] = {
     "5eme": 5,
     "dernier": LAST,
     "derniere": LAST,
+    # English
+    "most recent": LAST,
+    "latest": LAST,
+    "newest": LAST,
+    "last": LAST,
+    "oldest": 1,
+    "earliest": 1,
+    "first": 1,
+    "1st": 1,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
 }
 # The item after or before the one in focus.
-_OFFSETS: dict[str, int] = {"suivant": 1, "suivante": 1, "d apres": 1, "d avant": -1, "precedent": -1, "precedente": -1}
+_OFFSETS: dict[str, int] = {
+    "suivant": 1,
+    "suivante": 1,
+    "d apres": 1,
+    "d avant": -1,
+    "precedent": -1,
+    "precedente": -1,
+    "next": 1,
+    "one after": 1,
+    "previous": -1,
+    "one before": -1,
+}
 # The item in focus itself, or every item of its list.
-_THIS = ("celui la", "celle la", "celui ci", "celle ci", "ce label", "ce centre", "cette charte")
+_THIS = (
+    "celui la", "celle la", "celui ci", "celle ci", "ce label", "ce centre", "cette charte",
+    "that one", "this one", "that label", "this label", "that centre", "that center", "this centre", "that charter",
+)  # fmt: skip
 # "l'autre" among several cannot be told apart: the whole list, for the visitor to choose from.
-_EVERY = ("les autres", "tous les autres", "toutes les autres", "l autre")
+_EVERY = (
+    "les autres",
+    "tous les autres",
+    "toutes les autres",
+    "l autre",
+    "the others",
+    "the other ones",
+    "all the others",
+    "the other one",
+    "other one",
+)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-# "celui de 99", "en 17": a year written with two digits after "de" or "en".
-_SHORT_YEAR = re.compile(r"\b(?:de|en|d)\s+(\d\d)\b")
+# "celui de 99", "en 17", "the one from 99", "in 17": a year written with two digits after "de", "en", "from", "in".
+_SHORT_YEAR = re.compile(r"\b(?:de|en|d|from|in)\s+(\d\d)\b")
 
 
 @dataclass(frozen=True)

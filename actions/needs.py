@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import wording
 from actions.centres import centres_summary
 from actions.focus import NEED, TOPIC, focus_on, message_text
 from actions.knowledge import Fact, Knowledge, Need
 from actions.knowledge_store import get_knowledge
-from actions.replies import facts_sources, french_list, say
+from actions.language import BilingualAction, turn_language, words
+from actions.replies import facts_sources, say, spoken_list
 
 
 def _distinct(facts: list[Fact]) -> list[Fact]:
@@ -29,16 +29,16 @@ def need_reply(knowledge: Knowledge, needs: list[Need]) -> tuple[Fact, str, list
     role, *help_facts = knowledge.need_help
     own = _distinct([fact for need in needs for fact in knowledge.facts(need.facts)])
     services = _distinct([fact for need in needs for fact in knowledge.facts(need.services)])
-    lines = [f"- {fact.text}" for fact in help_facts[:1]]
-    lines.append("- " + wording.NEED_WHERE.format(**centres_summary(knowledge)))
-    lines += [f"- {fact.text}" for fact in [*help_facts[1:], *own]]
+    lines = [f"- {fact.text_in(turn_language())}" for fact in help_facts[:1]]
+    lines.append("- " + words().NEED_WHERE.format(**centres_summary(knowledge)))
+    lines += [f"- {fact.text_in(turn_language())}" for fact in [*help_facts[1:], *own]]
     if services:
-        lines.append(wording.NEED_SERVICES)
-        lines += [f"- {fact.text}" for fact in services]
+        lines.append(words().NEED_SERVICES)
+        lines += [f"- {fact.text_in(turn_language())}" for fact in services]
     return role, "\n".join(lines), [role, *help_facts, *own, *services]
 
 
-class ActionAnswerNeed(Action):
+class ActionAnswerNeed(BilingualAction):
     """A visitor's own need: yes, this is what the centre is for; how to get the help; what else to use."""
 
     def name(self) -> str:
@@ -52,8 +52,15 @@ class ActionAnswerNeed(Action):
         role, details, facts = need_reply(knowledge, needs)
         sources = facts_sources(knowledge, facts)
         if not needs:
-            say(dispatcher, wording.NEED_UNNAMED, role=role.text, details=details, sources=sources)
+            say(dispatcher, words().NEED_UNNAMED, role=role.text_in(turn_language()), details=details, sources=sources)
             return [focus_on(TOPIC, "need")]
-        need_titles = french_list([need.title for need in needs])
-        say(dispatcher, wording.NEED, need=need_titles, role=role.text, details=details, sources=sources)
+        need_titles = spoken_list([need.title_in(turn_language()) for need in needs])
+        say(
+            dispatcher,
+            words().NEED,
+            need=need_titles,
+            role=role.text_in(turn_language()),
+            details=details,
+            sources=sources,
+        )
         return [focus_on(NEED, needs[0].id)]

@@ -1,6 +1,7 @@
-"""French formatting of knowledge for replies: lists, years, facts, sources, visitor words.
+"""Formatting of knowledge for replies, in the turn's language: lists, years, facts, sources, visitor words.
 
-Wording lives in `actions.wording`; these helpers only shape the facts that fill it.
+Wording lives in `actions.wording` (French) and `actions.wording_en` (English); these helpers only shape the
+facts that fill it.
 """
 
 import re
@@ -11,40 +12,51 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import Fact, Knowledge, Label, strip_accents
+from actions.language import turn_language
 
 # What of a visitor's words may be echoed in a reply: letters, digits, spaces, ' and -, briefly.
 _ECHO_MAX_LENGTH = 40
 _NOT_ECHOABLE = re.compile(r"[^\w\s'’-]|_")
 
 
-def french_list(items: Sequence[str]) -> str:
-    """'Gap', 'Gap et Istres', 'Gap, Istres et Martigues'."""
+def spoken_list(items: Sequence[str]) -> str:
+    """'Gap', 'Gap et Istres', 'Gap, Istres et Martigues' ('Gap, Istres and Martigues' in English)."""
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} et {items[-1]}"
+    conjunction = "and" if turn_language() == "en" else "et"
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def colon() -> str:
+    """French puts a space before a colon, English does not."""
+    return ":" if turn_language() == "en" else " :"
 
 
 def years_text(years: Iterable[int]) -> str:
-    return french_list([str(year) for year in sorted(years)])
+    return spoken_list([str(year) for year in sorted(years)])
 
 
 def facts_text(facts: Iterable[Fact]) -> str:
-    return "\n".join(fact.text for fact in facts)
+    return "\n".join(fact.text_in(turn_language()) for fact in facts)
 
 
 def sources_text(knowledge: Knowledge, source_ids: Iterable[str]) -> str:
-    """'Source : …' or 'Sources : … ; …': the distinct sources, each as its link if it has one, else its title."""
+    """'Source : …' or 'Sources : … ; …': the distinct sources, each as its link if it has one, else its title
+    (the sources are French pages: their titles are said in French in both languages)."""
     distinct: list[str] = []
     for source_id in source_ids:
         source = knowledge.source(source_id)
         reference = source.url or source.title
         if reference not in distinct:
             distinct.append(reference)
-    return f"{'Sources' if len(distinct) > 1 else 'Source'} : {' ; '.join(distinct)}"
+    separator = "; " if turn_language() == "en" else " ; "
+    return f"{'Sources' if len(distinct) > 1 else 'Source'}{colon()} {separator.join(distinct)}"
 
 
 def of_place(name: str) -> str:
-    """'de Gap', "d'Istres": French elision before a vowel."""
+    """'de Gap', "d'Istres" (French elision before a vowel); 'in Gap' in English."""
+    if turn_language() == "en":
+        return f"in {name}"
     return f"d'{name}" if strip_accents(name[:1]).lower() in "aeiouy" else f"de {name}"
 
 
@@ -58,7 +70,7 @@ def facts_sources(knowledge: Knowledge, facts: Iterable[Fact]) -> str:
 
 
 def label_line(label: Label) -> str:
-    return f"- {years_text(label.years)} : {label.name}"
+    return f"- {years_text(label.years)}{colon()} {label.name_in(turn_language())}"
 
 
 def echoable(visitor_text: str) -> str:
@@ -76,5 +88,5 @@ def distinct_entity_values(tracker: Tracker, entity: str) -> list[str]:
 
 
 def say(dispatcher: CollectingDispatcher, template: str, **values: Any) -> None:
-    """Send a reply: a wording template of `actions.wording` filled with facts."""
+    """Send a reply: a wording template of `words()` filled with facts."""
     dispatcher.utter_message(text=template.format(**values))

@@ -3,23 +3,23 @@
 from abc import ABCMeta, abstractmethod
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import wording
 from actions.centres import say_detail_unknown, say_town
 from actions.focus import CENTRE, TOPIC, centre_in_focus, focus_on, towns_asked
 from actions.knowledge import Knowledge, Topic
 from actions.knowledge_store import get_knowledge
+from actions.language import BilingualAction, turn_language, words
 from actions.replies import facts_sources, facts_text, say
 
 
 def say_topic(dispatcher: CollectingDispatcher, knowledge: Knowledge, topic: Topic) -> None:
     facts = knowledge.topic(topic)
-    say(dispatcher, wording.FACTS, facts=facts_text(facts), sources=facts_sources(knowledge, facts))
+    say(dispatcher, words().FACTS, facts=facts_text(facts), sources=facts_sources(knowledge, facts))
 
 
-class TopicAction(Action, metaclass=ABCMeta):
+class TopicAction(BilingualAction, metaclass=ABCMeta):
     """Says the facts of one topic of the knowledge file, with their sources.
 
     Abstract, so that the action server registers only its subclasses, each naming its topic.
@@ -62,7 +62,12 @@ class CentreTopicAction(TopicAction):
                 events = [focus_on(CENTRE, knowledge.main_centre.id)]
             elif self.topic == Topic.ADDRESS and centre.address:
                 fact = knowledge.fact(centre.address)
-                say(dispatcher, wording.FACTS, facts=fact.text, sources=facts_sources(knowledge, [fact]))
+                say(
+                    dispatcher,
+                    words().FACTS,
+                    facts=fact.text_in(turn_language()),
+                    sources=facts_sources(knowledge, [fact]),
+                )
                 events = [focus_on(CENTRE, centre.id)]
             else:
                 events = say_detail_unknown(dispatcher, knowledge, centre, self.topic.value)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import wording
 from actions.focus import TOPIC, focus_on, message_text
 from actions.knowledge_store import get_knowledge
-from actions.replies import facts_sources, facts_text, french_list, say
+from actions.language import BilingualAction, turn_language, words
+from actions.replies import facts_sources, facts_text, say, spoken_list
 
 
-class ActionAnswerNotInSources(Action):
+class ActionAnswerNotInSources(BilingualAction):
     """Says plainly that the sources do not hold this, where to find it, and the facts that help anyway."""
 
     def name(self) -> str:
@@ -26,10 +26,15 @@ class ActionAnswerNotInSources(Action):
         website = knowledge.organisation.website
         subjects = knowledge.unknowns_in(message_text(tracker))
         if subjects:
-            say(dispatcher, wording.NOT_IN_SOURCES, subject=french_list([s.subject for s in subjects]), website=website)
+            say(
+                dispatcher,
+                words().NOT_IN_SOURCES,
+                subject=spoken_list([s.subject_in(turn_language()) for s in subjects]),
+                website=website,
+            )
         else:
-            say(dispatcher, wording.NOT_IN_SOURCES_UNNAMED, website=website)
+            say(dispatcher, words().NOT_IN_SOURCES_UNNAMED, website=website)
         helpful = list(dict.fromkeys(fact for subject in subjects for fact in knowledge.facts(subject.facts)))
         if helpful:
-            say(dispatcher, wording.HELPFUL_FACTS, facts=facts_text(helpful), sources=facts_sources(knowledge, helpful))
+            say(dispatcher, words().HELPFUL_FACTS, facts=facts_text(helpful), sources=facts_sources(knowledge, helpful))
         return [focus_on(TOPIC, "practical_details")]

@@ -6,9 +6,10 @@
 - a message longer than `MAX_MESSAGE_CHARS` (default 2,000) gets a polite request to shorten it and is
   neither parsed nor stored;
 - message metadata, which the bot never uses, is not stored;
-- a turn that fails (action server down, an exception) or sends nothing gets a short French apology with
+- a turn that fails (action server down, an exception) or sends nothing gets a short apology with
   the centre's website (the channel's `website` in credentials.yml) instead of silence. The next message
   is handled normally: nothing is left broken.
+What the guard says is in the message's language (English when it is surely English, else French).
 
 Like all the Rasa server's extensions, it imports nothing of the action server's package (`actions`).
 """
@@ -23,6 +24,7 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from rasa_extensions import wording
+from rasa_extensions.language_id import language_of_text
 from rasa_extensions.privacy import clean_text, mask_personal_data
 
 logger = logging.getLogger(__name__)
@@ -53,8 +55,10 @@ class _CountingOutputChannel(OutputChannel):
         await self.channel.send_response(recipient_id, message)
 
 
-def turn_failed_reply(website: str | None) -> str:
+def turn_failed_reply(website: str | None, language: str = "fr") -> str:
     """The apology, with the website when the channel has one configured."""
+    if language == "en":
+        return wording.TURN_FAILED_EN.format(website=website) if website else wording.TURN_FAILED_NO_WEBSITE_EN
     return wording.TURN_FAILED.format(website=website) if website else wording.TURN_FAILED_NO_WEBSITE
 
 
@@ -64,12 +68,15 @@ def guarded(on_new_message: MessageHandler, website: str | None = None) -> Messa
     async def handle(message: UserMessage) -> None:
         channel, recipient = message.output_channel, message.sender_id
         text = clean_text(message.text) if isinstance(message.text, str) else ""
+        language = language_of_text(text)
         if len(text) > limit:
-            await channel.send_text_message(recipient, wording.MESSAGE_TOO_LONG.format(length=len(text), limit=limit))
+            too_long = wording.MESSAGE_TOO_LONG_EN if language == "en" else wording.MESSAGE_TOO_LONG
+            await channel.send_text_message(recipient, too_long.format(length=len(text), limit=limit))
             return
         masked = mask_personal_data(text)
         if masked.kinds:
-            await channel.send_text_message(recipient, wording.personal_data_removed(masked.kinds))
+            removed = wording.personal_data_removed_en if language == "en" else wording.personal_data_removed
+            await channel.send_text_message(recipient, removed(masked.kinds))
         message.text = masked.text
         message.metadata = None
         counter = _CountingOutputChannel(channel)
@@ -80,6 +87,6 @@ def guarded(on_new_message: MessageHandler, website: str | None = None) -> Messa
             # No message text in the log: it may hold personal data that the masking missed.
             logger.exception("A visitor's message could not be handled; the visitor got an apology.")
         if counter.sent == 0:
-            await channel.send_text_message(recipient, turn_failed_reply(website))
+            await channel.send_text_message(recipient, turn_failed_reply(website, language))
 
     return handle

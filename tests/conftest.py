@@ -26,9 +26,11 @@ def make_tracker(
     entities: Sequence[tuple[str, str]] = (),
     focus: str | None = None,
     ranking: Sequence[tuple[str, float]] = (),
+    language: str = "fr",
 ) -> Tracker:
     """A tracker whose latest message is `text`, classified as `intent` with `entities` (name, value),
-    with `focus` as the thing in focus ("centre:gap") and `ranking` as the NLU's intent ranking."""
+    with `focus` as the thing in focus ("centre:gap"), `ranking` as the NLU's intent ranking and `language`
+    as the conversation's language (the slot)."""
     latest_message = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.98},
@@ -37,7 +39,7 @@ def make_tracker(
     }
     return Tracker(
         sender_id="test-visitor",
-        slots={"focus": focus},
+        slots={"focus": focus, "language": language},
         latest_message=latest_message,
         events=[],
         paused=False,

@@ -12,11 +12,17 @@ from actions.mentions import parse_mention
 from tests.conftest import DOMAIN, PROJECT_ROOT
 
 TRAINING = load_data(str(PROJECT_ROOT / "data" / "nlu"))
-HOLDOUT = load_data(str(PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"))
+# The English examples, in the same intents (one model for both languages).
+TRAINING_EN = load_data(str(PROJECT_ROOT / "data" / "nlu" / "en"))
+HOLDOUT_FR = load_data(str(PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"))
+HOLDOUT_EN = load_data(str(PROJECT_ROOT / "tests" / "nlu" / "holdout_en.yml"))
+HOLDOUT = HOLDOUT_FR.merge(HOLDOUT_EN)
 KNOWLEDGE = load_knowledge()
 MIN_TRAINING_EXAMPLES = 20
 # Two questions in one message ("ask_free+ask_anonymous") combine two intents that have their own examples.
 MIN_MULTI_INTENT_EXAMPLES = 15
+MIN_ENGLISH_EXAMPLES = 15
+MIN_ENGLISH_HOLDOUT = 60
 
 
 def test_every_intent_has_enough_varied_training_examples():
@@ -35,8 +41,18 @@ def test_every_part_of_a_multi_intent_is_an_intent_of_its_own():
         assert set(intent.split("+")) <= set(DOMAIN["intents"]), intent
 
 
-def test_every_intent_is_in_the_held_out_set():
-    assert {example.get("intent") for example in HOLDOUT.intent_examples} == set(DOMAIN["intents"])
+def test_every_intent_has_enough_english_training_examples():
+    counts = Counter(example.get("intent") for example in TRAINING_EN.intent_examples)
+    assert {intent: counts[intent] for intent in DOMAIN["intents"] if counts[intent] < MIN_ENGLISH_EXAMPLES} == {}
+
+
+@pytest.mark.parametrize("holdout", [HOLDOUT_FR, HOLDOUT_EN], ids=["french", "english"])
+def test_every_intent_is_in_the_held_out_set(holdout):
+    assert {example.get("intent") for example in holdout.intent_examples} == set(DOMAIN["intents"])
+
+
+def test_the_english_held_out_set_is_large_enough():
+    assert len(HOLDOUT_EN.intent_examples) >= MIN_ENGLISH_HOLDOUT
 
 
 def test_held_out_examples_are_never_trained_on():

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from actions import wording
+from actions import wording, wording_en
 from actions.knowledge import DEFAULT_KNOWLEDGE_FILE, KnowledgeError, Topic, load_knowledge, main, normalise
 from tests.conftest import DOMAIN, PROJECT_ROOT
 
@@ -65,13 +65,17 @@ def test_hours_are_not_stated_since_no_source_gives_current_ones(knowledge):
 
 def _wordings() -> list[tuple[str, str]]:
     responses = [(name, variant["text"]) for name, variants in DOMAIN["responses"].items() for variant in variants]
-    templates = [(name, text) for name, text in vars(wording).items() if name.isupper() and isinstance(text, str)]
-    phrases = [
-        (f"{name}[{key}]", text)
-        for name, table in vars(wording).items()
-        if name.isupper() and isinstance(table, dict)
-        for key, text in table.items()
-    ]
+    templates, phrases = [], []
+    for module in (wording, wording_en):
+        language = module.__name__.rsplit(".", 1)[-1]
+        texts = {name: text for name, text in vars(module).items() if name.isupper() and isinstance(text, str)}
+        templates += [(f"{language}.{name}", text) for name, text in texts.items()]
+        phrases += [
+            (f"{language}.{name}[{key}]", text)
+            for name, table in vars(module).items()
+            if name.isupper() and isinstance(table, dict)
+            for key, text in table.items()
+        ]
     return responses + templates + phrases
 
 

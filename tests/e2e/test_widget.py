@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
-from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Dialog, Page, expect, sync_playwright
 
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import Assistant
@@ -44,6 +45,15 @@ def open_widget(page: Page, assistant: Assistant) -> None:
     expect(page.locator(".rw-conversation-container")).to_be_visible()
 
 
+def desktop_page(browser: Browser, locale: str) -> tuple[BrowserContext, Page, list[str]]:
+    """A desktop-sized page whose browser asks for `locale`, and the list its script errors go to."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return context, page, errors
+
+
 def ask(page: Page, message: str) -> None:
     page.locator(".rw-new-message").fill(message)
     page.locator(".rw-new-message").press("Enter")
@@ -52,13 +62,11 @@ def ask(page: Page, message: str) -> None:
 def test_a_visitor_chats_clicks_a_quick_reply_and_finds_the_conversation_after_reload(
     browser: Browser, assistant: Assistant
 ):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    context, page, errors = desktop_page(browser, "fr-FR")
     open_widget(page, assistant)
     # French widget, greeting and quick replies for the main topics.
     expect(page.locator(".rw-title")).to_have_text("Cité des Métiers")
+    expect(page.locator(".rw-header")).to_contain_text("Assistant virtuel, gratuit et anonyme")
     expect(page.locator(".rw-new-message")).to_have_attribute("placeholder", "Posez votre question…")
     expect(page.locator(".rw-response").first).to_contain_text("Bonjour", timeout=ANSWER_TIMEOUT_MS)
     replies = page.locator(".rw-reply")
@@ -88,11 +96,41 @@ def test_a_visitor_chats_clicks_a_quick_reply_and_finds_the_conversation_after_r
     context.close()
 
 
+def test_an_english_speaking_visitor_gets_the_widget_the_greeting_and_the_answers_in_english(
+    browser: Browser, assistant: Assistant
+):
+    context, page, errors = desktop_page(browser, "en-US")
+    open_widget(page, assistant)
+    # The widget's own texts, for the eye and for screen readers.
+    expect(page.locator(".rw-title")).to_have_text("Cité des Métiers")
+    expect(page.locator(".rw-header")).to_contain_text("Virtual assistant, free and anonymous")
+    expect(page.locator(".rw-new-message")).to_have_attribute("placeholder", "Ask your question…")
+    expect(page.locator(".rw-new-message")).to_have_attribute("aria-label", "Your message")
+    expect(page.locator(".rw-launcher")).to_have_attribute(
+        "aria-label", "Open or close the conversation with the assistant"
+    )
+    # The greeting (the answer to the widget's first message, /greet{"language": "en"}), with its quick replies.
+    greeting = page.locator(".rw-response").first
+    expect(greeting).to_contain_text("Hello", timeout=ANSWER_TIMEOUT_MS)
+    expect(greeting).not_to_contain_text("Bonjour")
+    expect(page.locator(".rw-reply").first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator(".rw-reply", has_text="Nos centres")).to_have_count(0)
+
+    ask(page, "Is it free?")
+    question = page.locator(".rw-client").filter(has_text="Is it free?")
+    expect(question).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    # Only the bot's messages after the question (the greeting may well speak of "free" too).
+    answers = question.locator("xpath=following::*[contains(concat(' ', @class, ' '), ' rw-response ')]")
+    expect(answers.filter(has_text=re.compile("free", re.IGNORECASE)).first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    assert errors == []
+    context.close()
+
+
 @pytest.mark.parametrize(
     "message", ["<img src=x onerror=\"window.__xss='img'\">", "<script>window.__xss='script'</script>"]
 )
 def test_visitor_markup_is_shown_as_text_and_runs_nothing(browser: Browser, assistant: Assistant, message: str):
-    context = browser.new_context()
+    context = browser.new_context(locale="fr-FR")
     page = context.new_page()
     dialogs: list[str] = []
 
@@ -112,7 +150,9 @@ def test_visitor_markup_is_shown_as_text_and_runs_nothing(browser: Browser, assi
 
 
 def test_phone_screen_keyboard_and_screen_reader(browser: Browser, assistant: Assistant):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="fr-FR"
+    )
     page = context.new_page()
     page.goto(assistant.web_url)
     launcher = page.locator(".rw-launcher")

@@ -1,0 +1,105 @@
+"""The English wording of the actions' replies; facts from the knowledge file, in English, fill the {placeholders}.
+
+Wording only, never a fact: no figure, date, address or link here. The same names, dict keys and
+{placeholders} as the French wording in `actions/wording.py`, which says why these templates live beside the
+actions rather than as `domain.yml` responses. "Cité des Métiers" is a name: never translated.
+"""
+
+FACTS = "{facts}\n\n{sources}"
+
+CENTRES_LIST = "The {organisation} is based in {main} and reaches across the region through its {count} associated centres: {centres}.\n\n{sources}"
+
+CENTRE_MAIN = (
+    "Yes, the Cité des Métiers is in {centre}. {facts}\nIt also has {count} associated centres: {centres}.\n\n{sources}"
+)
+
+CENTRE_ASSOCIATED = "Yes, {centre} is one of the {count} associated centres of the {organisation}. I don't have the contact details or the opening hours of this centre: please see {website}.\n\n{sources}"
+
+CENTRE_UNKNOWN = "{place} is not one of the centres of the {organisation}, which is based in {main} and has {count} associated centres ({centres}). There are other Cités des Métiers, though: the international network has {cities} of them in {countries} countries. To find out whether there is one near {place}, see {url}.\n\n{sources}"
+
+CENTRE_OF_NETWORK = "{place} is not one of the centres of the {organisation} ({main} and its {count} associated centres: {centres}). {facts}\nThe international network has {cities} Cités des Métiers in {countries} countries: {url}\n\n{sources}"
+
+# A centre asked about something the sources do not hold for it: said for that centre, never another's facts.
+CENTRE_DETAIL_UNKNOWN = "My sources don't include {detail} for the associated centre {of_centre}. Please see {website}, or drop in and ask at the Cité des Métiers in {main}, no appointment needed."
+
+CENTRE_DETAILS = {
+    "address": "the address",
+    "hours": "the opening hours",
+    "contact": "the contact details (phone, email)",
+    "opened": "the opening date",
+}
+
+LABELS_LIST = "The {organisation} has been awarded these labels:\n{labels}\n\nTo learn more about one of them, just ask, for example: “What about the SPO label?”\n{sources}"
+
+LABEL_DETAIL = "{label} ({years}):\n{facts}\n\n{sources}"
+
+LABEL_DETAIL_WITH_ISSUER = "{label} ({years}), awarded by {issuer}:\n{facts}\n\n{sources}"
+
+LABEL_UNKNOWN = "I don't know that label. Here are the labels the Cité des Métiers holds:\n{labels}"
+
+LABEL_ISSUER = "The {label} was awarded by {issuer}.\n\n{sources}"
+
+LABEL_ISSUER_UNKNOWN = "My sources don't say who awarded the {label}. Please see {website} to find out.\n\n{sources}"
+
+LABEL_YEARS = "{label}: awarded in {years}.\n\n{sources}"
+
+LABEL_WHICH = "Which label do you mean? Here are the labels the Cité des Métiers holds:\n{labels}"
+
+MENTION_NOT_FOUND = "I'm not sure what you're referring to. Could you be more specific? For example: “the SPO label”, “the centre in Gap”."
+
+YEAR_NOT_FOUND = "I don't have anything on the Cité des Métiers in {year}. Here are its key dates:\n{timeline}"
+
+HISTORY = "The story of the Cité des Métiers in a few key dates:\n{timeline}\n\n{sources}"
+
+NETWORK = "{description} Today there are {cities} Cités des Métiers around the world, in {countries} countries. To find out more: {url}\n\n{sources}"
+
+# Visitors' own needs: what the centre offers for them, then the public services they can use themselves.
+NEED = "Looking for help with {need}? {role}\n{details}\n\nI can't give you personal advice here: that's what an adviser does, with you.\n\n{sources}"
+
+NEED_UNNAMED = "{role}\n{details}\n\nTell me a little more (a training course, a job, a career change, starting a business, career guidance…) and I'll also tell you which public service can help you.\n\n{sources}"
+
+NEED_WHERE = "Where: in {main}, or at one of the {count} associated centres ({centres})."
+
+NEED_SERVICES = "On your own, you can also turn to:"
+
+# Something no source holds (parking, events...): said plainly, with where to find it.
+NOT_IN_SOURCES = "I have no information about {subject} in my sources, and I'd rather not make anything up. Please see {website}, or ask in person (no appointment needed)."
+
+NOT_IN_SOURCES_UNNAMED = "I don't have that information in my sources, and I'd rather not make anything up. Please see {website}, or ask in person (no appointment needed)."
+
+HELPFUL_FACTS = "{facts}\n\n{sources}"
+
+DONT_KNOW = "I'm not sure I understood, and I'd rather not make anything up. I can tell you about how visits work (cost, anonymity, appointments, who can come), the opening hours and the address, the services, the centres, the labels, the international network and the history of the Cité des Métiers. For anything else, please see {website} or come and meet an adviser."
+
+OUT_OF_SCOPE = "Sorry, I can't help you with that: I only know about the Cité des Métiers. I can tell you about how visits work (cost, anonymity, appointments, who can come), the services, the centres, the labels, the international network and its history. For anything else, please see {website}."
+
+# Two-stage fallback: the topics the NLU hesitates between, offered as buttons.
+DID_YOU_MEAN = "I'm not sure I understood you correctly. Did you mean:"
+
+SOMETHING_ELSE = "Something else"
+
+REPHRASE = "All right. Could you rephrase your question in other words? For example: “Is it free?”, “Where are you?”, “I'm looking for a training course”."
+
+# What each topic is called on a button; a topic without a title here is never offered.
+TOPIC_TITLES = {
+    "ask_presentation": "About the Cité des Métiers",
+    "ask_history": "Its history",
+    "ask_conditions": "How visits work",
+    "ask_free": "Is it free?",
+    "ask_anonymous": "Is it anonymous?",
+    "ask_appointment": "Do I need an appointment?",
+    "ask_audience": "Who can come?",
+    "ask_hours": "Opening hours",
+    "ask_address": "Address",
+    "ask_contact": "Phone and email",
+    "ask_services": "Services",
+    "ask_centres": "Centres",
+    "ask_labels": "Labels",
+    "ask_principles": "Its values",
+    "ask_network": "The international network",
+    "ask_org_chart": "Organisation charts",
+    "ask_human": "Meet an adviser",
+    "ask_need": "Help with my plans (training, job, career guidance…)",
+    "ask_practical_details": "Practical info (workshops, access, parking…)",
+    "ask_capabilities": "What you can do",
+}
