@@ -1,7 +1,8 @@
 """Stratified k-fold cross-validation of the NLU config on the training data, with Rasa's own pieces
 (`generate_folds`, `train_nlu`, the message processor, `evaluate_intents`, `evaluate_entities`), writing
 the same reports as `rasa test nlu --cross-validation` (intent_report.json, intent_errors.json, the
-confusion matrix) into `--out`.
+confusion matrix) into `--out`, and the intent reports of each language apart: `--out`/en/ for the examples
+of the data's `en/` folder (English), `--out`/fr/ for the others (French).
 
 Why not `rasa test nlu --cross-validation` itself: on every fold it also parses the four fifths of the
 data the fold was trained on, to report a training accuracy nobody reads; with a few thousand examples
@@ -25,6 +26,8 @@ import numpy as np
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEED = 42
+# The folder of the training data that holds the English examples.
+ENGLISH_FOLDER = "en"
 
 
 async def cross_validate(data_dir: Path, config: Path, folds: int, out: Path) -> float:
@@ -61,6 +64,19 @@ async def cross_validate(data_dir: Path, config: Path, folds: int, out: Path) ->
             entity_results += fold_entities
     out.mkdir(parents=True, exist_ok=True)
     report = evaluate_intents(intent_results, str(out), False, True, False, report_as_dict=True)
+    english_dir = data_dir / ENGLISH_FOLDER
+    english = (
+        {example.get("text") for example in load_data(str(english_dir)).intent_examples}
+        if english_dir.is_dir()
+        else set()
+    )
+    for language, results in (
+        ("fr", [result for result in intent_results if result.message not in english]),
+        ("en", [result for result in intent_results if result.message in english]),
+    ):
+        if results:
+            (out / language).mkdir(exist_ok=True)
+            evaluate_intents(results, str(out / language), False, False, True, report_as_dict=True)
     if entity_results:
         evaluate_entities(
             entity_results, _get_active_entity_extractors(entity_results), str(out), False, True, True, True

@@ -16,11 +16,12 @@ folds=${CV_FOLDS:-5}
 mkdir -p results
 # The previous figures, to say whether the bot got better or worse.
 [ -f results/summary.json ] && mv results/summary.json results/previous-summary.json
-rm -rf results/holdout results/cross-validation results/conversations
+rm -rf results/holdout results/holdout_en results/cross-validation results/conversations
 
-echo "== 1/3 NLU on the held-out examples (tests/nlu/holdout.yml)"
+echo "== 1/3 NLU on the held-out examples (tests/nlu/holdout.yml, in French; holdout_en.yml, in English)"
 # --successes: every prediction is kept, for the report of what the bot would answer to each example.
 "$rasa" test nlu --model models --nlu tests/nlu/holdout.yml --out results/holdout --successes
+"$rasa" test nlu --model models --nlu tests/nlu/holdout_en.yml --out results/holdout_en --successes
 
 if [ "$folds" -gt 1 ]; then
     echo "== 2/3 NLU cross-validation on the training data ($folds folds: trains $folds NLU models)"

@@ -9,7 +9,11 @@ maintainers) and results/summary.json; exits 1 on a regression, so that CI fails
   action the bot runs for the predicted intent is not the one for the expected intent, and the bot did
   not say it was unsure (a wrong answer is worse than an honest "I don't know");
 - the held-out entity macro-F1 (centres and labels) under `--min-entity-f1` (0.85);
-- a failed test conversation.
+- a failed test conversation;
+- in English: the held-out intent macro-F1 under `--min-en-macro-f1`, the cross-validation intent macro-F1
+  of the English training examples under `--min-en-cv-macro-f1`, confident wrong answers over
+  `--max-wrong-rate`. The French figures above are the French examples' alone.
+It also reports how well the language of each held-out message is identified (rasa_extensions/language_id.py).
 
 The thresholds fail the run; the targets are the issue's, and the summary says which are met.
 
@@ -35,6 +39,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RULES_FILE = PROJECT_ROOT / "data" / "rules.yml"
 CONFIG_FILE = PROJECT_ROOT / "config.yml"
 HOLDOUT_FILE = PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"
+HOLDOUT_EN_FILE = PROJECT_ROOT / "tests" / "nlu" / "holdout_en.yml"
 # Answers that do not pretend: the two-stage fallback (suggestions or "I don't know"), and declining.
 HONEST_ACTIONS = {"action_two_stage_fallback", "action_out_of_scope"}
 WRONG_EXAMPLES_SHOWN = 15
@@ -92,14 +97,14 @@ def judge_answer(expected: tuple[str, ...], predicted: tuple[str, ...]) -> str:
     return "wrong"
 
 
-def answer_report(results: Path, holdout_file: Path = HOLDOUT_FILE) -> dict[str, Any] | None:
+def answer_report(results: Path, holdout_file: Path = HOLDOUT_FILE, folder: str = "holdout") -> dict[str, Any] | None:
     """For each held-out example, the answer the bot would give, judged against the expected one.
 
     Entities are taken as written in the example (their extraction is measured apart): the report is
     about the intent's consequence, what the visitor reads.
     """
-    predictions = (_read_json(results / "holdout" / "intent_successes.json") or []) + (
-        _read_json(results / "holdout" / "intent_errors.json") or []
+    predictions = (_read_json(results / folder / "intent_successes.json") or []) + (
+        _read_json(results / folder / "intent_errors.json") or []
     )
     if not predictions or not holdout_file.exists():
         return None
@@ -134,6 +139,25 @@ def answer_report(results: Path, holdout_file: Path = HOLDOUT_FILE) -> dict[str,
             )
     wrong.sort(key=lambda item: -item["confidence"])
     return {"examples": len(predictions), "verdicts": dict(verdicts), "wrong": wrong}
+
+
+def language_report(holdout_files: dict[str, Path]) -> dict[str, dict[str, int]]:
+    """For each language, how many of its held-out messages the language identification gets right, leaves
+    undecided (the conversation keeps its language) or gets wrong. Entities as annotated in the examples."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from rasa_extensions.language_id import DEFAULT_MIN_CONFIDENCE, LanguageOfMessage, words_for_identification
+
+    language_of = LanguageOfMessage(DEFAULT_MIN_CONFIDENCE)
+    report: dict[str, dict[str, int]] = {}
+    for language, holdout_file in holdout_files.items():
+        counts = {"right": 0, "undecided": 0, "wrong": 0}
+        for example in load_data(str(holdout_file)).intent_examples:
+            words = words_for_identification(example.get("text"), example.get("entities") or [])
+            found = language_of.identify(words)
+            counts["undecided" if found is None else "right" if found[0] == language else "wrong"] += 1
+        report[language] = counts
+    return report
 
 
 def _read_json(path: Path) -> Any:
@@ -189,16 +213,27 @@ def summarise(
     holdout_target: float = 0.95,
     wrong_target: float = 0.03,
     min_entity_f1: float = 0.85,
+    min_en_macro_f1: float = 0.90,
+    min_en_cv_macro_f1: float = 0.75,
 ) -> tuple[dict[str, Any], str]:
     holdout = _read_json(results / "holdout" / "intent_report.json")
-    if holdout is None:
-        raise FileNotFoundError(f"{results / 'holdout' / 'intent_report.json'} is missing: run `make evaluate`")
+    holdout_en = _read_json(results / "holdout_en" / "intent_report.json")
+    for report, folder in ((holdout, "holdout"), (holdout_en, "holdout_en")):
+        if report is None:
+            raise FileNotFoundError(f"{results / folder / 'intent_report.json'} is missing: run `make evaluate`")
+    assert holdout is not None and holdout_en is not None
     entities = _read_json(results / "holdout" / "DIETClassifier_report.json") or {}
-    cross_validation = _read_json(results / "cross-validation" / "intent_report.json")
+    # Each language's cross-validation figures apart (devtools/cross_validate.py), else all examples together.
+    cross_validation = _read_json(results / "cross-validation" / "fr" / "intent_report.json") or _read_json(
+        results / "cross-validation" / "intent_report.json"
+    )
+    cross_validation_en = _read_json(results / "cross-validation" / "en" / "intent_report.json")
     errors = _read_json(results / "holdout" / "intent_errors.json") or []
     failed = failed_conversations(results / "conversations")
     previous = _read_json(results / "previous-summary.json")
     answers = answer_report(results)
+    answers_en = answer_report(results, HOLDOUT_EN_FILE, "holdout_en")
+    languages = language_report({"fr": HOLDOUT_FILE, "en": HOLDOUT_EN_FILE})
 
     figures = {
         "date": datetime.now().isoformat(timespec="seconds"),
@@ -209,6 +244,12 @@ def summarise(
         "failed_conversations": failed,
         "holdout_wrong_answer_rate": len(answers["wrong"]) / answers["examples"] if answers else None,
         "holdout_answers": answers["verdicts"] if answers else None,
+        "en_holdout_intent_macro_f1": holdout_en["macro avg"]["f1-score"],
+        "en_cross_validation_intent_macro_f1": (
+            cross_validation_en["macro avg"]["f1-score"] if cross_validation_en else None
+        ),
+        "en_holdout_wrong_answer_rate": len(answers_en["wrong"]) / answers_en["examples"] if answers_en else None,
+        "language_identification": languages,
     }
     regressions = []
     if figures["holdout_intent_macro_f1"] < min_macro_f1:
@@ -224,6 +265,14 @@ def summarise(
         regressions.append(f"réponses fausses assurées au-dessus de {max_wrong_rate:.0%} des exemples réservés")
     if failed:
         regressions.append(f"{len(failed)} conversation(s) de test échouée(s)")
+    en_f1, en_cv_f1 = figures["en_holdout_intent_macro_f1"], figures["en_cross_validation_intent_macro_f1"]
+    if en_f1 < min_en_macro_f1:
+        regressions.append(f"anglais : macro-F1 des intentions sous le seuil de {min_en_macro_f1:.2f}")
+    if en_cv_f1 is not None and en_cv_f1 < min_en_cv_macro_f1:
+        regressions.append(f"anglais : macro-F1 de la validation croisée sous le seuil de {min_en_cv_macro_f1:.2f}")
+    en_wrong_rate = figures["en_holdout_wrong_answer_rate"]
+    if en_wrong_rate is not None and en_wrong_rate > max_wrong_rate:
+        regressions.append(f"anglais : réponses fausses assurées au-dessus de {max_wrong_rate:.0%}")
     figures["ok"] = not regressions
 
     def compared(key: str) -> str:
@@ -257,12 +306,36 @@ def summarise(
         "- Conversations de test (`tests/test_stories.yml`) : "
         + ("toutes réussies" if not failed else f"{len(failed)} échouée(s) : {', '.join(failed)}"),
         "",
+        "## En anglais",
+        "",
+        f"- Intentions, exemples réservés (`tests/nlu/holdout_en.yml`), macro-F1 : "
+        f"{compared('en_holdout_intent_macro_f1')} (seuil {min_en_macro_f1:.2f})",
+        f"- Intentions, validation croisée (exemples anglais de `data/nlu/en/`), macro-F1 : "
+        f"{compared('en_cross_validation_intent_macro_f1')} (seuil {min_en_cv_macro_f1:.2f})",
+        f"- Réponses fausses assurées sur les exemples réservés anglais : "
+        f"{compared('en_holdout_wrong_answer_rate')} (au plus {max_wrong_rate:.2f})",
+        "",
+        "Langue reconnue, message par message, sur les exemples réservés (« indécis » : la conversation garde "
+        "sa langue) :",
+        "",
+        "| langue | exemples | reconnue | indécis | erreur | exactitude |",
+        "| --- | --- | --- | --- | --- | --- |",
+        *(
+            f"| {language} | {sum(counts.values())} | {counts['right']} | {counts['undecided']} | {counts['wrong']} "
+            f"| {counts['right'] / max(1, sum(counts.values())):.3f} |"
+            for language, counts in languages.items()
+        ),
+        "",
+        "Dans les exemples réservés français, quelques messages sont en anglais (« thanks », « help ») : "
+        "la langue reconnue y est l'anglais, compté ici comme une erreur.",
+        "",
         "## Par intention (exemples réservés)",
         "",
         *_intent_table(holdout),
     ]
     if cross_validation:
         lines += ["", "## Par intention (validation croisée)", "", *_intent_table(cross_validation)]
+    lines += ["", "## Par intention, en anglais (exemples réservés)", "", *_intent_table(holdout_en)]
     if answers:
         verdicts = answers["verdicts"]
         lines += [
@@ -311,6 +384,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cv-target", default=0.90, type=float)
     parser.add_argument("--max-wrong-rate", default=0.03, type=float)
     parser.add_argument("--min-entity-f1", default=0.85, type=float)
+    parser.add_argument("--min-en-macro-f1", default=0.90, type=float)
+    parser.add_argument("--min-en-cv-macro-f1", default=0.75, type=float)
     args = parser.parse_args(argv)
     figures, markdown = summarise(
         args.results,
@@ -321,6 +396,8 @@ def main(argv: list[str] | None = None) -> int:
         args.holdout_target,
         args.wrong_target,
         args.min_entity_f1,
+        args.min_en_macro_f1,
+        args.min_en_cv_macro_f1,
     )
     (args.results / "summary.md").write_text(markdown, encoding="utf-8")
     (args.results / "summary.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -25,18 +25,23 @@ WORDS = {
 }
 
 
-def _write_data(folder: Path) -> None:
+WORDS_EN = {"ask_free": ["free", "cost"], "greet": ["hello", "hi"], "goodbye": ["goodbye", "bye now"]}
+FILLERS = ("alors", "donc", "svp", "ici")
+
+
+def _write_data(file: Path, words_by_intent: dict[str, list[str]]) -> None:
     blocks = []
-    for intent, words in WORDS.items():
-        examples = [f"    - {word} {filler}" for word in words for filler in ("alors", "donc", "svp", "ici")]
+    for intent, words in words_by_intent.items():
+        examples = [f"    - {word} {filler}" for word in words for filler in FILLERS]
         blocks.append(f"- intent: {intent}\n  examples: |\n" + "\n".join(examples) + "\n")
-    (folder / "nlu.yml").write_text('version: "3.1"\nnlu:\n' + "".join(blocks), encoding="utf-8")
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text('version: "3.1"\nnlu:\n' + "".join(blocks), encoding="utf-8")
 
 
 def test_each_fold_is_judged_on_examples_it_was_not_trained_on(tmp_path):
     data = tmp_path / "data"
-    data.mkdir()
-    _write_data(data)
+    _write_data(data / "nlu.yml", WORDS)
+    _write_data(data / "en" / "nlu.yml", WORDS_EN)
     config = tmp_path / "config.yml"
     config.write_text(CONFIG, encoding="utf-8")
     out = tmp_path / "cv"
@@ -45,7 +50,11 @@ def test_each_fold_is_judged_on_examples_it_was_not_trained_on(tmp_path):
 
     report = json.loads((out / "intent_report.json").read_text())
     # Every example is predicted exactly once, by the model of the fold that did not train on it.
-    assert report["macro avg"]["support"] == sum(len(words) * 4 for words in WORDS.values())
+    french, english = (sum(len(words) * len(FILLERS) for words in table.values()) for table in (WORDS, WORDS_EN))
+    assert report["macro avg"]["support"] == french + english
+    # ...and reported again with the others of its language: the en/ folder's examples are the English ones.
+    for language, count in (("fr", french), ("en", english)):
+        assert json.loads((out / language / "intent_report.json").read_text())["macro avg"]["support"] == count
     assert macro_f1 == report["macro avg"]["f1-score"]
     assert macro_f1 > 0.9
     errors = json.loads((out / "intent_errors.json").read_text())

@@ -13,8 +13,15 @@ ALL_PASSED = "# None of the test stories failed - all good!\n"
 ONE_FAILED = 'version: "3.1"\nstories:\n- story: Centres, with a follow-up (./tests/test_stories.yml)\n  steps: []\n'
 
 
-def _write_results(results: Path, free_f1: float, failed_stories: str = ALL_PASSED) -> None:
+def _write_results(results: Path, free_f1: float, failed_stories: str = ALL_PASSED, english_f1: float = 1.0) -> None:
     (results / "holdout").mkdir(parents=True)
+    (results / "holdout_en").mkdir()
+    english = {
+        "ask_free": {"precision": 1.0, "recall": 1.0, "f1-score": english_f1, "support": 4, "confused_with": {}},
+        "accuracy": english_f1,
+        "macro avg": {"precision": 1.0, "recall": 1.0, "f1-score": english_f1, "support": 4},
+    }
+    (results / "holdout_en" / "intent_report.json").write_text(json.dumps(english))
     (results / "conversations").mkdir()
     report = {
         "ask_free": {"precision": 1.0, "recall": free_f1, "f1-score": free_f1, "support": 8, "confused_with": {}},
@@ -123,3 +130,16 @@ def test_entities_under_their_threshold_fail(tmp_path):
     summary = (tmp_path / "summary.md").read_text()
     assert "macro-F1 des entités sous le seuil de 0.85" in summary
     assert main(["--results", str(tmp_path), "--min-entity-f1", "0.75"]) == 0
+
+
+def test_english_under_its_threshold_fails_and_is_shown(tmp_path):
+    _write_results(tmp_path, free_f1=1.0, english_f1=0.5)
+    assert main(["--results", str(tmp_path), "--min-en-macro-f1", "0.9"]) == 1
+    summary = (tmp_path / "summary.md").read_text()
+    assert "anglais : macro-F1 des intentions sous le seuil de 0.90" in summary
+    assert "## En anglais" in summary
+    # The language of every held-out message, French and English, is measured.
+    figures = json.loads((tmp_path / "summary.json").read_text())
+    for language in ("fr", "en"):
+        counts = figures["language_identification"][language]
+        assert counts["right"] > 0.8 * sum(counts.values()), (language, counts)
