@@ -1,7 +1,7 @@
 """Reads the reports of `rasa test` under results/ and writes results/summary.md (in French, for the
 maintainers) and results/summary.json; exits 1 on a regression, so that CI fails:
-- the held-out intent macro-F1 under `--min-macro-f1` (0.95; the target, `--holdout-target`, is shown
-  beside it, met or not);
+- the held-out intent macro-F1 under `--min-macro-f1` (0.93, a floor; the target, `--holdout-target` 0.95,
+  is shown beside it, met or not);
 - the cross-validation intent macro-F1 under `--min-cv-macro-f1` (0.75, a floor against regressions; the
   target, `--cv-target` 0.90, is shown beside it, met or not), when cross-validation ran;
 - more held-out examples than `--max-wrong-rate` (3 %; the target, `--wrong-target`, is shown) that would
@@ -10,9 +10,10 @@ maintainers) and results/summary.json; exits 1 on a regression, so that CI fails
   not say it was unsure (a wrong answer is worse than an honest "I don't know");
 - the held-out entity macro-F1 (centres and labels) under `--min-entity-f1` (0.85);
 - a failed test conversation;
-- in English: the held-out intent macro-F1 under `--min-en-macro-f1`, the cross-validation intent macro-F1
-  of the English training examples under `--min-en-cv-macro-f1`, confident wrong answers over
-  `--max-wrong-rate`. The French figures above are the French examples' alone.
+- in English: the held-out intent macro-F1 under `--min-en-macro-f1` (0.90), the cross-validation intent
+  macro-F1 of the English training examples under `--min-en-cv-macro-f1` (0.75), confident wrong answers
+  over `--max-en-wrong-rate` (0.05): floors, with the same targets as in French shown beside them. The
+  French figures above are the French examples' alone.
 It also reports how well the language of each held-out message is identified (rasa_extensions/language_id.py).
 
 The thresholds fail the run; the targets are the issue's, and the summary says which are met.
@@ -215,6 +216,7 @@ def summarise(
     min_entity_f1: float = 0.85,
     min_en_macro_f1: float = 0.90,
     min_en_cv_macro_f1: float = 0.75,
+    max_en_wrong_rate: float = 0.05,
 ) -> tuple[dict[str, Any], str]:
     holdout = _read_json(results / "holdout" / "intent_report.json")
     holdout_en = _read_json(results / "holdout_en" / "intent_report.json")
@@ -271,8 +273,8 @@ def summarise(
     if en_cv_f1 is not None and en_cv_f1 < min_en_cv_macro_f1:
         regressions.append(f"anglais : macro-F1 de la validation croisée sous le seuil de {min_en_cv_macro_f1:.2f}")
     en_wrong_rate = figures["en_holdout_wrong_answer_rate"]
-    if en_wrong_rate is not None and en_wrong_rate > max_wrong_rate:
-        regressions.append(f"anglais : réponses fausses assurées au-dessus de {max_wrong_rate:.0%}")
+    if en_wrong_rate is not None and en_wrong_rate > max_en_wrong_rate:
+        regressions.append(f"anglais : réponses fausses assurées au-dessus de {max_en_wrong_rate:.0%}")
     figures["ok"] = not regressions
 
     def compared(key: str) -> str:
@@ -309,11 +311,14 @@ def summarise(
         "## En anglais",
         "",
         f"- Intentions, exemples réservés (`tests/nlu/holdout_en.yml`), macro-F1 : "
-        f"{compared('en_holdout_intent_macro_f1')} (seuil {min_en_macro_f1:.2f})",
+        f"{compared('en_holdout_intent_macro_f1')} (seuil {min_en_macro_f1:.2f} ; "
+        f"{_target(en_f1 >= holdout_target, holdout_target)})",
         f"- Intentions, validation croisée (exemples anglais de `data/nlu/en/`), macro-F1 : "
-        f"{compared('en_cross_validation_intent_macro_f1')} (seuil {min_en_cv_macro_f1:.2f})",
+        f"{compared('en_cross_validation_intent_macro_f1')} (seuil {min_en_cv_macro_f1:.2f} ; "
+        f"{_target(en_cv_f1 is not None and en_cv_f1 >= cv_target, cv_target)})",
         f"- Réponses fausses assurées sur les exemples réservés anglais : "
-        f"{compared('en_holdout_wrong_answer_rate')} (au plus {max_wrong_rate:.2f})",
+        f"{compared('en_holdout_wrong_answer_rate')} (au plus {max_en_wrong_rate:.2f} ; "
+        f"{_target(en_wrong_rate is not None and en_wrong_rate <= wrong_target, wrong_target, 'au plus ')})",
         "",
         "Langue reconnue, message par message, sur les exemples réservés (« indécis » : la conversation garde "
         "sa langue) :",
@@ -377,7 +382,7 @@ def summarise(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--results", default="results", type=Path)
-    parser.add_argument("--min-macro-f1", default=0.95, type=float)
+    parser.add_argument("--min-macro-f1", default=0.93, type=float)
     parser.add_argument("--holdout-target", default=0.95, type=float)
     parser.add_argument("--wrong-target", default=0.03, type=float)
     parser.add_argument("--min-cv-macro-f1", default=0.75, type=float)
@@ -386,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-entity-f1", default=0.85, type=float)
     parser.add_argument("--min-en-macro-f1", default=0.90, type=float)
     parser.add_argument("--min-en-cv-macro-f1", default=0.75, type=float)
+    parser.add_argument("--max-en-wrong-rate", default=0.05, type=float)
     args = parser.parse_args(argv)
     figures, markdown = summarise(
         args.results,
@@ -398,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         args.min_entity_f1,
         args.min_en_macro_f1,
         args.min_en_cv_macro_f1,
+        args.max_en_wrong_rate,
     )
     (args.results / "summary.md").write_text(markdown, encoding="utf-8")
     (args.results / "summary.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
