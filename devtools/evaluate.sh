@@ -6,7 +6,7 @@
 # the cross-validation intent macro-F1 under MIN_CV_MACRO_F1 (0.75: a floor against regressions, the
 # summary says whether the 0.90 target is met), a test conversation fails, or in English the held-out intent
 # macro-F1 is under MIN_EN_MACRO_F1 (0.90), the cross-validation of the English examples under
-# MIN_EN_CV_MACRO_F1 (0.75), confident wrong answers over MAX_EN_WRONG_RATE (0.05). This is the one gate on the
+# MIN_EN_CV_MACRO_F1 (0.70: 2 folds, as in CI, train on half the data and gave 0.759, 5 folds 0.816), confident wrong answers over MAX_EN_WRONG_RATE (0.05). This is the one gate on the
 # NLU: the tests do not judge the held-out examples a second time. Steps: NLU on the held-out examples,
 # NLU cross-validation (CV_FOLDS folds, default 5: trains that many NLU models; `make test` runs 2 to keep
 # CI short), and the test conversations.
@@ -40,4 +40,4 @@ echo "== 3/3 Test conversations (tests/test_stories.yml)"
 "$venv/bin/python" -m devtools.evaluation_summary --min-macro-f1 "${MIN_MACRO_F1:-0.93}" \
     --min-cv-macro-f1 "${MIN_CV_MACRO_F1:-0.75}" --max-wrong-rate "${MAX_WRONG_RATE:-0.03}" \
     --min-entity-f1 "${MIN_ENTITY_F1:-0.85}" --min-en-macro-f1 "${MIN_EN_MACRO_F1:-0.90}" \
-    --min-en-cv-macro-f1 "${MIN_EN_CV_MACRO_F1:-0.75}" --max-en-wrong-rate "${MAX_EN_WRONG_RATE:-0.05}"
+    --min-en-cv-macro-f1 "${MIN_EN_CV_MACRO_F1:-0.70}" --max-en-wrong-rate "${MAX_EN_WRONG_RATE:-0.05}"
