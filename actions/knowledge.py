@@ -116,13 +116,18 @@ class Source(_Entry):
 Language = Literal["fr", "en"]
 
 
-class Fact(_Entry):
+class _Said(_Entry):
+    """An entry whose text the bot says, in French (`text`) or in English (`text_en`)."""
+
     text: NonEmptyText
     text_en: NonEmptyText
-    source: Identifier
 
     def text_in(self, language: Language) -> str:
         return self.text_en if language == "en" else self.text
+
+
+class Fact(_Said):
+    source: Identifier
 
 
 class Organisation(_Entry):
@@ -132,14 +137,9 @@ class Organisation(_Entry):
     source: Identifier
 
 
-class HistoryEvent(_Entry):
+class HistoryEvent(_Said):
     year: Year
-    text: NonEmptyText
-    text_en: NonEmptyText
     source: Identifier
-
-    def text_in(self, language: Language) -> str:
-        return self.text_en if language == "en" else self.text
 
 
 class Centre(_Entry):
@@ -180,17 +180,12 @@ class NetworkPlace(_Entry):
     facts: NonEmptyList[Identifier]
 
 
-class Network(_Entry):
+class Network(_Said):
     cities: Count
     countries: Count
     url: WebUrl
-    text: NonEmptyText
-    text_en: NonEmptyText
     source: Identifier
     places: list[NetworkPlace] = []
-
-    def text_in(self, language: Language) -> str:
-        return self.text_en if language == "en" else self.text
 
 
 class Need(_Entry):

@@ -68,14 +68,15 @@ def guarded(on_new_message: MessageHandler, website: str | None = None) -> Messa
     async def handle(message: UserMessage) -> None:
         channel, recipient = message.output_channel, message.sender_id
         text = clean_text(message.text) if isinstance(message.text, str) else ""
-        language = language_of_text(text)
+        # The language is identified only when the guard has something to say (the NLU identifies it anyway).
         if len(text) > limit:
-            too_long = wording.MESSAGE_TOO_LONG_EN if language == "en" else wording.MESSAGE_TOO_LONG
+            too_long = wording.MESSAGE_TOO_LONG_EN if language_of_text(text) == "en" else wording.MESSAGE_TOO_LONG
             await channel.send_text_message(recipient, too_long.format(length=len(text), limit=limit))
             return
         masked = mask_personal_data(text)
         if masked.kinds:
-            removed = wording.personal_data_removed_en if language == "en" else wording.personal_data_removed
+            english = language_of_text(text) == "en"
+            removed = wording.personal_data_removed_en if english else wording.personal_data_removed
             await channel.send_text_message(recipient, removed(masked.kinds))
         message.text = masked.text
         message.metadata = None
@@ -87,6 +88,6 @@ def guarded(on_new_message: MessageHandler, website: str | None = None) -> Messa
             # No message text in the log: it may hold personal data that the masking missed.
             logger.exception("A visitor's message could not be handled; the visitor got an apology.")
         if counter.sent == 0:
-            await channel.send_text_message(recipient, turn_failed_reply(website, language))
+            await channel.send_text_message(recipient, turn_failed_reply(website, language_of_text(text)))
 
     return handle

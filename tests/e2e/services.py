@@ -9,7 +9,6 @@ import os
 import pwd
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -23,11 +22,13 @@ import psycopg2
 import pytest
 import redis
 
-from ops.processes import StartFailed, free_port
+from ops.processes import StartFailed, free_port, stop
 from ops.processes import wait_until as wait_until_ready
 from tests.conftest import PROJECT_ROOT
 
 READY_TIMEOUT_S = 60
+# Seconds each server gets to stop cleanly before it is killed.
+STOP_GRACE_S = 30
 MISSING = "{what} is not installed: run scripts/ensure-test-tools.sh (as root it installs it with apt-get)"
 
 
@@ -39,16 +40,6 @@ def wait_until(
         wait_until_ready(ready, process, name, timeout_s)
     except StartFailed as failure:
         pytest.fail(f"{failure}:\n{log.read_text(errors='replace')[-3000:]}")
-
-
-def _stop(process: subprocess.Popen, timeout: float = 30) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _postgres_bin(program: str) -> str:
@@ -133,7 +124,7 @@ def postgres_server(log: Path) -> Iterator[Postgres]:
             admin.close()
             yield dataclasses.replace(maintenance, database="rasa")
         finally:
-            _stop(process)
+            stop([process], STOP_GRACE_S)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
@@ -167,7 +158,7 @@ class Redis:
 
     def stop(self) -> None:
         if self.process:
-            _stop(self.process)
+            stop([self.process], STOP_GRACE_S)
 
 
 @contextmanager
@@ -219,7 +210,7 @@ http {{
         wait_until(lambda: process.poll() is None and _port_open(port), process, "nginx", work_dir / "error.log")
         yield url
     finally:
-        _stop(process)
+        stop([process], STOP_GRACE_S)
 
 
 def _port_open(port: int) -> bool:
