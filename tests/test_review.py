@@ -1,0 +1,331 @@
+"""The maintainers' review and report (ops/conversations.py, ops/review.py, ops/report.py, ops/review_web.py):
+turns read back from Rasa's own SQLTrackerStore, failures grouped, choices written as valid training data,
+counts per week, and the page's door (secret, token, escaping)."""
+
+from __future__ import annotations
+
+import base64
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from datetime import date
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.training_data.loading import load_data
+
+from ops.conversations import Conversations, read_conversations, turns_from_events
+from ops.processes import free_port
+from ops.purge import purge
+from ops.report import NOT_UNDERSTOOD_TOPIC, report_markdown, weekly_figures, write_chart
+from ops.review import (
+    IGNORE,
+    ReviewSettings,
+    apply_decisions,
+    choosable_intents,
+    fingerprint,
+    review_groups,
+    review_in_terminal,
+    reviewed_files,
+)
+from ops.review_web import ReviewPageHandler, form_token
+from tests.conftest import PROJECT_ROOT
+
+INTENTS = choosable_intents(PROJECT_ROOT / "domain.yml")
+# 2026-11-23 (a Monday) and 2026-11-30 (the next Monday), at noon UTC.
+WEEK_48, WEEK_49 = 1_795_435_200.0, 1_796_040_000.0
+
+
+def asked(
+    text: str, intent: str, confidence: float, at: float, runner_up: float = 0.0, entities: Any = ()
+) -> list[Event]:
+    ranking = [{"name": intent, "confidence": confidence}, {"name": "ask_hours", "confidence": runner_up}]
+    parse_data = {
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": ranking,
+        "entities": list(entities),
+    }
+    return [UserUttered(text, parse_data["intent"], list(entities), parse_data, timestamp=at)]
+
+
+def answered(action: str, at: float, text: str = "…") -> list[Event]:
+    return [ActionExecuted(action, timestamp=at), BotUttered(text, timestamp=at), ActionExecuted("action_listen")]
+
+
+def rated(rating: str, at: float) -> list[Event]:
+    entity = {"entity": "rating", "value": rating, "start": 0, "end": 0}
+    return asked(f'/rate_answer{{"rating": "{rating}"}}', "rate_answer", 1.0, at, entities=[entity])
+
+
+def fallback(text: str, hesitated_on: str, at: float) -> list[Event]:
+    parse_data = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.4},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.4},
+            {"name": hesitated_on, "confidence": 0.31},
+            {"name": "ask_free", "confidence": 0.25},
+        ],
+        "entities": [],
+    }
+    return [UserUttered(text, parse_data["intent"], [], parse_data, timestamp=at)]
+
+
+def as_dicts(events: list[Event]) -> list[dict[str, Any]]:
+    return [event.as_dict() for event in events]
+
+
+def visitor_conversations() -> dict[str, list[Event]]:
+    """Three conversations: week 48 a French one with a 👎 and a fallback, an English one; week 49 one more."""
+    return {
+        "visitor-a": [
+            *asked('/greet{"language": "fr"}', "greet", 1.0, WEEK_48),
+            *answered("utter_greet", WEEK_48 + 0.05),
+            *asked("c'est gratuit ?", "ask_free", 0.97, WEEK_48 + 10),
+            *answered("action_answer_free", WEEK_48 + 10.1),
+            *rated("not_helpful", WEEK_48 + 20),
+            *answered("action_answer_not_helpful", WEEK_48 + 20.05),
+            *fallback("vous faites des ateliers cv le samedi ?", "ask_hours", WEEK_48 + 30),
+            *answered("action_two_stage_fallback", WEEK_48 + 30.2),
+        ],
+        "visitor-b": [
+            SlotSet("language", "en", timestamp=WEEK_48 + 100),
+            *asked("is there a parking", "ask_practical_details", 0.9, WEEK_48 + 100),
+            *answered("action_answer_not_in_sources", WEEK_48 + 100.3),
+            *rated("helpful", WEEK_48 + 110),
+        ],
+        "visitor-c": [
+            *fallback("Vous faites des ateliers CV le samedi ??", "ask_hours", WEEK_49),
+            *answered("action_two_stage_fallback", WEEK_49 + 0.1),
+            *asked("c ouvert quand", "ask_hours", 0.5, WEEK_49 + 10, runner_up=0.4),
+            *answered("action_answer_hours", WEEK_49 + 10.1),
+        ],
+    }
+
+
+def conversations() -> Conversations:
+    from ops.conversations import conversations_from_events
+
+    return conversations_from_events(as_dicts(events) for events in visitor_conversations().values())
+
+
+def test_turns_keep_the_masked_text_the_day_the_rating_and_no_conversation_id():
+    turns = turns_from_events(as_dicts(visitor_conversations()["visitor-a"]), conversation=7)
+
+    assert [turn.text for turn in turns] == [
+        '/greet{"language": "fr"}',
+        "c'est gratuit ?",
+        "vous faites des ateliers cv le samedi ?",
+    ]  # the rating is not a turn: it rates the answer before it
+    free, failed = turns[1], turns[2]
+    assert free.rating == "not_helpful" and free.day == date(2026, 11, 23)
+    assert free.response_seconds == pytest.approx(0.1, abs=0.01)
+    assert failed.fell_back and failed.not_understood and failed.intent == "ask_hours"
+    assert turns[0].is_widget_opening and all(turn.conversation == 7 for turn in turns)
+    assert not hasattr(free, "sender_id") and "visitor-a" not in repr(turns)
+
+
+def test_the_language_of_a_turn_follows_the_slot():
+    turns = turns_from_events(as_dicts(visitor_conversations()["visitor-b"]))
+    assert [(turn.language, turn.rating, turn.unknown_answer) for turn in turns] == [("en", "helpful", True)]
+
+
+def test_failures_are_grouped_most_frequent_first_with_their_reasons():
+    groups = review_groups(conversations())
+
+    texts = [group.text for group in groups]
+    assert texts[0].lower().startswith("vous faites des ateliers cv le samedi")  # 2 near duplicates, first
+    first = groups[0]
+    assert first.count == 2 and first.predicted_intent == "ask_hours" and first.reasons == ["not_understood"]
+    by_text = {group.text: group for group in groups}
+    assert by_text["c'est gratuit ?"].reasons == ["rated_unhelpful"]
+    parking = by_text["is there a parking"]
+    assert parking.reasons == ["unknown_answer"] and parking.language == "en"
+    assert by_text["c ouvert quand"].reasons == ["hesitant"]  # 0.5, and a margin of 0.1
+    assert not any(text.startswith("/") for text in texts)  # payloads are not visitors' words
+
+
+def test_known_examples_and_ignored_groups_are_not_listed_again():
+    groups = review_groups(conversations(), known_texts=["C'est gratuit ?"], ignored=[fingerprint("c ouvert quand")])
+    texts = {group.text for group in groups}
+    assert "c'est gratuit ?" not in texts and "c ouvert quand" not in texts
+    assert "is there a parking" in texts
+
+
+def test_choices_become_valid_deduplicated_training_data_per_language(tmp_path: Path):
+    groups = review_groups(conversations())
+    by_text = {group.text: group.key for group in groups}
+    decisions = {
+        by_text["c'est gratuit ?"]: "ask_free",
+        by_text["is there a parking"]: "ask_practical_details",
+        by_text["c ouvert quand"]: IGNORE,
+    }
+    assert apply_decisions(tmp_path, groups, decisions, INTENTS) == 2
+    assert apply_decisions(tmp_path, groups, decisions, INTENTS) == 0  # already there: not twice
+
+    french = load_data(str(tmp_path / "nlu" / "reviewed.yml"))
+    english = load_data(str(tmp_path / "nlu" / "en" / "reviewed.yml"))
+    assert [(m.get("text"), m.get("intent")) for m in french.intent_examples] == [("c'est gratuit ?", "ask_free")]
+    assert [(m.get("text"), m.get("intent")) for m in english.intent_examples] == [
+        ("is there a parking", "ask_practical_details")
+    ]
+    files = reviewed_files(tmp_path)
+    assert files["fr"].ignored == [fingerprint("c ouvert quand")]
+    assert "c ouvert quand" not in (tmp_path / "nlu" / "reviewed.yml").read_text(encoding="utf-8")
+    with pytest.raises(ValueError):
+        apply_decisions(tmp_path, groups, {groups[0].key: "not_an_intent"}, INTENTS)
+
+
+def test_a_message_that_looks_like_an_annotation_stays_plain_text(tmp_path: Path):
+    groups = review_groups(
+        Conversations(turns_from_events(as_dicts(fallback("le [label](x) c'est quoi", "ask_labels", WEEK_48))))
+    )
+    apply_decisions(tmp_path, groups, {groups[0].key: "ask_labels"}, INTENTS)
+    example = load_data(str(tmp_path / "nlu" / "reviewed.yml")).intent_examples[0]
+    assert example.get("intent") == "ask_labels" and not example.get("entities")
+
+
+def test_weekly_figures_count_conversations_turns_failures_ratings_and_time():
+    week_48, week_49 = weekly_figures(conversations())
+
+    assert (week_48.week, week_48.conversations, week_48.turns) == ("2026-S48", 2, 3)  # not the widget's greeting
+    assert (week_48.not_understood, week_48.helpful, week_48.not_helpful) == (1, 1, 1)
+    assert week_48.helpful_share == 0.5 and week_48.not_understood_share == pytest.approx(1 / 3)
+    assert week_48.median_response_ms == pytest.approx(200, abs=5)  # 100, 200 and 300 ms
+    assert week_48.topics[NOT_UNDERSTOOD_TOPIC] == 1 and week_48.topics["ask_free"] == 1
+    assert (week_49.conversations, week_49.turns, week_49.not_understood) == (1, 2, 1)
+    report = report_markdown([week_48, week_49], [])
+    assert "| 2026-S48 | 2 | 3 | 33% | 50% (2) | 200 ms |" in report
+    assert "visitor" not in report and "gratuit" not in report  # counts only
+
+
+def test_the_chart_is_a_png(tmp_path: Path):
+    write_chart(weekly_figures(conversations()), tmp_path / "chart.png")
+    assert (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+async def store_with_conversations(db: Path) -> SQLTrackerStore:
+    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(db))
+    for sender, events in visitor_conversations().items():
+        await store.save(DialogueStateTracker.from_events(sender, events))
+    return store
+
+
+def endpoints_for(db: Path, folder: Path) -> str:
+    endpoints = folder / "endpoints.yml"
+    endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {db}\n", encoding="utf-8")
+    return str(endpoints)
+
+
+async def test_the_store_is_read_back_and_a_purge_removes_its_contribution(tmp_path: Path):
+    db = tmp_path / "conversations.db"
+    store = await store_with_conversations(db)
+    endpoints = endpoints_for(db, tmp_path)
+
+    read = read_conversations(endpoints)
+    assert [week.turns for week in weekly_figures(read)] == [3, 2]
+    assert len(review_groups(read)) == 4
+
+    purge(store, older_than_days=0, now=WEEK_49 - 1)  # everything of week 48 is past the period
+    assert [week.week for week in weekly_figures(read_conversations(endpoints))] == ["2026-S49"]
+
+
+async def test_the_terminal_review_writes_the_choices(tmp_path: Path):
+    db = tmp_path / "conversations.db"
+    await store_with_conversations(db)
+    data = tmp_path / "data"
+    (data / "nlu").mkdir(parents=True)
+    (data / "nlu" / "known.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: ask_free\n  examples: |\n    - c\'est gratuit ?\n', encoding="utf-8"
+    )
+    settings = ReviewSettings(data, PROJECT_ROOT / "domain.yml", endpoints_for(db, tmp_path), 0.6, 0.2)
+    answers = iter(["pas_une_intention", "ask_hours", "h", "i"])
+    said: list[str] = []
+
+    review_in_terminal(settings, ask=lambda prompt: next(answers), say=said.append)
+
+    assert any("pas_une_intention" in line for line in said)  # refused, asked again
+    examples = load_data(str(data / "nlu" / "reviewed.yml")).intent_examples
+    assert sorted((m.get("intent"), m.get("text")) for m in examples) == [
+        ("ask_hours", "vous faites des ateliers cv le samedi ?"),
+        ("out_of_scope", "c ouvert quand"),
+    ]
+
+
+@pytest.fixture()
+def review_page(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    import asyncio
+
+    db = tmp_path / "conversations.db"
+    asyncio.run(store_with_conversations(db))
+    html_turn = fallback("<script>alert(1)</script> c'est quoi ?", "ask_presentation", WEEK_49 + 50)
+    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(db))
+    asyncio.run(store.save(DialogueStateTracker.from_events("visitor-d", html_turn)))
+    data = tmp_path / "data"
+    (data / "nlu").mkdir(parents=True)
+    ReviewPageHandler.secret = "un-secret-de-test"
+    endpoints = endpoints_for(db, tmp_path)
+    ReviewPageHandler.settings = ReviewSettings(data, PROJECT_ROOT / "domain.yml", endpoints, 0.6, 0.2)
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), ReviewPageHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", data
+    server.shutdown()
+    server.server_close()
+
+
+def request(url: str, password: str | None, data: dict[str, str] | None = None) -> tuple[int, str]:
+    headers = {}
+    if password is not None:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"mainteneur:{password}".encode()).decode()
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, body, headers), timeout=60) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_the_page_refuses_without_the_secret_and_says_nothing(review_page: tuple[str, Path]):
+    url, _ = review_page
+    for password in (None, "mauvais", ""):
+        status, body = request(url + "/", password)
+        assert (status, body) == (401, "")
+    assert request(url + "/rapport.png", None)[0] == 401
+
+
+def test_the_page_lists_failures_escaped_and_writes_the_choices(review_page: tuple[str, Path]):
+    url, data = review_page
+    status, page = request(url + "/", "un-secret-de-test")
+
+    assert status == 200
+    assert "vous faites des ateliers cv le samedi ?" in page and "non compris" in page
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "visitor-a" not in page and "2026-11-23" not in page  # no conversation id, no day or time
+    key = fingerprint("vous faites des ateliers cv le samedi ?")
+    assert f'name="choix-{key}"' in page
+
+    refused, _ = request(url + "/relecture", "un-secret-de-test", {f"choix-{key}": "ask_hours", "jeton": "faux"})
+    assert refused == 403 and not (data / "nlu" / "reviewed.yml").exists()
+
+    choice = {f"choix-{key}": "ask_hours", "jeton": form_token("un-secret-de-test")}
+    status, page = request(url + "/relecture", "un-secret-de-test", choice)
+    assert status == 200 and "1 exemple(s) ajouté(s)" in page  # after the redirect
+    assert "vous faites des ateliers cv le samedi" not in page.split("<h2>Rapport")[0]  # now in the data
+    examples = load_data(str(data / "nlu" / "reviewed.yml")).intent_examples
+    written = [(m.get("text"), m.get("intent")) for m in examples]
+    assert written == [("vous faites des ateliers cv le samedi ?", "ask_hours")]
+
+
+def test_the_page_is_off_without_a_secret(monkeypatch: pytest.MonkeyPatch):
+    from ops.review_web import main
+
+    monkeypatch.delenv("REVIEW_SECRET", raising=False)
+    assert main([]) == 2
