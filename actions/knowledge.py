@@ -8,17 +8,22 @@ see `knowledge/cite_des_metiers.yml`.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, Extra, ValidationError, conint, conlist, constr
+from pydantic import BaseModel, Extra, ValidationError, conint, conlist, constr, validator
 
 if TYPE_CHECKING:
+    import argparse
+
     from pydantic.error_wrappers import ErrorDict
 
 DEFAULT_KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "cite_des_metiers.yml"
@@ -108,6 +113,37 @@ class _Entry(BaseModel):
 class Source(_Entry):
     title: NonEmptyText
     url: WebUrl | None = None
+    # The day someone last read the source and checked the facts that rest on it (see `stale_sources`).
+    checked_on: date
+
+    @validator("checked_on", pre=True)
+    def _a_past_day(cls, value: object) -> date:
+        return _checked_day(value, today=date.today())
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _checked_day(value: object, today: date) -> date:
+    """A day written YYYY-MM-DD, today or before: a source cannot have been checked in the future."""
+    day = _iso_day(value)
+    if day is None:
+        shown = "an empty value" if value is None or value == "" else repr(value)
+        raise ValueError(f"{shown} is not a valid date (YYYY-MM-DD)")
+    if day > today:
+        raise ValueError(f"{day} is in the future (today is {today})")
+    return day
+
+
+def _iso_day(value: object) -> date | None:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:  # 2026-02-30
+            return None
+    return None
 
 
 # Every text the bot says is written in French and in English (`<field>_en`), saying the same thing; the
@@ -382,6 +418,29 @@ class Knowledge:
     def source(self, source_id: str) -> Source:
         return self._content.sources[source_id]
 
+    @property
+    def sources(self) -> dict[str, Source]:
+        """Every source by key, in the file's order."""
+        return dict(self._content.sources)
+
+    def facts_on(self, source_id: str) -> list[str]:
+        """The keys of the facts that rest on a source, in the file's order."""
+        return [key for key, fact in self._content.facts.items() if fact.source == source_id]
+
+    def entries_on(self, source_id: str) -> list[str]:
+        """The other entries that name a source as theirs, in the file's order: 'organisation',
+        'history > 1993', 'centres > gap', 'labels > spo', 'network'. (Topics, needs and subjects without a
+        source name facts, not sources: they rest on a source through `facts_on`.)"""
+        content = self._content
+        named = [
+            ("organisation", content.organisation.source),
+            *((f"history > {event.year}", event.source) for event in content.history),
+            *((f"centres > {centre.id}", centre.source) for centre in content.centres),
+            *((f"labels > {label.id}", label.source) for label in content.labels),
+            ("network", content.network.source),
+        ]
+        return [where for where, named_source in named if named_source == source_id]
+
     def label(self, label_id: str) -> Label:
         return self._label_by_id[label_id]
 
@@ -447,6 +506,75 @@ class Knowledge:
         return self._place_by_name[name] if name else None
 
 
+# --- Sources to check again ------------------------------------------------------------------
+
+# Sources are checked again at least once a year; the command line reads another age from the environment.
+DEFAULT_SOURCE_MAX_AGE_DAYS = 365
+SOURCE_MAX_AGE_ENV = "SOURCE_MAX_AGE_DAYS"
+
+
+@dataclass(frozen=True)
+class StaleSource:
+    """A source not checked for too long, and what rests on it."""
+
+    id: str
+    source: Source
+    age_days: int  # days since `source.checked_on`
+    facts: tuple[str, ...]  # keys of the facts that rest on it
+    entries: tuple[str, ...]  # the other entries naming it: 'organisation', 'centres > gap'... (`entries_on`)
+
+
+def stale_sources(
+    knowledge: Knowledge, today: date, max_age_days: int = DEFAULT_SOURCE_MAX_AGE_DAYS
+) -> list[StaleSource]:
+    """The sources last checked more than `max_age_days` days before `today`, oldest first (then in the
+    file's order), each with the facts and entries that rest on it."""
+    if max_age_days < 0:
+        raise ValueError(f"max_age_days must be 0 or more, not {max_age_days}")
+    stale = [
+        StaleSource(
+            id=source_id,
+            source=source,
+            age_days=(today - source.checked_on).days,
+            facts=tuple(knowledge.facts_on(source_id)),
+            entries=tuple(knowledge.entries_on(source_id)),
+        )
+        for source_id, source in knowledge.sources.items()
+        if (today - source.checked_on).days > max_age_days
+    ]
+    return sorted(stale, key=lambda entry: entry.source.checked_on)
+
+
+def describe_stale_sources(stale: Sequence[StaleSource], today: date, max_age_days: int) -> str:
+    """The stale sources in French, for maintainers: what to read again, and which facts to check on it."""
+    if not stale:
+        return (
+            f"Aucune source à revérifier : toutes ont été vérifiées il y a {_days(max_age_days)} ou moins (au {today})."
+        )
+    plural = "s" if len(stale) > 1 else ""
+    lines = [f"{len(stale)} source{plural} non vérifiée{plural} depuis plus de {_days(max_age_days)} (au {today}) :"]
+    for entry in stale:
+        link = f", {entry.source.url}" if entry.source.url else ""
+        lines += [
+            "",
+            f"- {entry.id} : « {entry.source.title} »{link}",
+            f"  vérifiée le {entry.source.checked_on}, il y a {_days(entry.age_days)}",
+            f"  informations : {', '.join(entry.facts) or 'aucune'}",
+        ]
+        if entry.entries:
+            lines.append(f"  autres entrées : {', '.join(entry.entries)}")
+    lines += [
+        "",
+        "Pour chacune : relire la source, corriger ou retirer les informations qu'elle ne dit plus, puis écrire "
+        "la date du jour dans son `checked_on` (AAAA-MM-JJ) et lancer `make validate`.",
+    ]
+    return "\n".join(lines)
+
+
+def _days(count: int) -> str:
+    return f"{count} jour{'s' if count > 1 else ''}"
+
+
 # --- Loading and validation ------------------------------------------------------------------
 
 
@@ -454,7 +582,7 @@ def load_knowledge(path: Path | str = DEFAULT_KNOWLEDGE_FILE) -> Knowledge:
     """Read and validate the whole knowledge file; raise KnowledgeError naming every problem."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_KnowledgeLoader)
     except OSError as error:
         raise KnowledgeError(path, [f"cannot read the file: {error.strerror or error}"]) from error
     except UnicodeDecodeError as error:
@@ -471,6 +599,17 @@ def load_knowledge(path: Path | str = DEFAULT_KNOWLEDGE_FILE) -> Knowledge:
     if problems:
         raise KnowledgeError(path, problems)
     return Knowledge(content)
+
+
+class _KnowledgeLoader(yaml.SafeLoader):
+    """YAML's safe loader, with dates left as text for the schema to check: `checked_on: 2026-02-30` is then an
+    error naming its source, where the safe loader fails on it without saying where."""
+
+
+_KnowledgeLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _describe_yaml_error(error: yaml.YAMLError) -> str:
@@ -499,6 +638,8 @@ def _describe_schema_error(raw: dict[str, Any], error: ErrorDict) -> str:
 def _fix_hint(error: ErrorDict) -> str:
     """How a maintainer fixes a schema error, in words."""
     field = str(error["loc"][-1]) if error["loc"] else ""
+    if field == "checked_on":
+        return "write the day the source was last read and its facts checked (today or earlier), e.g. 2026-11-25"
     if error["type"] == "value_error.missing" and field.endswith("_en"):
         french = field.removesuffix("_en")
         return f"the English text is missing: add `{field}`, saying in English what `{french}` says in French"
@@ -605,23 +746,47 @@ def _reference_problems(content: _KnowledgeFile) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m actions.knowledge [FILE]`: check a knowledge file and summarise it."""
+    """`python -m actions.knowledge [--stale] [FILE]`: check a knowledge file and summarise it; with --stale,
+    list (in French) its sources not checked for more than SOURCE_MAX_AGE_DAYS days (365 by default)."""
     import argparse
 
     parser = argparse.ArgumentParser(description="Check the assistant's knowledge file.")
     parser.add_argument("file", nargs="?", default=str(DEFAULT_KNOWLEDGE_FILE), help="knowledge file to check")
-    path = Path(parser.parse_args(argv).file)
+    parser.add_argument(
+        "--stale",
+        action="store_true",
+        help=f"list the sources not checked for more than ${SOURCE_MAX_AGE_ENV} days "
+        f"(default {DEFAULT_SOURCE_MAX_AGE_DAYS}) and the facts that rest on them",
+    )
+    arguments = parser.parse_args(argv)
+    path = Path(arguments.file)
     try:
         knowledge = load_knowledge(path)
     except KnowledgeError as error:
         print(error)
         return 1
+    if arguments.stale:
+        max_age_days = _max_age_from_environment(parser)
+        today = date.today()
+        print(describe_stale_sources(stale_sources(knowledge, today, max_age_days), today, max_age_days))
+        return 0
     print(
         f"Knowledge file {path} is valid: {len(knowledge.centres)} centres, {len(knowledge.labels)} labels, "
         f"{len(knowledge.history)} history events, {len(Topic)} topics, {len(knowledge.needs)} needs, "
         f"{len(knowledge.unknowns)} subjects without a source."
     )
     return 0
+
+
+def _max_age_from_environment(parser: argparse.ArgumentParser) -> int:
+    raw = os.environ.get(SOURCE_MAX_AGE_ENV, "").strip()
+    if not raw:
+        return DEFAULT_SOURCE_MAX_AGE_DAYS
+    if not re.fullmatch(r"[0-9]+", raw):
+        parser.error(
+            f"{SOURCE_MAX_AGE_ENV} must be a whole number of days, e.g. {DEFAULT_SOURCE_MAX_AGE_DAYS}; got {raw!r}"
+        )
+    return int(raw)
 
 
 if __name__ == "__main__":

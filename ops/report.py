@@ -16,6 +16,7 @@ import statistics
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ops.conversations import HELPFUL, NOT_HELPFUL, Conversations, Turn, read_conversations
@@ -141,9 +142,27 @@ def write_chart(weeks: list[WeekFigures], path: Path) -> None:
     plt.close(figure)
 
 
-def stale_source_lines() -> list[str]:
-    """The knowledge file's sources not checked for SOURCE_MAX_AGE_DAYS, with the facts resting on them."""
-    return []
+def stale_source_lines(today: date | None = None) -> list[str]:
+    """The knowledge file's sources not checked for SOURCE_MAX_AGE_DAYS days (365), with what rests on them."""
+    from actions.knowledge import (
+        DEFAULT_KNOWLEDGE_FILE,
+        DEFAULT_SOURCE_MAX_AGE_DAYS,
+        SOURCE_MAX_AGE_ENV,
+        KnowledgeError,
+        describe_stale_sources,
+        load_knowledge,
+        stale_sources,
+    )
+    from actions.knowledge_store import KNOWLEDGE_FILE_ENV
+
+    today = today or date.today()
+    raw_age = os.environ.get(SOURCE_MAX_AGE_ENV, "").strip()
+    max_age = int(raw_age) if raw_age.isdigit() else DEFAULT_SOURCE_MAX_AGE_DAYS
+    try:
+        knowledge = load_knowledge(os.environ.get(KNOWLEDGE_FILE_ENV) or DEFAULT_KNOWLEDGE_FILE)
+    except KnowledgeError as error:  # the report still gives its counts
+        return [f"Le fichier de connaissances n'a pas pu être lu ({error}) : lancer `make validate`."]
+    return describe_stale_sources(stale_sources(knowledge, today, max_age), today, max_age).splitlines()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import inspect
 import re
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from actions import wording, wording_en
-from actions.knowledge import DEFAULT_KNOWLEDGE_FILE, KnowledgeError, Topic, load_knowledge, main, normalise
+from actions.knowledge import (
+    DEFAULT_KNOWLEDGE_FILE,
+    DEFAULT_SOURCE_MAX_AGE_DAYS,
+    SOURCE_MAX_AGE_ENV,
+    KnowledgeError,
+    Topic,
+    describe_stale_sources,
+    load_knowledge,
+    main,
+    normalise,
+    stale_sources,
+)
 from tests.conftest import DOMAIN, PROJECT_ROOT
 
 
@@ -385,4 +398,155 @@ def test_a_need_without_words_to_find_it_is_refused(write_knowledge, knowledge_d
     problems = _load_error(write_knowledge, knowledge_data).problems
     assert problems == [
         "needs > items[2] (id: training) > aliases: ensure this value has at least 1 items; list at least one item"
+    ]
+
+
+# --- When each source was last checked ----------------------------------------------------------
+
+_CHECKED_ON_HINT = "write the day the source was last read and its facts checked (today or earlier), e.g. 2026-11-25"
+
+
+def test_every_source_says_when_it_was_checked(knowledge):
+    for source in knowledge.sources.values():
+        assert date(2026, 11, 24) <= source.checked_on <= date.today()
+
+
+def test_a_source_without_checked_on_is_named(write_knowledge, knowledge_data):
+    del knowledge_data["sources"]["projets"]["checked_on"]
+    assert _load_error(write_knowledge, knowledge_data).problems == [
+        f"sources > projets > checked_on: field required; {_CHECKED_ON_HINT}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("2026-02-30", "'2026-02-30'"),  # no such day
+        ("2026-13-01", "'2026-13-01'"),
+        ("'2026-02-30'", "'2026-02-30'"),
+        ("2026-1-5", "'2026-1-5'"),
+        ("30/11/2026", "'30/11/2026'"),
+        ("2026-11-24 10:00:00", "'2026-11-24 10:00:00'"),  # a time is not a day
+        ("20261124", "20261124"),
+        ("hier", "'hier'"),
+        ("", "an empty value"),
+    ],
+)
+def test_a_checked_on_that_is_not_a_date_is_named(tmp_path, written, shown):
+    """Written by hand in the file: YAML would read 2026-02-30 as a date and fail without saying where."""
+    text = DEFAULT_KNOWLEDGE_FILE.read_text(encoding="utf-8")
+    assert "\n    checked_on: 2026-11-25  # read again" in text
+    path = tmp_path / "knowledge.yml"
+    path.write_text(text.replace("checked_on: 2026-11-25  # read again", f"checked_on: {written}  #", 1), "utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(path)
+    assert caught.value.problems == [
+        f"sources > projets > checked_on: {shown} is not a valid date (YYYY-MM-DD); {_CHECKED_ON_HINT}"
+    ]
+
+
+def test_a_checked_on_in_the_future_is_named(write_knowledge, knowledge_data):
+    today = date.today()
+    knowledge_data["sources"]["apec"]["checked_on"] = today  # today is fine
+    knowledge_data["sources"]["bge"]["checked_on"] = today + timedelta(days=1)
+    assert _load_error(write_knowledge, knowledge_data).problems == [
+        f"sources > bge > checked_on: {today + timedelta(days=1)} is in the future (today is {today}); "
+        f"{_CHECKED_ON_HINT}"
+    ]
+
+
+def _checked(knowledge_data, **days: str):
+    """The knowledge file with every source checked on 2026-05-01, but those given."""
+    for source_id, source in knowledge_data["sources"].items():
+        source["checked_on"] = days.get(source_id, "2026-05-01")
+    return knowledge_data
+
+
+def test_stale_sources_are_listed_oldest_first_with_what_rests_on_them(write_knowledge, knowledge_data):
+    checked = _checked(
+        knowledge_data,
+        seed="2025-05-31",  # 366 days before today: stale
+        projets="2025-03-01",
+        koinai_2005="2024-12-01",  # no fact rests on it
+        fcuni_2011="2025-01-10",
+        reseau="2025-06-01",  # 365 days: not yet
+    )
+    knowledge = load_knowledge(write_knowledge(checked))
+    stale = stale_sources(knowledge, today=date(2026, 6, 1))
+    assert [(entry.id, entry.source.checked_on, entry.age_days) for entry in stale] == [
+        ("koinai_2005", date(2024, 12, 1), 547),
+        ("fcuni_2011", date(2025, 1, 10), 507),
+        ("projets", date(2025, 3, 1), 457),
+        ("seed", date(2025, 5, 31), 366),
+    ]
+    koinai, fcuni, projets, seed = stale
+    assert (koinai.facts, koinai.entries) == ((), ())
+    assert (fcuni.facts, fcuni.entries) == (("dossiers_2011", "partners_2011"), ())
+    assert projets.facts == ("opened_2005", "publics_pupils", "publics_workers", "publics_founders", "publics_retired")
+    assert projets.entries == ("history > 2005",)
+    assert seed.facts == tuple(key for key, fact in checked["facts"].items() if fact["source"] == "seed")
+    assert {"space", "free", "label_spo", "need_role"} <= set(seed.facts)
+    assert "network_trademark" not in seed.facts  # the network's own site
+    assert seed.entries == (
+        "organisation", "history > 1993", "history > 1999",
+        "centres > marseille", "centres > gap", "centres > istres", "centres > martigues", "centres > aubagne",
+        "centres > la_garde", "centres > sisteron", "centres > antibes",
+        "labels > cite_des_metiers", "labels > spo", "labels > egalite_professionnelle", "labels > diversite",
+        "labels > charte_diversite", "network",
+    )  # fmt: skip
+    assert [entry.id for entry in stale_sources(knowledge, date(2026, 6, 1), max_age_days=400)] == [
+        "koinai_2005", "fcuni_2011", "projets",
+    ]  # fmt: skip
+    assert len(stale_sources(knowledge, date(2026, 6, 1), max_age_days=0)) == len(knowledge.sources)
+    # With no age allowed, every source not checked today is stale.
+    assert [entry.id for entry in stale_sources(knowledge, date(2026, 5, 1), max_age_days=0)] == [
+        "koinai_2005", "fcuni_2011", "projets", "seed", "reseau",
+    ]  # fmt: skip
+
+
+def test_sources_are_checked_again_every_twelve_months_by_default(write_knowledge, knowledge_data):
+    assert DEFAULT_SOURCE_MAX_AGE_DAYS == 365
+    assert inspect.signature(stale_sources).parameters["max_age_days"].default == DEFAULT_SOURCE_MAX_AGE_DAYS
+    knowledge = load_knowledge(write_knowledge(_checked(knowledge_data, apec="2025-12-01")))
+    assert stale_sources(knowledge, today=date(2026, 12, 1)) == []
+    assert [entry.id for entry in stale_sources(knowledge, today=date(2026, 12, 2))] == ["apec"]
+    with pytest.raises(ValueError, match="max_age_days"):
+        stale_sources(knowledge, date(2026, 12, 2), max_age_days=-1)
+
+
+def test_command_line_lists_stale_sources_in_french(write_knowledge, knowledge_data, capsys, monkeypatch):
+    path = write_knowledge(_checked(knowledge_data, fcuni_2011="2020-01-10", koinai_2005="2019-06-01"))
+    monkeypatch.delenv(SOURCE_MAX_AGE_ENV, raising=False)
+    assert main(["--stale", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2 sources non vérifiées depuis plus de 365 jours (au ")
+    assert out.index("- koinai_2005 : « koinai.net") < out.index("- fcuni_2011 : « fcuni.canalblog.com")
+    assert "  vérifiée le 2020-01-10, il y a " in out
+    assert "  informations : dossiers_2011, partners_2011\n" in out
+    assert "  informations : aucune\n" in out
+    assert "checked_on" in out and "make validate" in out
+
+    monkeypatch.setenv(SOURCE_MAX_AGE_ENV, "100000")
+    assert main(["--stale", str(path)]) == 0
+    assert capsys.readouterr().out.startswith(
+        "Aucune source à revérifier : toutes ont été vérifiées il y a 100000 jours"
+    )
+
+    monkeypatch.setenv(SOURCE_MAX_AGE_ENV, "douze mois")
+    with pytest.raises(SystemExit) as exited:
+        main(["--stale", str(path)])
+    assert exited.value.code == 2
+    assert "SOURCE_MAX_AGE_DAYS must be a whole number of days" in capsys.readouterr().err
+
+
+def test_stale_sources_described_with_the_other_entries_on_them(write_knowledge, knowledge_data):
+    knowledge = load_knowledge(write_knowledge(_checked(knowledge_data, projets="2025-03-01")))
+    text = describe_stale_sources(stale_sources(knowledge, date(2026, 6, 1)), date(2026, 6, 1), 365)
+    assert text.splitlines()[:6] == [
+        "1 source non vérifiée depuis plus de 365 jours (au 2026-06-01) :",
+        "",
+        "- projets : « Nos projets (site de la Cité des Métiers) », https://www.citedesmetiers.fr/projets",
+        "  vérifiée le 2025-03-01, il y a 457 jours",
+        "  informations : opened_2005, publics_pupils, publics_workers, publics_founders, publics_retired",
+        "  autres entrées : history > 2005",
     ]

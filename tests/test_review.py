@@ -329,3 +329,20 @@ def test_the_page_is_off_without_a_secret(monkeypatch: pytest.MonkeyPatch):
 
     monkeypatch.delenv("REVIEW_SECRET", raising=False)
     assert main([]) == 2
+
+
+def test_the_report_lists_the_sources_to_check_again_and_survives_a_broken_knowledge_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from ops.report import stale_source_lines
+
+    [today] = stale_source_lines(today=date(2026, 12, 1))
+    assert today.startswith("Aucune source à revérifier")
+    two_years_later = "\n".join(stale_source_lines(today=date(2028, 12, 1)))
+    assert "- seed : « Qui sommes-nous ? (site de la Cité des Métiers) »" in two_years_later
+
+    broken = tmp_path / "broken.yml"
+    broken.write_text("sources: [", encoding="utf-8")
+    monkeypatch.setenv("CDM_KNOWLEDGE_FILE", str(broken))
+    [line] = stale_source_lines(today=date(2026, 12, 1))
+    assert "make validate" in line
