@@ -1,8 +1,8 @@
 """What every visitor message goes through before Rasa handles it, and what the visitor gets when a turn fails.
 
 `guarded(on_new_message)` wraps Rasa's message handler for the input channels of `rasa_extensions.input_channels`:
-- the text is cleaned, and its personal data masked, before the NLU, the tracker store or any log line
-  sees it; the visitor is told what was removed;
+- the text is cleaned, and its personal data (people's names too) masked, before the NLU, the tracker store
+  or any log line sees it; the visitor is told what was removed;
 - a message longer than `MAX_MESSAGE_CHARS` (default 2,000) gets a polite request to shorten it and is
   neither parsed nor stored;
 - message metadata, which the bot never uses, is not stored;
@@ -25,7 +25,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from rasa_extensions import wording
 from rasa_extensions.language_id import language_of_text
-from rasa_extensions.privacy import clean_text, mask_personal_data
+from rasa_extensions.privacy import clean_text, mask_personal_data, name_model
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,9 @@ def turn_failed_reply(website: str | None, language: str = "fr") -> str:
 
 def guarded(on_new_message: MessageHandler, website: str | None = None) -> MessageHandler:
     limit = max_message_chars()
+    # The names' NER loads here, as the server starts: at the first message it would hold up every
+    # conversation for the second or so it takes (the masking runs in the event loop).
+    name_model()
 
     async def handle(message: UserMessage) -> None:
         channel, recipient = message.output_channel, message.sender_id

@@ -23,6 +23,7 @@ PERSONAL_DATA_REMOVED = "Pour protéger votre anonymat, j'ai effacé de votre me
 PERSONAL_DATA_REMOVED_EN = "To protect your anonymity, I removed {kinds} from your message: I don't need that information to answer you, and I don't keep it."
 
 PERSONAL_DATA_KINDS = {
+    "name": "les noms de personnes",
     "iban": "vos coordonnées bancaires",
     "nir": "votre numéro de sécurité sociale",
     "email": "votre adresse e-mail",
@@ -31,6 +32,7 @@ PERSONAL_DATA_KINDS = {
 }
 
 PERSONAL_DATA_KINDS_EN = {
+    "name": "people's names",
     "iban": "your bank details",
     "nir": "your social security number",
     "email": "your email address",

@@ -32,8 +32,8 @@ def stored_events(tracker_db: Path, visitor: str) -> list[dict]:
     [
         ("Bonjour, je suis jean.dupont@example.fr, est-ce que c'est gratuit ?", ["jean.dupont", "example.fr"],
          "Oui, c'est gratuit"),
-        ("Je m'appelle Jean, 06 12 34 56 78. Faut-il prendre rendez-vous ?", ["06 12 34 56 78", "12 34 56"],
-         "Pas besoin de rendez-vous"),
+        ("Je m'appelle Karim Benali, 06 12 34 56 78. Faut-il prendre rendez-vous ?",
+         ["Karim", "Benali", "06 12 34 56 78", "12 34 56"], "Pas besoin de rendez-vous"),
         ("mon numéro de sécu est 1 85 05 78 006 084 36, est ce que c'est anonyme ?", ["85 05 78", "006 084"],
          "Oui, c'est anonyme"),
         ("voici mon IBAN FR76 3000 6000 0112 3456 7890 189, c'est payant ?", ["FR76", "3000 6000", "7890"],
@@ -41,7 +41,7 @@ def stored_events(tracker_db: Path, visitor: str) -> list[dict]:
         ("J'habite 12 rue Paradis, 13006 Marseille. Avez-vous un centre à Gap ?", ["Paradis", "13006"],
          "Oui, Gap fait partie"),
     ],
-    ids=["email", "phone", "social-security-number", "iban", "postal-address"],
+    ids=["email", "name-and-phone", "social-security-number", "iban", "postal-address"],
 )  # fmt: skip
 def test_personal_data_is_masked_before_storage_and_the_question_answered(
     assistant: Assistant, message: str, secrets: list[str], answer: str
