@@ -2,8 +2,9 @@
 
   cdm-run serve        the action server, the Rasa server with its REST and Socket.IO channels, and the
                        widget's demo page (the default, `make run`)
-  cdm-run shell        the action server and a conversation in the terminal (`make shell`); the shell's
-                       conversations are kept in memory only, never in the tracker store
+  cdm-run shell        the action server and a conversation in the terminal (`make shell`), through the
+                       visitors' REST channel and its guard (masking, length limit, apology), so advisers see
+                       what visitors see; its conversations are kept in memory only, never in the tracker store
   cdm-run interactive  the action server and `rasa interactive`: correct the bot turn by turn and save
                        the stories (`make interactive`)
   cdm-run actions      the action server alone       (for a deployment that runs the servers apart)
@@ -42,6 +43,9 @@ from types import FrameType
 from ops import processes
 
 MODES = ("serve", "shell", "interactive", "actions", "rasa")
+# The visitors' REST channel, as credentials.yml names it: the shell talks to the bot through it.
+VISITORS_REST_CHANNEL = "rasa_extensions.input_channels.VisitorRestInput"
+SHELL_INTERFACE = "127.0.0.1"
 
 
 class Refused(Exception):
@@ -162,7 +166,13 @@ class Runner:
             "action server", processes.action_server_command(port), processes.action_server_health(port)
         )
 
-    def start_rasa_server(self) -> None:
+    def start_rasa_server(self, command: list[str]) -> None:
+        port = self.settings.rasa_port
+        print(f"Starting the Rasa server on port {port} (loading the model takes about half a minute)...", flush=True)
+        self.start_and_wait("Rasa server", command, processes.rasa_server_health(port))
+
+    def serve_visitors(self) -> None:
+        """The Rasa server with every channel of credentials.yml, its conversations in the tracker store."""
         settings = self.settings
         Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
         # The stores must answer first: Rasa would otherwise start on an unreachable database and keep
@@ -171,38 +181,40 @@ class Runner:
         self.run_step(
             [sys.executable, "-m", "ops.purge", "--days", settings.retention_days, "--endpoints", settings.endpoints]
         )
-        print(
-            f"Starting the Rasa server on port {settings.rasa_port} (loading the model takes about half a minute)...",
-            flush=True,
+        self.start_rasa_server(
+            processes.rasa_server_command(
+                settings.model, settings.rasa_port, settings.endpoints, settings.cors_origins, settings.api_args
+            )
         )
-        command = processes.rasa_server_command(
-            settings.model, settings.rasa_port, settings.endpoints, settings.cors_origins, settings.api_args
-        )
-        self.start_and_wait("Rasa server", command, processes.rasa_server_health(settings.rasa_port))
 
     def start_web_server(self) -> None:
         print(f"Starting the widget's demo page on port {self.settings.web_port}...", flush=True)
         url = f"http://localhost:{self.settings.web_port}/"
         self.start_and_wait("web page server", processes.web_server_command(), url)
 
-    def talk_in_terminal(self, mode: str) -> None:
-        """`rasa shell` or `rasa interactive` in the foreground, with the action server started."""
+    def talk_in_shell(self) -> int:
+        """The advisers' shell: a Rasa server with the visitors' REST channel only and no tracker store, and
+        Rasa's console talking to it (ops/shell.py) in the foreground; its exit status."""
         settings = self.settings
-        env = settings.child_environment()
-        if mode == "shell":
-            # No tracker_store: the advisers' test conversations stay in memory and end with the shell.
-            with tempfile.NamedTemporaryFile("w", suffix=".yml", prefix="shell-endpoints-") as endpoints:
-                endpoints.write(f"action_endpoint:\n  url: http://localhost:{settings.actions_port}/webhook\n")
-                endpoints.flush()
-                print("Action server ready. Starting the shell: type your messages, /stop to quit.", flush=True)
-                command = [processes.RASA, "shell", "--model", settings.model, "--endpoints", endpoints.name]
-                subprocess.run(command, cwd=processes.PROJECT_ROOT, env=env)
-        else:
-            print("Action server ready. Starting rasa interactive (Ctrl-C to stop, then choose to save).", flush=True)
-            command = [processes.RASA, "interactive", "--model", settings.model, "--domain", "domain.yml",
-                       "--data", "data", "--config", "config.yml", "--endpoints", "endpoints.yml",
-                       "--skip-visualization"]  # fmt: skip
-            subprocess.run(command, cwd=processes.PROJECT_ROOT, env=env)
+        with tempfile.NamedTemporaryFile("w", suffix=".yml", prefix="shell-endpoints-") as endpoints:
+            endpoints.write(shell_endpoints(settings.actions_port))
+            endpoints.flush()
+            self.start_rasa_server(shell_server_command(settings, endpoints.name))
+        print(
+            "Messages go through the visitors' REST channel and its guard, as on the website; the conversation is "
+            "kept in memory only.",
+            flush=True,
+        )
+        console = [sys.executable, "-m", "ops.shell", f"http://{SHELL_INTERFACE}:{settings.rasa_port}"]
+        return subprocess.run(console, cwd=processes.PROJECT_ROOT, env=settings.child_environment()).returncode
+
+    def talk_in_interactive(self) -> None:
+        """`rasa interactive` in the foreground, with the action server started."""
+        print("Action server ready. Starting rasa interactive (Ctrl-C to stop, then choose to save).", flush=True)
+        command = [processes.RASA, "interactive", "--model", self.settings.model, "--domain", "domain.yml",
+                   "--data", "data", "--config", "config.yml", "--endpoints", "endpoints.yml",
+                   "--skip-visualization"]  # fmt: skip
+        subprocess.run(command, cwd=processes.PROJECT_ROOT, env=self.settings.child_environment())
 
     def serve_until_a_server_stops(self) -> int:
         """Waits until one of the servers stops by itself; its exit status (never 0: that is a failure)."""
@@ -221,19 +233,34 @@ class Runner:
             return 1
         if settings.mode != "rasa":
             self.start_action_server()
-        if settings.mode in ("shell", "interactive"):
-            self.talk_in_terminal(settings.mode)
+        if settings.mode == "shell":
+            return self.talk_in_shell()
+        if settings.mode == "interactive":
+            self.talk_in_interactive()
             return 0
         if settings.mode == "actions":
             print(f"The action server is ready at http://localhost:{settings.actions_port}/webhook. Stop with Ctrl-C.")
         else:
-            self.start_rasa_server()
+            self.serve_visitors()
         if settings.mode == "rasa":
             print(f"The Rasa server is ready: REST {rest_url(settings)}. Stop with Ctrl-C.")
         if settings.mode == "serve":
             self.start_web_server()
             print(ready_message(settings), flush=True)
         return self.serve_until_a_server_stops()
+
+
+def shell_endpoints(actions_port: int) -> str:
+    """The shell's endpoints file: endpoints.yml's action server, and no tracker store, so that the advisers'
+    test conversations stay in memory and end with the shell (nothing of them in the visitors' statistics)."""
+    return f"action_endpoint:\n  url: http://localhost:{actions_port}/webhook\n  enable_selective_domain: true\n"
+
+
+def shell_server_command(settings: Settings, endpoints_file: str) -> list[str]:
+    """The Rasa server of the shell: only the visitors' REST channel, with its credentials.yml settings
+    (`--connector` picks that entry), listening on loopback (the shell's console is its only client)."""
+    command = processes.rasa_server_command(settings.model, settings.rasa_port, endpoints_file, cors_origins=())
+    return [*command, "--connector", VISITORS_REST_CHANNEL, "--interface", SHELL_INTERFACE]
 
 
 def rest_url(settings: Settings) -> str:

@@ -1,56 +1,154 @@
-"""`make shell` as an adviser uses it: a real terminal (tmux), the action server started for them."""
+"""`make shell` as an adviser uses it: a real terminal (tmux), the action server started for them, and every
+message through the visitors' guard (masking, length limit, apology), the conversations kept in memory."""
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
+import signal
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
+from actions.knowledge_store import get_knowledge
 from ops.processes import RUNNER, free_port
 from tests.conftest import PROJECT_ROOT
 
 PROMPT = "Your input ->"
+BUTTONS_MENU = "Type out your own message..."
+EXITED = "SHELL-EXITED-"
 
 
-def _screen(session: str) -> str:
-    return subprocess.run(
-        ["tmux", "capture-pane", "-p", "-J", "-S", "-200", "-t", session], capture_output=True, text=True
-    ).stdout
+@dataclass
+class Terminal:
+    """`cdm-run shell` in a tmux session: what an adviser types, and what their screen shows."""
+
+    session: str
+    actions_port: int
+    rasa_port: int
+    prompts: int = 1  # the prompts expected on the screen: one more after each answer
+
+    def screen(self) -> str:
+        # -J joins the lines the terminal wrapped; the history holds the servers' start-up messages too.
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", "-J", "-S", "-3000", "-t", self.session], capture_output=True, text=True
+        ).stdout
+
+    def wait_for(self, text: str, count: int = 1, timeout: float = 240) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if screen.count(text) >= count:
+                return screen
+            time.sleep(1)
+        pytest.fail(f"{text!r} did not appear {count} time(s) in the terminal:\n{self.screen()[-3000:]}")
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.session, *keys], check=True)
+
+    def type(self, text: str, timeout: float = 60) -> str:
+        """Types a message and Enter; the screen once the bot has answered and the next prompt is shown."""
+        self.keys(text, "Enter")
+        self.prompts += 1
+        menu_left = False
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if screen.count(PROMPT) >= self.prompts:
+                return screen
+            # An answer with buttons (the feedback's): Rasa's console offers them in a menu whose last
+            # choice is "Type out your own message..."; Up goes round to it.
+            typed = screen.rfind(text)
+            if not menu_left and typed >= 0 and BUTTONS_MENU in screen[typed:]:
+                self.keys("Up", "Enter")
+                menu_left = True
+            time.sleep(1)
+        pytest.fail(f"no answer to {text[:80]!r} within {timeout:g}s:\n{self.screen()[-3000:]}")
+
+    def answer_to(self, text: str) -> str:
+        """What the screen shows between the message typed and the next prompt (with the end of a message
+        too long for one line: the prompt breaks its lines itself, so they do not join)."""
+        after_prompt = self.type(text).split(PROMPT)[-2]
+        return after_prompt.split(text, 1)[-1]
+
+    def stop(self, *keys: str) -> None:
+        """Quits as an adviser does (/stop, or Ctrl-C: "C-c"); the runner must exit with 0."""
+        self.keys(*(keys or ("/stop", "Enter")))
+        self.wait_for(f"{EXITED}0", timeout=60)
+
+    def servers_left(self, timeout: float = 30) -> str:
+        """The servers still running after `timeout` (they stop in seconds when the terminal closes)."""
+        # The runner starts `rasa run actions ... --port <actions_port>` and `rasa run ... --port <rasa_port>`.
+        ports = f"--port ({self.actions_port}|{self.rasa_port})( |$)"
+        deadline = time.monotonic() + timeout
+        while True:
+            left = subprocess.run(["pgrep", "-af", "--", ports], capture_output=True, text=True).stdout.strip()
+            if not left or time.monotonic() > deadline:
+                return left
+            time.sleep(1)
 
 
-def _wait_for(session: str, text: str, count: int, timeout: float = 240) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        screen = _screen(session)
-        if screen.count(text) >= count:
-            return screen
-        time.sleep(1)
-    pytest.fail(f"{text!r} did not appear {count} time(s) in the terminal:\n{_screen(session)[-3000:]}")
-
-
-def test_shell_answers_in_a_terminal_and_stops_cleanly(trained_model):
+@pytest.fixture
+def terminal(trained_model: None, tmp_path: Path) -> Iterator[Terminal]:
+    """The shell, with TRACKER_DB pointing into an empty folder of the test's: the shell must never write it."""
     assert shutil.which("tmux"), "tmux is needed for this test (.ci/run installs it)"
-    session = f"shell-{uuid.uuid4().hex[:8]}"
-    actions_port = free_port()
-    ports = f"ACTIONS_PORT={actions_port} RASA_PORT={free_port()}"
-    command = f"cd {PROJECT_ROOT} && env {ports} {shlex.join(RUNNER)} shell; echo SHELL-EXITED-$?; sleep 120"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "220", "-y", "60", command], check=True)
+    shell = Terminal(session=f"shell-{uuid.uuid4().hex[:8]}", actions_port=free_port(), rasa_port=free_port())
+    env = f"ACTIONS_PORT={shell.actions_port} RASA_PORT={shell.rasa_port} TRACKER_DB={tmp_path / 'var' / 'db.sqlite'}"
+    # tmux starts the command in its server's environment, not this one's: the settings go on the command line.
+    command = f"cd {PROJECT_ROOT} && env {env} {shlex.join(RUNNER)} shell; echo {EXITED}$?; sleep 120"
+    subprocess.run(["tmux", "new-session", "-d", "-s", shell.session, "-x", "220", "-y", "60", command], check=True)
     try:
-        _wait_for(session, PROMPT, 1)
-        subprocess.run(["tmux", "send-keys", "-t", session, "Avez-vous un centre à Gap ?", "Enter"], check=True)
-        _wait_for(session, PROMPT, 2)
-        subprocess.run(["tmux", "send-keys", "-t", session, "et à Istres ?", "Enter"], check=True)
-        screen = _wait_for(session, PROMPT, 3)
-        assert "Oui, Gap fait partie des 7 centres associés" in screen
-        assert "Oui, Istres fait partie des 7 centres associés" in screen
-        subprocess.run(["tmux", "send-keys", "-t", session, "/stop", "Enter"], check=True)
-        _wait_for(session, "SHELL-EXITED-0", 1, timeout=60)
+        shell.wait_for(PROMPT)
+        yield shell
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
-    # The action server runs as `rasa run actions ... --port <actions_port>`.
-    leftover = subprocess.run(["pgrep", "-f", f"--port {actions_port}"], capture_output=True, text=True).stdout
-    assert not leftover.strip(), "the action server was left running"
+        subprocess.run(["tmux", "kill-session", "-t", shell.session], capture_output=True)
+    assert not shell.servers_left(), "a server was left running"
+    assert not (tmp_path / "var").exists(), "the shell wrote conversations to the tracker store"
+
+
+def test_shell_answers_in_a_terminal_and_stops_cleanly(terminal: Terminal):
+    assert "Oui, Gap fait partie des 7 centres associés" in terminal.answer_to("Avez-vous un centre à Gap ?")
+    assert "Oui, Istres fait partie des 7 centres associés" in terminal.answer_to("et à Istres ?")
+    # English is answered in English, as through REST.
+    assert "Yes, it's free" in terminal.answer_to("Is it free?")
+    terminal.stop()
+
+
+def test_shell_shows_what_the_visitors_guard_does(terminal: Terminal):
+    # Personal data: the notice first, then the answer to the rest of the question.
+    answer = terminal.answer_to("je m'appelle Karim, mon numéro c'est 06 12 34 56 78, c'est gratuit ?").strip()
+    notice, _, rest = answer.partition("\n")
+    assert notice.startswith("Pour protéger votre anonymat, j'ai effacé de votre message"), answer
+    assert "votre numéro de téléphone" in notice, answer
+    assert "Oui, c'est gratuit" in rest, answer
+
+    # A message over MAX_MESSAGE_CHARS (2,000 by default): a request to shorten it, no answer.
+    too_long = " ".join(["Avez-vous un centre à Gap ?"] * 80)
+    answer = terminal.answer_to(too_long)
+    assert (
+        f"Votre message est trop long pour moi ({len(too_long)} caractères, 2000 au plus). "
+        "Pouvez-vous poser votre question en quelques phrases ?"
+    ) in answer, answer
+    assert "Oui, Gap fait partie" not in answer
+
+    # The action server goes down: the apology with the website, as visitors get it (test_faults.py).
+    actions = subprocess.run(
+        ["pgrep", "-f", f"run actions --actions actions --port {terminal.actions_port}( |$)"],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert actions, "the action server is not running"
+    for pid in actions:
+        os.kill(int(pid), signal.SIGTERM)
+    answer = terminal.answer_to("Avez-vous un centre à Istres ?")
+    assert answer.strip().endswith(
+        "Désolé, un problème technique m'empêche de vous répondre pour le moment. Réessayez dans quelques "
+        f"minutes, ou consultez le site de la Cité des Métiers : {get_knowledge().organisation.website}"
+    ), answer
+    terminal.stop("C-c")
