@@ -12,6 +12,8 @@
 
 Settings (environment variables, with their defaults):
   ACTIONS_PORT 5055, RASA_PORT 5005, WEB_PORT 8080
+  REVIEW_SECRET     turns on the maintainers' review page (ops/review_web.py) on REVIEW_PORT (8090),
+                    loopback only; its password (off when unset)
   CORS_ORIGINS      the web pages allowed to call the Rasa server, space-separated
                     (default: the demo page's own origins)
   RASA_MODEL        the model to serve: a file, or a folder whose newest model is served (models)
@@ -58,6 +60,7 @@ class Settings:
     actions_port: int
     rasa_port: int
     web_port: int
+    review_port: int
     cors_origins: list[str]
     model: str
     endpoints: str
@@ -76,6 +79,7 @@ class Settings:
             actions_port=int(env.get("ACTIONS_PORT", "5055")),
             rasa_port=int(env.get("RASA_PORT", "5005")),
             web_port=web_port,
+            review_port=int(env.get("REVIEW_PORT", "8090")),
             cors_origins=env.get("CORS_ORIGINS", default_origins).split(),
             model=env.get("RASA_MODEL", "models"),
             endpoints=env.get("RASA_ENDPOINTS", "endpoints.yml"),
@@ -192,6 +196,15 @@ class Runner:
         url = f"http://localhost:{self.settings.web_port}/"
         self.start_and_wait("web page server", processes.web_server_command(), url)
 
+    def start_review_page(self) -> None:
+        """The maintainers' review page (ops/review_web.py), only when REVIEW_SECRET is set."""
+        if not os.environ.get("REVIEW_SECRET"):
+            return
+        port = self.settings.review_port
+        print(f"Starting the maintainers' review page on 127.0.0.1:{port} (REVIEW_SECRET is set)...", flush=True)
+        command = [sys.executable, "-m", "ops.review_web", "--port", str(port), "--endpoints", self.settings.endpoints]
+        self.start_and_wait("review page", command, f"http://127.0.0.1:{port}/health")
+
     def talk_in_shell(self) -> int:
         """The advisers' shell: a Rasa server with the visitors' REST channel only and no tracker store, and
         Rasa's console talking to it (ops/shell.py) in the foreground; its exit status."""
@@ -245,6 +258,7 @@ class Runner:
         if settings.mode == "rasa":
             print(f"The Rasa server is ready: REST {rest_url(settings)}. Stop with Ctrl-C.")
         if settings.mode == "serve":
+            self.start_review_page()
             self.start_web_server()
             print(ready_message(settings), flush=True)
         return self.serve_until_a_server_stops()
@@ -268,6 +282,11 @@ def rest_url(settings: Settings) -> str:
 
 
 def ready_message(settings: Settings) -> str:
+    review = (
+        f"http://127.0.0.1:{settings.review_port}/   (password: REVIEW_SECRET)"
+        if os.environ.get("REVIEW_SECRET")
+        else "off (set REVIEW_SECRET to turn it on)"
+    )
     store = (
         f"in {settings.tracker_db}"
         if settings.endpoints == "endpoints.yml"
@@ -279,6 +298,7 @@ The assistant is ready.
   Socket.IO:        http://localhost:{settings.rasa_port}/socket.io
   Action server:    http://localhost:{settings.actions_port}/webhook
   Chat widget page: http://localhost:{settings.web_port}/   (CORS allows: {" ".join(settings.cors_origins)})
+  Review page:      {review}
 Try it:
   curl -s -X POST {rest_url(settings)} \\
        -H 'Content-Type: application/json' -d '{{"sender": "essai", "message": "C'"'"'est gratuit ?"}}'

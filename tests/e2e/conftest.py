@@ -4,6 +4,7 @@ starts) serving the action and Rasa servers on free ports, stopped at the end.""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -44,6 +45,9 @@ class Assistant:
     web_url: str
     log: Path
     tracker_db: Path
+    # The review page's address and the data folder it writes into, when REVIEW_SECRET was set.
+    review_url: str = ""
+    review_data: Path | None = None
 
     @property
     def rasa_url(self) -> str:
@@ -102,6 +106,8 @@ def running_assistant(
         web_url=f"http://localhost:{web_port}/",
         log=log,
         tracker_db=tracker_db,
+        review_url=f"http://127.0.0.1:{env['REVIEW_PORT']}/" if "REVIEW_SECRET" in env_overrides else "",
+        review_data=Path(env_overrides["REVIEW_DATA_DIR"]) if "REVIEW_DATA_DIR" in env_overrides else None,
     )
     ready_url = {
         "serve": assistant.web_url,  # the page server starts last: when it answers, everything is up
@@ -122,7 +128,19 @@ def running_assistant(
     assert not leftovers, f"processes left behind after SIGTERM: {leftovers}"
 
 
+# The maintainers' review page is on in the shared assistant (`make run` with REVIEW_SECRET), writing its
+# reviewed examples into a copy of data/ (tests/e2e/test_review.py).
+REVIEW_SECRET = "secret-de-relecture-e2e"
+
+
 @pytest.fixture(scope="session")
 def assistant(trained_model: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    with running_assistant(tmp_path_factory.mktemp("run") / "run.log") as running:
+    folder = tmp_path_factory.mktemp("run")
+    shutil.copytree(PROJECT_ROOT / "data", folder / "data")
+    with running_assistant(
+        folder / "run.log",
+        REVIEW_SECRET=REVIEW_SECRET,
+        REVIEW_PORT=str(free_port()),
+        REVIEW_DATA_DIR=str(folder / "data"),
+    ) as running:
         yield running

@@ -4,26 +4,19 @@ that `rasa data validate` accepts and that training would read; a wrong secret i
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from playwright.sync_api import Browser, expect
 
-from ops.processes import free_port, stop, wait_until
 from tests.conftest import PROJECT_ROOT
-from tests.e2e.conftest import Assistant
+from tests.e2e.conftest import REVIEW_SECRET, Assistant
 from tests.e2e.test_widget import browser  # noqa: F401 (the fixture: one chromium for the module)
 
-SECRET = "secret-de-relecture-" + uuid.uuid4().hex[:8]
 SCREENSHOT = PROJECT_ROOT / "docs" / "review.png"
 # Not understood, twice in near-identical words, with a phone number the guard masks before storing.
 NOT_UNDERSTOOD = (
@@ -33,36 +26,10 @@ NOT_UNDERSTOOD = (
 
 
 @pytest.fixture(scope="module")
-def review_page(assistant: Assistant, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The review page (cdm-review-web) on the assistant's conversations, writing into a copy of data/."""
-    folder = tmp_path_factory.mktemp("review")
-    data = folder / "data"
-    shutil.copytree(PROJECT_ROOT / "data", data)
-    port = free_port()
-    log = folder / "review.log"
-    env = {**os.environ, "REVIEW_SECRET": SECRET, "REVIEW_PORT": str(port), "REVIEW_DATA_DIR": str(data),
-           "TRACKER_DB": str(assistant.tracker_db), "ACTIONS_PORT": str(assistant.actions_port)}  # fmt: skip
-    with log.open("ab") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ops.review_web", "--endpoints", str(PROJECT_ROOT / "endpoints.yml")],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    wait_until(lambda: _refuses_without_secret(url), process, "review page", 60)
-    yield url, data
-    stop([process])
-
-
-def _refuses_without_secret(url: str) -> bool:
-    """The page is up: it answers, and without the secret, with a 401."""
-    try:
-        urllib.request.urlopen(url, timeout=2)
-    except urllib.error.HTTPError as error:
-        return error.code == 401
-    return False
+def review_page(assistant: Assistant) -> tuple[str, Path]:
+    """The review page `make run` started (REVIEW_SECRET set), writing into a copy of data/."""
+    assert assistant.review_url and assistant.review_data, "the shared assistant runs with REVIEW_SECRET"
+    return assistant.review_url, assistant.review_data
 
 
 def test_a_maintainer_turns_failures_into_training_examples(
@@ -77,7 +44,9 @@ def test_a_maintainer_turns_failures_into_training_examples(
     assistant.ask("c'est ouvert le dimanche ?", sender=rated)
     assistant.ask('/rate_answer{"rating": "not_helpful"}', sender=rated)
 
-    context = browser.new_context(http_credentials={"username": "mainteneur", "password": SECRET}, locale="fr-FR")
+    context = browser.new_context(
+        http_credentials={"username": "mainteneur", "password": REVIEW_SECRET}, locale="fr-FR"
+    )
     page = context.new_page()
     page.goto(url)
     expect(page.locator("h1")).to_have_text("Relecture de l'assistant")
