@@ -4,5 +4,6 @@
 - `knowledge_store`: the knowledge loaded once per process.
 - `wording`: the French templates of the actions' replies; `replies`: formatting of facts to fill them.
 - `topics`, `centres`, `labels`, `about`, `fallback`: the actions, one module per concern.
+- `feedback`: the 👍 / 👎 buttons under the answers with facts (`AnswerAction`), and the reply to a rating.
 - `startup`: refuses to start the action server on a broken knowledge file.
 """

@@ -5,10 +5,11 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.feedback import AnswerAction
 from actions.focus import TOPIC, focus_on
 from actions.knowledge import HistoryEvent, Knowledge
 from actions.knowledge_store import get_knowledge
-from actions.language import BilingualAction, turn_language, words
+from actions.language import turn_language, words
 from actions.replies import colon, label_line, say, sources_text
 
 
@@ -29,7 +30,7 @@ def say_history(dispatcher: CollectingDispatcher, knowledge: Knowledge) -> None:
     say(dispatcher, words().HISTORY, timeline=timeline(knowledge), sources=sources_text(knowledge, source_ids))
 
 
-class ActionAnswerHistory(BilingualAction):
+class ActionAnswerHistory(AnswerAction):
     """A timeline of the history events and of the labels, by year."""
 
     def name(self) -> str:
@@ -42,7 +43,7 @@ class ActionAnswerHistory(BilingualAction):
         return [focus_on(TOPIC, "history")]
 
 
-class ActionAnswerNetwork(BilingualAction):
+class ActionAnswerNetwork(AnswerAction):
     """The international network of Cités des Métiers, with its figures and link."""
 
     def name(self) -> str:

@@ -5,10 +5,11 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.feedback import AnswerAction
 from actions.focus import CENTRE, CENTRES, focus_on, towns_asked
 from actions.knowledge import Centre, Knowledge
 from actions.knowledge_store import get_knowledge
-from actions.language import BilingualAction, words
+from actions.language import words
 from actions.replies import echoable, facts_text, of_place, say, sources_text, spoken_list
 
 
@@ -92,7 +93,7 @@ def say_centres(dispatcher: CollectingDispatcher, knowledge: Knowledge) -> list[
     return [focus_on(CENTRES)]
 
 
-class ActionAnswerCentres(BilingualAction):
+class ActionAnswerCentres(AnswerAction):
     """Lists the centres, or answers about each town the visitor named (real or not)."""
 
     def name(self) -> str:

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.about import history_line, say_history, timeline
 from actions.centres import say_centres, say_detail_unknown, say_town
+from actions.feedback import AnswerAction
 from actions.focus import (
     CENTRE,
     CENTRES,
@@ -25,7 +26,7 @@ from actions.focus import (
 from actions.knowledge import Centre, Knowledge, Label
 from actions.knowledge_store import get_knowledge
 from actions.labels import labels_list, say_label, say_labels
-from actions.language import BilingualAction, turn_language, words
+from actions.language import turn_language, words
 from actions.mentions import parse_mention
 from actions.replies import capitalised, facts_sources, facts_text, say, sources_text, years_text
 
@@ -49,7 +50,7 @@ def _listed(knowledge: Knowledge, kind: str | None) -> list[str]:
     return []
 
 
-class ActionAnswerMention(BilingualAction):
+class ActionAnswerMention(AnswerAction):
     """A follow-up naming no entity but a year, a position or a pronoun: "et celui de 2012 ?", "et le premier ?".
 
     A year designates the label obtained that year (else that year's history); a position, the item at
@@ -98,7 +99,7 @@ class ActionAnswerMention(BilingualAction):
         return events
 
 
-class ActionAnswerIssuer(BilingualAction):
+class ActionAnswerIssuer(AnswerAction):
     """Who awarded the label asked about, or the one in focus."""
 
     def name(self) -> str:
@@ -134,7 +135,7 @@ class ActionAnswerIssuer(BilingualAction):
         return [focus_on(LABEL, label.id)]
 
 
-class ActionAnswerYear(BilingualAction):
+class ActionAnswerYear(AnswerAction):
     """When the thing asked about, or in focus, happened: a label's years, a centre's opening; else the history."""
 
     def name(self) -> str:

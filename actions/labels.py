@@ -5,10 +5,11 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.feedback import AnswerAction
 from actions.focus import LABEL, LABELS, focus_on, labels_asked
 from actions.knowledge import Knowledge, Label
 from actions.knowledge_store import get_knowledge
-from actions.language import BilingualAction, turn_language, words
+from actions.language import turn_language, words
 from actions.replies import (
     capitalised,
     distinct_entity_values,
@@ -51,7 +52,7 @@ def say_labels(dispatcher: CollectingDispatcher, knowledge: Knowledge) -> list[d
     return [focus_on(LABELS)]
 
 
-class ActionAnswerLabels(BilingualAction):
+class ActionAnswerLabels(AnswerAction):
     """Lists every label with its years, or details each label the visitor named."""
 
     def name(self) -> str:

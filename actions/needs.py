@@ -8,10 +8,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.centres import centres_summary
+from actions.feedback import AnswerAction
 from actions.focus import NEED, TOPIC, focus_on, message_text
 from actions.knowledge import Fact, Knowledge, Need
 from actions.knowledge_store import get_knowledge
-from actions.language import BilingualAction, turn_language, words
+from actions.language import turn_language, words
 from actions.replies import facts_sources, say, spoken_list
 
 
@@ -38,7 +39,7 @@ def need_reply(knowledge: Knowledge, needs: list[Need]) -> tuple[Fact, str, list
     return role, "\n".join(lines), [role, *help_facts, *own, *services]
 
 
-class ActionAnswerNeed(BilingualAction):
+class ActionAnswerNeed(AnswerAction):
     """A visitor's own need: yes, this is what the centre is for; how to get the help; what else to use."""
 
     def name(self) -> str:

@@ -17,6 +17,8 @@ from actions.language import turn_language
 # What of a visitor's words may be echoed in a reply: letters, digits, spaces, ' and -, briefly.
 _ECHO_MAX_LENGTH = 40
 _NOT_ECHOABLE = re.compile(r"[^\w\s'’-]|_")
+# The line `sources_text` writes, in either language: "Source : …", "Sources: …".
+_SOURCES_LINE = re.compile(r"^Sources? ?: ")
 
 
 def spoken_list(items: Sequence[str]) -> str:
@@ -51,6 +53,11 @@ def sources_text(knowledge: Knowledge, source_ids: Iterable[str]) -> str:
             distinct.append(reference)
     separator = "; " if turn_language() == "en" else " ; "
     return f"{'Sources' if len(distinct) > 1 else 'Source'}{colon()} {separator.join(distinct)}"
+
+
+def cites_sources(reply: str) -> bool:
+    """Whether a reply states facts: every template with facts ends with their sources (`sources_text`)."""
+    return bool(_SOURCES_LINE.match(reply.rstrip().rsplit("\n", 1)[-1]))
 
 
 def of_place(name: str) -> str:

@@ -7,10 +7,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.centres import say_detail_unknown, say_town
+from actions.feedback import AnswerAction
 from actions.focus import CENTRE, TOPIC, centre_in_focus, focus_on, towns_asked
 from actions.knowledge import Knowledge, Topic
 from actions.knowledge_store import get_knowledge
-from actions.language import BilingualAction, turn_language, words
+from actions.language import turn_language, words
 from actions.replies import facts_sources, facts_text, say
 
 
@@ -19,7 +20,7 @@ def say_topic(dispatcher: CollectingDispatcher, knowledge: Knowledge, topic: Top
     say(dispatcher, words().FACTS, facts=facts_text(facts), sources=facts_sources(knowledge, facts))
 
 
-class TopicAction(BilingualAction, metaclass=ABCMeta):
+class TopicAction(AnswerAction, metaclass=ABCMeta):
     """Says the facts of one topic of the knowledge file, with their sources.
 
     Abstract, so that the action server registers only its subclasses, each naming its topic.

@@ -7,13 +7,14 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.feedback import AnswerAction
 from actions.focus import TOPIC, focus_on, message_text
 from actions.knowledge_store import get_knowledge
-from actions.language import BilingualAction, turn_language, words
+from actions.language import turn_language, words
 from actions.replies import facts_sources, facts_text, say, spoken_list
 
 
-class ActionAnswerNotInSources(BilingualAction):
+class ActionAnswerNotInSources(AnswerAction):
     """Says plainly that the sources do not hold this, where to find it, and the facts that help anyway."""
 
     def name(self) -> str:

@@ -82,6 +82,18 @@ SOMETHING_ELSE = "Autre chose"
 
 REPHRASE = "D'accord. Pouvez-vous reformuler votre question avec d'autres mots ? Par exemple : « Est-ce gratuit ? », « Où êtes-vous ? », « Je cherche une formation »."
 
+# The visitor's rating of an answer with facts (actions/feedback.py). The widget shows RATING_QUESTION above
+# the two buttons (web/chat.js, whose copies of the two titles a test compares with these).
+RATING_QUESTION = "Cette réponse vous a-t-elle aidé ?"
+
+RATING_HELPFUL = "👍 Utile"
+
+RATING_NOT_HELPFUL = "👎 Pas utile"
+
+RATED_HELPFUL = "Merci pour votre retour !"
+
+RATED_NOT_HELPFUL = "Désolé que cette réponse ne vous ait pas aidé. Vous pouvez reformuler votre question avec d'autres mots, ou en parler à un conseiller :\n{facts}\n\n{sources}"
+
 # What each topic is called on a button; a topic without a title here is never offered.
 TOPIC_TITLES = {
     "ask_presentation": "Présentation de la Cité des Métiers",

@@ -80,6 +80,17 @@ SOMETHING_ELSE = "Something else"
 
 REPHRASE = "All right. Could you rephrase your question in other words? For example: “Is it free?”, “Where are you?”, “I'm looking for a training course”."
 
+# The visitor's rating of an answer with facts (actions/feedback.py).
+RATING_QUESTION = "Did this answer help you?"
+
+RATING_HELPFUL = "👍 Helpful"
+
+RATING_NOT_HELPFUL = "👎 Not helpful"
+
+RATED_HELPFUL = "Thank you for your feedback!"
+
+RATED_NOT_HELPFUL = "Sorry this answer did not help. You can rephrase your question in other words, or talk it over with an adviser:\n{facts}\n\n{sources}"
+
 # What each topic is called on a button; a topic without a title here is never offered.
 TOPIC_TITLES = {
     "ask_presentation": "About the Cité des Métiers",

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Dialog, Page, expect, s
 
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import Assistant
+from tests.e2e.test_anonymity import stored_events
 
 SCREENSHOT = PROJECT_ROOT / "docs" / "widget.png"
 # Flags for a headless chromium on a machine with no network but loopback.
@@ -23,6 +24,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 ANSWER_TIMEOUT_MS = 30_000
+# How long the tracker store may take to hold a turn once the widget shows its reply.
+STORED_TIMEOUT_S = 15
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +60,11 @@ def desktop_page(browser: Browser, locale: str) -> tuple[BrowserContext, Page, l
 def ask(page: Page, message: str) -> None:
     page.locator(".rw-new-message").fill(message)
     page.locator(".rw-new-message").press("Enter")
+
+
+def conversation_id(page: Page) -> str | None:
+    """The conversation the widget of this tab is in: the session id it keeps, which Rasa gave it."""
+    return page.evaluate("(JSON.parse(sessionStorage.getItem('chat_session') || 'null') || {}).session_id || null")
 
 
 def test_a_visitor_chats_clicks_a_quick_reply_and_finds_the_conversation_after_reload(
@@ -215,3 +223,100 @@ def test_cors_admits_the_page_origin_only(assistant: Assistant):
             timeout=10,
         )
         assert (response.headers.get("Access-Control-Allow-Origin") == origin) is admitted, (origin, response.headers)
+
+
+def test_a_visitor_rates_an_answer_with_the_keyboard_and_the_rating_is_stored(browser: Browser, assistant: Assistant):
+    context, page, errors = desktop_page(browser, "fr-FR")
+    open_widget(page, assistant)
+    expect(page.locator(".rw-response").first).to_contain_text("Bonjour", timeout=ANSWER_TIMEOUT_MS)
+    ask(page, "C'est gratuit ?")
+    expect(page.locator(".rw-response").filter(has_text="Oui, c'est gratuit")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+
+    # Under the answer: the question, and the two buttons, named for screen readers.
+    rating = page.get_by_role("group", name="Cette réponse vous a-t-elle aidé ?")
+    expect(rating).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(rating.locator(".cdm-rating-question")).to_have_text("Cette réponse vous a-t-elle aidé ?")
+    helpful = rating.get_by_role("button", name="Utile : cette réponse m'a aidé")
+    not_helpful = rating.get_by_role("button", name="Pas utile : cette réponse ne m'a pas aidé")
+    expect(helpful).to_have_text("👍 Utile")
+    expect(not_helpful).to_have_text("👎 Pas utile")
+
+    # Keyboard only: from the input, Shift+Tab reaches 👎, Enter chooses it.
+    page.locator(".rw-new-message").focus()
+    page.keyboard.press("Shift+Tab")
+    expect(not_helpful).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".rw-client").filter(has_text="👎 Pas utile")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    reply = page.locator(".rw-response").filter(has_text="Désolé que cette réponse ne vous ait pas aidé")
+    expect(reply).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator(".rw-response").filter(has_text="des conseillers qui vous reçoivent")).to_be_visible()
+    expect(rating).to_have_count(0)  # chosen: the buttons are gone, and the focus is back in the input
+    expect(page.locator(".rw-new-message")).to_be_focused()
+
+    # The tracker store keeps the rating, right after the answer it rates.
+    visitor = conversation_id(page)
+    assert visitor
+    deadline = time.monotonic() + STORED_TIMEOUT_S
+    while True:
+        events = stored_events(assistant.tracker_db, visitor)
+        ratings = [
+            index
+            for index, event in enumerate(events)
+            if event["event"] == "user" and event["parse_data"]["intent"]["name"] == "rate_answer"
+        ]
+        if ratings or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    [position] = ratings
+    assert [(entity["entity"], entity["value"]) for entity in events[position]["parse_data"]["entities"]] == [
+        ("rating", "not_helpful")
+    ]
+    rated = [event for event in events[:position] if event["event"] == "bot"][-1]
+    assert rated["text"].startswith("Oui, c'est gratuit")
+    assert errors == []
+    context.close()
+
+
+def test_the_conversation_stays_in_its_tab_and_new_conversation_forgets_it(browser: Browser, assistant: Assistant):
+    """Shared computers: a reload keeps the conversation; another tab, another browser or the button do not."""
+    context, page, errors = desktop_page(browser, "fr-FR")
+    # A conversation an earlier version of the widget left in localStorage is forgotten.
+    page.goto(assistant.web_url)
+    page.evaluate("localStorage.setItem('chat_session', JSON.stringify({session_id: 'earlier-visitor'}))")
+    open_widget(page, assistant)
+    ask(page, "C'est anonyme ?")
+    expect(page.locator(".rw-response").filter(has_text="Oui, c'est anonyme")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    first = conversation_id(page)
+    assert first and first != "earlier-visitor"
+    assert page.evaluate("localStorage.getItem('chat_session')") is None
+
+    page.reload()
+    open_widget(page, assistant)
+    expect(page.locator(".rw-client").filter(has_text="C'est anonyme ?")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    assert conversation_id(page) == first
+
+    # The next person: another tab of the same browser, or another browser, starts a conversation of its own.
+    other_context = browser.new_context(locale="fr-FR")
+    for other in (context.new_page(), other_context.new_page()):
+        open_widget(other, assistant)
+        expect(other.locator(".rw-response").first).to_contain_text("Bonjour", timeout=ANSWER_TIMEOUT_MS)
+        expect(other.locator(".rw-client").filter(has_text="C'est anonyme ?")).to_have_count(0)
+        assert conversation_id(other) not in (None, first)
+        other.close()
+    other_context.close()
+
+    # "Nouvelle conversation": the conversation is cleared from the page, and a new one starts, open.
+    new_conversation = page.get_by_role("button", name="Nouvelle conversation")
+    expect(new_conversation).to_be_visible()
+    with page.expect_navigation():
+        new_conversation.click()
+    expect(page.locator(".rw-conversation-container")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator(".rw-response").first).to_contain_text("Bonjour", timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator(".rw-client").filter(has_text="C'est anonyme ?")).to_have_count(0)
+    second = conversation_id(page)
+    assert second and second != first
+    ask(page, "C'est gratuit ?")
+    expect(page.locator(".rw-response").filter(has_text="Oui, c'est gratuit")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    assert conversation_id(page) == second
+    assert errors == []
+    context.close()
