@@ -134,9 +134,11 @@ def write_chart(weeks: list[WeekFigures], path: Path) -> None:
                          color=colour, label=label)  # fmt: skip
     shares_axis.set_ylim(0, 100)
     shares_axis.set_ylabel("%")
-    figure.legend(loc="upper left")
     messages_axis.set_title("Assistant de la Cité des Métiers : usage par semaine")
     figure.tight_layout()
+    # Below the chart, where it hides no bar and no title.
+    figure.subplots_adjust(bottom=0.25)
+    figure.legend(loc="lower center", ncol=3, frameon=False)
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=100)
     plt.close(figure)

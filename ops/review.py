@@ -52,7 +52,7 @@ REASONS = {
     "not_understood": "non compris",
     "unknown_answer": "réponse absente des sources",
     "hesitant": "hésitation du modèle",
-    "rated_unhelpful": "jugé inutile (👎)",
+    "rated_unhelpful": "réponse jugée inutile par le visiteur",
 }
 
 

@@ -56,7 +56,7 @@ def test_a_maintainer_turns_failures_into_training_examples(
     expect(group).not_to_contain_text("06 12 34 56 78")
     expect(group.locator("td").nth(1)).to_have_text("2")
     expect(group).to_contain_text("non compris")
-    expect(page.locator("tr", has_text="c'est ouvert le dimanche ?")).to_contain_text("jugé inutile")
+    expect(page.locator("tr", has_text="c'est ouvert le dimanche ?")).to_contain_text("réponse jugée inutile")
     expect(page.locator("img[src='/rapport.png']")).to_be_visible()
     assert page.evaluate("document.querySelector(\"img[src='/rapport.png']\").naturalWidth") > 0
     assert "review-visitor" not in page.content()  # no conversation id
@@ -91,10 +91,55 @@ def test_a_maintainer_turns_failures_into_training_examples(
 
 def test_the_page_refuses_a_browser_without_the_secret(review_page: tuple[str, Path], browser: Browser):  # noqa: F811
     url, _ = review_page
+    # Chromium's own request context (a page's navigation turns a 401 into a browser error page).
     without_secret = browser.new_context()
     wrong_secret = browser.new_context(http_credentials={"username": "mainteneur", "password": "pas-le-secret"})
     for context in (without_secret, wrong_secret):
-        response = context.new_page().goto(url)
-        assert response is not None and response.status == 401
-        assert "lectriques" not in response.text()
+        for path in ("", "rapport.png"):
+            response = context.request.get(url + path)
+            assert response.status == 401 and response.body() == b""
         context.close()
+
+
+def test_the_report_counts_the_conversations_sent_and_a_purge_removes_them(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    from ops.conversations import read_conversations
+    from ops.report import weekly_figures
+
+    # endpoints.yml reads the assistant's tracker store from the environment, as `make report` does.
+    monkeypatch.setenv("TRACKER_DB", str(assistant.tracker_db))
+    monkeypatch.setenv("ACTIONS_PORT", str(assistant.actions_port))
+    endpoints = str(PROJECT_ROOT / "endpoints.yml")
+
+    def this_week() -> tuple[int, int, int, int, int]:
+        weeks = weekly_figures(read_conversations(endpoints))
+        latest = weeks[-1] if weeks else None
+        if latest is None:
+            return (0, 0, 0, 0, 0)
+        return (latest.conversations, latest.turns, latest.not_understood, latest.helpful, latest.not_helpful)
+
+    before = this_week()
+    first, second = (f"report-visitor-{number}-{uuid.uuid4().hex[:6]}" for number in range(2))
+    assistant.ask("c'est gratuit ?", sender=first)
+    assistant.ask('/rate_answer{"rating": "helpful"}', sender=first)
+    assistant.ask("blorp zug flimmer ?", sender=second)
+    after = this_week()
+    assert tuple(b - a for a, b in zip(before, after, strict=True)) == (2, 2, 1, 1, 0)
+
+    report = subprocess.run(
+        [str(Path(sys.executable).parent / "cdm-report"), "--endpoints", endpoints, "--out", str(tmp_path)],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert report.returncode == 0, report.stderr[-2000:]
+    written = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert f"| {after[0]} | {after[1]} |" in written and "report-visitor" not in written
+    assert "gratuit" not in written  # counts only
+    assert (tmp_path / "report.png").read_bytes()[:4] == b"\x89PNG"
+
+    purge = subprocess.run(
+        [str(Path(sys.executable).parent / "cdm-purge"), "--days", "0", "--endpoints", endpoints],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert purge.returncode == 0, purge.stderr[-2000:]
+    assert this_week() == (0, 0, 0, 0, 0)
