@@ -263,8 +263,11 @@ def settings_from_environment(argv: list[str] | None = None) -> ReviewSettings:
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("REVIEW_DATA_DIR", PROJECT_ROOT / "data")))
     parser.add_argument("--domain", type=Path, default=PROJECT_ROOT / "domain.yml")
     parser.add_argument("--endpoints", default=os.environ.get("RASA_ENDPOINTS", "endpoints.yml"))
-    parser.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE)
-    parser.add_argument("--min-margin", type=float, default=DEFAULT_MIN_MARGIN)
+    env = os.environ
+    parser.add_argument(
+        "--min-confidence", type=float, default=float(env.get("REVIEW_MIN_CONFIDENCE", DEFAULT_MIN_CONFIDENCE))
+    )
+    parser.add_argument("--min-margin", type=float, default=float(env.get("REVIEW_MIN_MARGIN", DEFAULT_MIN_MARGIN)))
     args = parser.parse_args(argv)
     return ReviewSettings(args.data, args.domain, args.endpoints, args.min_confidence, args.min_margin)
 

@@ -142,5 +142,7 @@ def assistant(trained_model: None, tmp_path_factory: pytest.TempPathFactory) -> 
         REVIEW_SECRET=REVIEW_SECRET,
         REVIEW_PORT=str(free_port()),
         REVIEW_DATA_DIR=str(folder / "data"),
+        # Every answer below this confidence counts as hesitant: a question the bot understood can be one.
+        REVIEW_MIN_CONFIDENCE="0.9999",
     ) as running:
         yield running

@@ -23,6 +23,7 @@ NOT_UNDERSTOOD = (
     "vous reparez les velos electriques 06 12 34 56 78 ?",
     "Vous réparez les vélos électriques 06 12 34 56 78",
 )
+HTML_MESSAGE = "<img src=x onerror=alert(1)> vous vendez des trottinettes ?"
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +44,9 @@ def test_a_maintainer_turns_failures_into_training_examples(
     rated = f"review-visitor-rated-{uuid.uuid4().hex[:6]}"
     assistant.ask("c'est ouvert le dimanche ?", sender=rated)
     assistant.ask('/rate_answer{"rating": "not_helpful"}', sender=rated)
+    # Understood, but under the review's confidence threshold (REVIEW_MIN_CONFIDENCE of the shared assistant).
+    assistant.ask("quels sont les horaires d'ouverture ?", sender=f"review-visitor-hesitant-{uuid.uuid4().hex[:6]}")
+    assistant.ask(HTML_MESSAGE, sender=f"review-visitor-html-{uuid.uuid4().hex[:6]}")
 
     context = browser.new_context(
         http_credentials={"username": "mainteneur", "password": REVIEW_SECRET}, locale="fr-FR"
@@ -57,6 +61,10 @@ def test_a_maintainer_turns_failures_into_training_examples(
     expect(group.locator("td").nth(1)).to_have_text("2")
     expect(group).to_contain_text("non compris")
     expect(page.locator("tr", has_text="c'est ouvert le dimanche ?")).to_contain_text("réponse jugée inutile")
+    expect(page.locator("tr", has_text="quels sont les horaires d'ouverture ?")).to_contain_text("hésitation du modèle")
+    # HTML a visitor typed is shown as text, never run or rendered.
+    expect(page.locator("tr", has_text="<img src=x onerror=")).to_have_count(1)
+    expect(page.locator("img[src='x']")).to_have_count(0)
     expect(page.locator("img[src='/rapport.png']")).to_be_visible()
     assert page.evaluate("document.querySelector(\"img[src='/rapport.png']\").naturalWidth") > 0
     assert "review-visitor" not in page.content()  # no conversation id
