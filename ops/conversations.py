@@ -162,11 +162,14 @@ def conversations_from_events(events_by_conversation: Iterable[list[dict[str, An
 def tracker_store_from(endpoints_file: str) -> SQLTrackerStore:
     """The SQL tracker store that `endpoints_file` configures (its ${...} read from the environment)."""
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    # Rasa's dependencies warn about their own deprecations (not the maintainer's business), and add
+    # warning filters of their own when imported: ignore again after the imports.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
         from rasa.core.utils import AvailableEndpoints
 
+        warnings.simplefilter("ignore")
         endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
         store = TrackerStore.create(endpoints.tracker_store)
     if not isinstance(store, SQLTrackerStore):

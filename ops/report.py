@@ -14,6 +14,7 @@ import argparse
 import os
 import statistics
 import sys
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -116,10 +117,12 @@ def report_markdown(weeks: list[WeekFigures], stale_sources: list[str]) -> str:
 
 def write_chart(weeks: list[WeekFigures], path: Path) -> None:
     """Messages per week (bars) and the shares not understood and rated helpful (lines)."""
-    import matplotlib
+    with warnings.catch_warnings():  # matplotlib's dependencies warn about their own deprecations
+        warnings.simplefilter("ignore")
+        import matplotlib
 
-    matplotlib.use("Agg")  # no display: a file only
-    import matplotlib.pyplot as plt
+        matplotlib.use("Agg")  # no display: a file only
+        import matplotlib.pyplot as plt
 
     figure, messages_axis = plt.subplots(figsize=(8, 4))
     labels = [week.week for week in weeks]

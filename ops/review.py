@@ -23,6 +23,7 @@ import os
 import re
 import sys
 import unicodedata
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -218,9 +219,12 @@ def reviewed_files(data_dir: Path) -> dict[str, ReviewedExamples]:
 
 def training_texts(data_dir: Path) -> list[str]:
     """Every example of the NLU training data, as plain text (entity annotations removed)."""
-    from rasa.shared.nlu.training_data.loading import load_data
+    with warnings.catch_warnings():  # Rasa's dependencies warn about their own deprecations
+        warnings.simplefilter("ignore")
+        from rasa.shared.nlu.training_data.loading import load_data
 
-    return [str(message.get("text")) for message in load_data(str(data_dir / "nlu")).intent_examples]
+        warnings.simplefilter("ignore")
+        return [str(message.get("text")) for message in load_data(str(data_dir / "nlu")).intent_examples]
 
 
 def apply_decisions(data_dir: Path, groups: list[ReviewGroup], decisions: dict[str, str], intents: list[str]) -> int:
