@@ -63,7 +63,9 @@ def test_a_maintainer_turns_failures_into_training_examples(
     expect(page.locator("tr", has_text="c'est ouvert le dimanche ?")).to_contain_text("réponse jugée inutile")
     expect(page.locator("tr", has_text="quels sont les horaires d'ouverture ?")).to_contain_text("hésitation du modèle")
     # HTML a visitor typed is shown as text, never run or rendered.
-    expect(page.locator("tr", has_text="<img src=x onerror=")).to_have_count(1)
+    html_row = page.locator("tr", has_text="vous vendez des trottinettes")
+    expect(html_row).to_have_count(1)
+    expect(html_row.locator("td").first).to_have_text(HTML_MESSAGE)
     expect(page.locator("img[src='x']")).to_have_count(0)
     expect(page.locator("img[src='/rapport.png']")).to_be_visible()
     assert page.evaluate("document.querySelector(\"img[src='/rapport.png']\").naturalWidth") > 0
