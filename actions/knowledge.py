@@ -22,8 +22,6 @@ import yaml
 from pydantic import BaseModel, Extra, ValidationError, conint, conlist, constr, validator
 
 if TYPE_CHECKING:
-    import argparse
-
     from pydantic.error_wrappers import ErrorDict
 
 DEFAULT_KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "cite_des_metiers.yml"
@@ -766,7 +764,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error)
         return 1
     if arguments.stale:
-        max_age_days = _max_age_from_environment(parser)
+        try:
+            max_age_days = source_max_age_from_environment()
+        except ValueError as error:
+            parser.error(str(error))
         today = date.today()
         print(describe_stale_sources(stale_sources(knowledge, today, max_age_days), today, max_age_days))
         return 0
@@ -778,12 +779,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _max_age_from_environment(parser: argparse.ArgumentParser) -> int:
+def source_max_age_from_environment() -> int:
+    """SOURCE_MAX_AGE_DAYS (365 by default); ValueError when it is not a whole number of days."""
     raw = os.environ.get(SOURCE_MAX_AGE_ENV, "").strip()
     if not raw:
         return DEFAULT_SOURCE_MAX_AGE_DAYS
     if not re.fullmatch(r"[0-9]+", raw):
-        parser.error(
+        raise ValueError(
             f"{SOURCE_MAX_AGE_ENV} must be a whole number of days, e.g. {DEFAULT_SOURCE_MAX_AGE_DAYS}; got {raw!r}"
         )
     return int(raw)

@@ -4,10 +4,10 @@ A turn is one visitor message and what the bot did with it: the masked text (the
 Rasa stored it), the intent the NLU predicted and its confidence, the actions that answered, the
 response time, and the rating the visitor gave the answer (`rate_answer`, 👍 / 👎), if any. A turn keeps
 its day, never the time of day, and no conversation id: what leaves this module identifies nobody.
-Conversations are only counted, per day.
+Conversations are only counted (`Turn.conversation` numbers them within one reading).
 
 The parsing (`turns_from_events`) is pure: it reads Rasa's serialised events, so the unit tests feed it
-events without a database. `read_turns` reads them from the store `endpoints.yml` configures (SQLite
+events without a database. `read_conversations` reads them from the store `endpoints.yml` configures (SQLite
 here, PostgreSQL in a scaled deployment), through Rasa's own SQLTrackerStore, as `make purge` does.
 """
 
@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
+
+from actions.feedback import HELPFUL, NOT_HELPFUL, RATING_ENTITY, RATING_INTENT
 
 if TYPE_CHECKING:
     from rasa.core.tracker_store import SQLTrackerStore
@@ -38,9 +40,6 @@ NOT_UNDERSTOOD_ACTIONS = frozenset(
 # The question was understood, but the sources do not hold the answer (parking, phone, events...).
 UNKNOWN_ANSWER_ACTIONS = frozenset({"action_answer_not_in_sources"})
 FALLBACK_INTENT = "nlu_fallback"
-RATING_INTENT = "rate_answer"
-RATING_ENTITY = "rating"
-HELPFUL, NOT_HELPFUL = "helpful", "not_helpful"
 # Rasa's bookkeeping actions, not answers.
 _BOOKKEEPING_ACTIONS = frozenset({"action_listen", "action_session_start", "action_unlikely_intent"})
 

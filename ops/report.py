@@ -11,6 +11,7 @@ a chart of the weeks for those who would rather look than read.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import statistics
 import sys
@@ -20,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ops.conversations import HELPFUL, NOT_HELPFUL, Conversations, Turn, read_conversations
+from actions.feedback import HELPFUL, NOT_HELPFUL
+from ops.conversations import Conversations, Turn, read_conversations
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The topic of a turn the bot did not understand.
@@ -115,7 +117,7 @@ def report_markdown(weeks: list[WeekFigures], stale_sources: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_chart(weeks: list[WeekFigures], path: Path) -> None:
+def chart_png(weeks: list[WeekFigures]) -> bytes:
     """Messages per week (bars) and the shares not understood and rated helpful (lines)."""
     with warnings.catch_warnings():  # matplotlib's dependencies warn about their own deprecations
         warnings.simplefilter("ignore")
@@ -142,29 +144,32 @@ def write_chart(weeks: list[WeekFigures], path: Path) -> None:
     # Below the chart, where it hides no bar and no title.
     figure.subplots_adjust(bottom=0.25)
     figure.legend(loc="lower center", ncol=3, frameon=False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=100)
+    image = io.BytesIO()
+    figure.savefig(image, format="png", dpi=100)
     plt.close(figure)
+    return image.getvalue()
 
 
 def stale_source_lines(today: date | None = None) -> list[str]:
     """The knowledge file's sources not checked for SOURCE_MAX_AGE_DAYS days (365), with what rests on them."""
     from actions.knowledge import (
-        DEFAULT_KNOWLEDGE_FILE,
         DEFAULT_SOURCE_MAX_AGE_DAYS,
-        SOURCE_MAX_AGE_ENV,
         KnowledgeError,
         describe_stale_sources,
         load_knowledge,
+        source_max_age_from_environment,
         stale_sources,
     )
-    from actions.knowledge_store import KNOWLEDGE_FILE_ENV
+    from actions.knowledge_store import knowledge_file
 
     today = today or date.today()
-    raw_age = os.environ.get(SOURCE_MAX_AGE_ENV, "").strip()
-    max_age = int(raw_age) if raw_age.isdigit() else DEFAULT_SOURCE_MAX_AGE_DAYS
     try:
-        knowledge = load_knowledge(os.environ.get(KNOWLEDGE_FILE_ENV) or DEFAULT_KNOWLEDGE_FILE)
+        max_age = source_max_age_from_environment()
+    except ValueError:  # `python -m actions.knowledge --stale` says what is wrong with it
+        max_age = DEFAULT_SOURCE_MAX_AGE_DAYS
+    try:
+        # Read afresh, not the action server's cached copy: the review page runs for days, the file is edited.
+        knowledge = load_knowledge(knowledge_file())
     except KnowledgeError as error:  # the report still gives its counts
         return [f"Le fichier de connaissances n'a pas pu être lu ({error}) : lancer `make validate`."]
     return describe_stale_sources(stale_sources(knowledge, today, max_age), today, max_age).splitlines()
@@ -181,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     markdown = report_markdown(weeks, stale_source_lines())
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "report.md").write_text(markdown, encoding="utf-8")
-    write_chart(weeks, args.out / "report.png")
+    (args.out / "report.png").write_bytes(chart_png(weeks))
     print(markdown)
     print(f"Écrit : {args.out / 'report.md'}, {args.out / 'report.png'}")
     return 0

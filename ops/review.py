@@ -22,7 +22,6 @@ import hashlib
 import os
 import re
 import sys
-import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -32,7 +31,9 @@ from typing import Any
 
 import yaml
 
-from ops.conversations import Conversations, Turn, read_conversations
+from actions.feedback import RATING_INTENT
+from actions.knowledge import strip_accents
+from ops.conversations import FALLBACK_INTENT, Conversations, Turn, read_conversations
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Under this confidence, or this margin over the second intent, the NLU is taken to have hesitated.
@@ -44,7 +45,7 @@ IGNORE = "ignorer"
 OUT_OF_SCOPE = "out_of_scope"
 REVIEWED_FILES = {"fr": Path("nlu") / "reviewed.yml", "en": Path("nlu") / "en" / "reviewed.yml"}
 # Intents a visitor does not type, never offered as a choice.
-_NOT_CHOOSABLE = frozenset({"nlu_fallback", "rate_answer"})
+_NOT_CHOOSABLE = frozenset({FALLBACK_INTENT, RATING_INTENT})
 _IGNORED_LINE = re.compile(r"^# ignoré: ([0-9a-f]{16})$", re.MULTILINE)
 _RASA_FORMAT_VERSION = "3.1"
 
@@ -59,9 +60,7 @@ REASONS = {
 
 def normalised(text: str) -> str:
     """Lower case, no accents, no punctuation: "C'est GRATUIT ?" and "c est gratuit" are the same."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return " ".join(re.sub(r"[^\w\[\]]+", " ", text).split())
+    return " ".join(re.sub(r"[^\w\[\]]+", " ", strip_accents(text.lower())).split())
 
 
 def fingerprint(text: str) -> str:
@@ -276,10 +275,13 @@ def settings_from_environment(argv: list[str] | None = None) -> ReviewSettings:
     return ReviewSettings(args.data, args.domain, args.endpoints, args.min_confidence, args.min_margin)
 
 
-def load_review(settings: ReviewSettings) -> list[ReviewGroup]:
+def load_review(settings: ReviewSettings, conversations: Conversations | None = None) -> list[ReviewGroup]:
+    """The groups to review, from `conversations` or else from the tracker store of the settings."""
+    if conversations is None:
+        conversations = read_conversations(settings.endpoints_file)
     files = reviewed_files(settings.data_dir)
     return review_groups(
-        read_conversations(settings.endpoints_file),
+        conversations,
         known_texts=training_texts(settings.data_dir),
         ignored=[key for reviewed in files.values() for key in reviewed.ignored],
         min_confidence=settings.min_confidence,

@@ -21,14 +21,13 @@ import hmac
 import html
 import os
 import sys
-import tempfile
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
-from ops.report import report_markdown, stale_source_lines, weekly_figures, write_chart
+from ops.conversations import read_conversations
+from ops.report import chart_png, report_markdown, stale_source_lines, weekly_figures
 from ops.review import (
     IGNORE,
     OUT_OF_SCOPE,
@@ -134,19 +133,14 @@ class ReviewPageHandler(BaseHTTPRequestHandler):
         return False
 
     def _chart(self) -> bytes:
-        from ops.conversations import read_conversations
-
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "rapport.png"
-            write_chart(weekly_figures(read_conversations(self.settings.endpoints_file)), path)
-            return path.read_bytes()
+        return chart_png(weekly_figures(read_conversations(self.settings.endpoints_file)))
 
     def _page(self, saved: str) -> str:
-        from ops.conversations import read_conversations
-
-        groups = load_review(self.settings)
+        # One reading of the tracker store for both the review and the report.
+        conversations = read_conversations(self.settings.endpoints_file)
+        groups = load_review(self.settings, conversations)
         intents = choosable_intents(self.settings.domain_file)
-        report = report_markdown(weekly_figures(read_conversations(self.settings.endpoints_file)), stale_source_lines())
+        report = report_markdown(weekly_figures(conversations), stale_source_lines())
         notice = (
             f'<p role="status"><strong>{int(saved)} exemple(s) ajouté(s)</strong> aux fichiers '
             f"{', '.join('data/' + str(path) for path in REVIEWED_FILES.values())}. "

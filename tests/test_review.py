@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from ops.conversations import Conversations, read_conversations, turns_from_events
 from ops.processes import free_port
 from ops.purge import purge
-from ops.report import NOT_UNDERSTOOD_TOPIC, report_markdown, weekly_figures, write_chart
+from ops.report import NOT_UNDERSTOOD_TOPIC, chart_png, report_markdown, weekly_figures
 from ops.review import (
     IGNORE,
     ReviewSettings,
@@ -206,9 +206,8 @@ def test_weekly_figures_count_conversations_turns_failures_ratings_and_time():
     assert "visitor" not in report and "gratuit" not in report  # counts only
 
 
-def test_the_chart_is_a_png(tmp_path: Path):
-    write_chart(weekly_figures(conversations()), tmp_path / "chart.png")
-    assert (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+def test_the_chart_is_a_png():
+    assert chart_png(weekly_figures(conversations()))[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 async def store_with_conversations(db: Path) -> SQLTrackerStore:
