@@ -41,6 +41,9 @@ RULES_FILE = PROJECT_ROOT / "data" / "rules.yml"
 CONFIG_FILE = PROJECT_ROOT / "config.yml"
 HOLDOUT_FILE = PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"
 HOLDOUT_EN_FILE = PROJECT_ROOT / "tests" / "nlu" / "holdout_en.yml"
+# The report of the extractor of the `centre` and `label` entities, by the name of the component that extracts
+# them (`rasa test nlu` names it so): CRFEntityExtractor today, DIETClassifier before 2026-12-01.
+ENTITY_REPORTS = ("CRFEntityExtractor_report.json", "DIETClassifier_report.json")
 # Answers that do not pretend: the two-stage fallback (suggestions or "I don't know"), and declining.
 HONEST_ACTIONS = {"action_two_stage_fallback", "action_out_of_scope"}
 WRONG_EXAMPLES_SHOWN = 15
@@ -224,7 +227,9 @@ def summarise(
         if report is None:
             raise FileNotFoundError(f"{results / folder / 'intent_report.json'} is missing: run `make evaluate`")
     assert holdout is not None and holdout_en is not None
-    entities = _read_json(results / "holdout" / "DIETClassifier_report.json") or {}
+    entities: dict[str, Any] = next(
+        (report for name in ENTITY_REPORTS if (report := _read_json(results / "holdout" / name)) is not None), {}
+    )
     # Each language's cross-validation figures apart (devtools/cross_validate.py), else all examples together.
     cross_validation = _read_json(results / "cross-validation" / "fr" / "intent_report.json") or _read_json(
         results / "cross-validation" / "intent_report.json"
@@ -372,7 +377,7 @@ def summarise(
         "",
         "- `results/holdout/intent_confusion_matrix.png` : matrice de confusion des intentions",
         "- `results/holdout/intent_histogram.png` : confiance des prédictions justes et fausses",
-        "- `results/holdout/intent_errors.json`, `results/holdout/DIETClassifier_errors.json` : chaque erreur",
+        "- `results/holdout/intent_errors.json`, `results/holdout/CRFEntityExtractor_errors.json` : chaque erreur",
         "- `results/conversations/failed_test_stories.yml` : les conversations échouées, tour par tour",
         "",
     ]

@@ -41,6 +41,9 @@ STAGES = [
     ("tracker store: load the conversation", "rasa.core.tracker_store:SQLTrackerStore.retrieve"),
     ("spaCy (SpacyNLP)", "rasa.nlu.utils.spacy_utils:SpacyNLP.process"),
     ("tokenizer and featurizers", r"re:rasa/nlu/(tokenizers/tokenizer|featurizers/.*)\.py:process$"),
+    ("intents (MultiLabelIntentClassifier)", "rasa_extensions.multi_label_intents:MultiLabelIntentClassifier.process"),
+    ("entities (CRFEntityExtractor)", "rasa.nlu.extractors.crf_entity_extractor:CRFEntityExtractor.process"),
+    # Rasa's default configuration's classifier, when its model is profiled.
     ("DIETClassifier", "rasa.nlu.classifiers.diet_classifier:DIETClassifier.process"),
     ("TEDPolicy", "rasa.core.policies.ted_policy:TEDPolicy.predict_action_probabilities"),
     ("RulePolicy", "rasa.core.policies.rule_policy:RulePolicy.predict_action_probabilities"),

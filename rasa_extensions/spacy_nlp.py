@@ -1,14 +1,13 @@
 """Rasa's `SpacyNLP`, loading only the spaCy components that the pipeline uses.
 
-Rasa 3.6 loads every component of the spaCy model but the parser. Of fr_core_news_sm's, the pipeline
-uses the tokenizer, `tok2vec` (contextual vectors for SpacyFeaturizer), `morphologizer` and
-`attribute_ruler` (part-of-speech for LexicalSyntacticFeaturizer); it does not use `ner`, nor the
-rule-based `lemmatizer`, whose lookup tables alone hold about 130 MB of the Rasa server's memory
-(measured: the model adds 207 MB to a process with it, 71 MB without it and `ner`). Without a
-lemmatizer, Rasa's tokens take the word itself as lemma. `exclude` lists what not to load.
+Rasa 3.6 loads every component of the spaCy model but the parser. The pipeline uses spaCy's French
+tokenizer only ("l'adresse" is two tokens, "c'est-à-dire" one): since 2026-12-01 its intents and entities
+come from word and character counts (config.yml), not from spaCy's contextual vectors (`tok2vec`) or parts
+of speech (`morphologizer`, `attribute_ruler`), and it never used `ner` or the rule-based `lemmatizer`, whose
+lookup tables alone held about 130 MB of the Rasa server's memory. Without a lemmatizer, Rasa's tokens take
+the word itself as lemma. `exclude` lists what not to load: every component of fr_core_news_sm.
 
-The class keeps Rasa's name, `SpacyNLP`: Rasa's tokenizer and featurizer find their model provider by
-that name.
+The class keeps Rasa's name, `SpacyNLP`: Rasa's tokenizer finds its model provider by that name.
 """
 
 from __future__ import annotations
@@ -24,6 +23,9 @@ from rasa.nlu.model import InvalidModelError
 from rasa.nlu.utils import spacy_utils
 from rasa.nlu.utils.spacy_utils import SpacyModel
 
+# fr_core_news_sm 3.8's components (`spacy.load(...).pipe_names` plus the parser Rasa already leaves out).
+UNUSED_COMPONENTS = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner", "senter")
+
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.MODEL_LOADER, DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER],
@@ -33,7 +35,7 @@ from rasa.nlu.utils.spacy_utils import SpacyModel
 class SpacyNLP(spacy_utils.SpacyNLP):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**spacy_utils.SpacyNLP.get_default_config(), "exclude": ["parser", "ner", "lemmatizer"]}
+        return {**spacy_utils.SpacyNLP.get_default_config(), "exclude": list(UNUSED_COMPONENTS)}
 
     @classmethod
     def create(

@@ -9,10 +9,11 @@ venv=${VENV:-.venv}
 keep=${KEEP_MODELS:-3}
 
 # Entity lookups and synonyms come from the knowledge file's names and aliases.
+# The fingerprint covers the pipeline's own components (rasa_extensions/): a change of their code retrains.
 "$venv/bin/python" -m scripts.build_entity_data
 
 fingerprint=$(
-    find config.yml domain.yml constraints.txt data -type f -print0 | sort -z |
+    find config.yml domain.yml constraints.txt data rasa_extensions -type f -not -path "*/__pycache__/*" -print0 | sort -z |
         xargs -0 sha256sum | sha256sum | cut -c1-12
 )
 # ls -t sorts by modification time; the names are ours (<date>-<time>-<fingerprint>.tar.gz), nothing ls could garble.

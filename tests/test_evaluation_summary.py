@@ -125,7 +125,7 @@ def test_the_expected_answer_of_an_intent_comes_from_the_rules():
 def test_entities_under_their_threshold_fail(tmp_path):
     _write_results(tmp_path, free_f1=1.0)
     entity_report = {"macro avg": {"precision": 0.9, "recall": 0.7, "f1-score": 0.79, "support": 20}}
-    (tmp_path / "holdout" / "DIETClassifier_report.json").write_text(json.dumps(entity_report))
+    (tmp_path / "holdout" / "CRFEntityExtractor_report.json").write_text(json.dumps(entity_report))
     assert main(["--results", str(tmp_path)]) == 1
     summary = (tmp_path / "summary.md").read_text()
     assert "macro-F1 des entités sous le seuil de 0.85" in summary
