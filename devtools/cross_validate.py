@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import random
 import tempfile
@@ -26,6 +27,8 @@ import numpy as np
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEED = 42
+# Beside the reports: how many folds they come from.
+FOLDS_FILE = "folds.json"
 # The folder of the training data that holds the English examples.
 ENGLISH_FOLDER = "en"
 
@@ -63,6 +66,8 @@ async def cross_validate(data_dir: Path, config: Path, folds: int, out: Path) ->
             intent_results += fold_intents
             entity_results += fold_entities
     out.mkdir(parents=True, exist_ok=True)
+    # The summary says how many folds its figures come from (fewer folds train on less of the data).
+    (out / FOLDS_FILE).write_text(json.dumps({"folds": folds}), encoding="utf-8")
     report = evaluate_intents(intent_results, str(out), False, True, False, report_as_dict=True)
     english_dir = data_dir / ENGLISH_FOLDER
     english = (

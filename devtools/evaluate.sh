@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
-# Measures the current model and writes results/summary.md; exits non-zero when the intent macro-F1 on
-# the French held-out examples is under MIN_MACRO_F1 (default 0.93, a floor: the summary says whether the
-# 0.95 target is met), more held-out examples than MAX_WRONG_RATE
-# (0.03) would get a confident wrong answer, the held-out entity macro-F1 is under MIN_ENTITY_F1 (0.85),
-# the cross-validation intent macro-F1 under MIN_CV_MACRO_F1 (0.75: a floor against regressions, the
-# summary says whether the 0.90 target is met), a test conversation fails, or in English the held-out intent
-# macro-F1 is under MIN_EN_MACRO_F1 (0.90), the cross-validation of the English examples under
-# MIN_EN_CV_MACRO_F1 (0.70: 2 folds, as in CI, train on half the data and gave 0.759, 5 folds 0.816), confident wrong answers over MAX_EN_WRONG_RATE (0.05). This is the one gate on the
-# NLU: the tests do not judge the held-out examples a second time. Steps: NLU on the held-out examples,
-# NLU cross-validation (CV_FOLDS folds, default 5: trains that many NLU models; `make test` runs 2 to keep
-# CI short), and the test conversations.
+# Measures the current model and writes results/summary.md; exits non-zero on a regression. The gates (each
+# can be set from the environment):
+# - intent macro-F1 on the held-out examples (tests/nlu/holdout.yml): French MIN_MACRO_F1 0.95; English
+#   MIN_EN_MACRO_F1 0.93 (a floor: the summary says whether the 0.95 target is met);
+# - intent macro-F1 of the cross-validation on the training data, each language's examples apart: 0.90 in
+#   French and in English (MIN_CV_MACRO_F1, MIN_EN_CV_MACRO_F1) with 5 folds; with fewer folds each model
+#   trains on less of the data, and the floors are those measured with 2 folds (as in CI: 0.883 and 0.863
+#   on 2026-12-01) less 0.02;
+# - held-out examples that would get a confident wrong answer: at most 3 % in each language
+#   (MAX_WRONG_RATE, MAX_EN_WRONG_RATE);
+# - entity macro-F1 on the held-out examples under MIN_ENTITY_F1 (0.85); a failed test conversation.
+# This is the one gate on the NLU: the tests do not judge the held-out examples a second time. Steps: NLU on
+# the held-out examples, NLU cross-validation (CV_FOLDS folds, default 5: trains that many NLU models; `make
+# test` runs 2 to keep CI short), and the test conversations.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${VENV:-.venv}
 rasa="$venv/bin/rasa"
 folds=${CV_FOLDS:-5}
+if [ "$folds" -ge 5 ]; then
+    cv_floor=${MIN_CV_MACRO_F1:-0.90} en_cv_floor=${MIN_EN_CV_MACRO_F1:-0.90}
+else
+    cv_floor=${MIN_CV_MACRO_F1:-0.86} en_cv_floor=${MIN_EN_CV_MACRO_F1:-0.84}
+fi
 
 mkdir -p results
 # The previous figures, to say whether the bot got better or worse.
@@ -37,7 +45,7 @@ fi
 echo "== 3/3 Test conversations (tests/test_stories.yml)"
 "$rasa" test core --model models --stories tests/test_stories.yml --out results/conversations
 
-"$venv/bin/python" -m devtools.evaluation_summary --min-macro-f1 "${MIN_MACRO_F1:-0.93}" \
-    --min-cv-macro-f1 "${MIN_CV_MACRO_F1:-0.75}" --max-wrong-rate "${MAX_WRONG_RATE:-0.03}" \
-    --min-entity-f1 "${MIN_ENTITY_F1:-0.85}" --min-en-macro-f1 "${MIN_EN_MACRO_F1:-0.90}" \
-    --min-en-cv-macro-f1 "${MIN_EN_CV_MACRO_F1:-0.70}" --max-en-wrong-rate "${MAX_EN_WRONG_RATE:-0.05}"
+"$venv/bin/python" -m devtools.evaluation_summary --min-macro-f1 "${MIN_MACRO_F1:-0.95}" \
+    --min-cv-macro-f1 "$cv_floor" --max-wrong-rate "${MAX_WRONG_RATE:-0.03}" \
+    --min-entity-f1 "${MIN_ENTITY_F1:-0.85}" --min-en-macro-f1 "${MIN_EN_MACRO_F1:-0.93}" \
+    --min-en-cv-macro-f1 "$en_cv_floor" --max-en-wrong-rate "${MAX_EN_WRONG_RATE:-0.03}"

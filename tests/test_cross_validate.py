@@ -8,7 +8,7 @@ from pathlib import Path
 
 from devtools.cross_validate import cross_validate
 
-# A small, fast pipeline (no spaCy, no DIET): the tool is under test here, not the project's config.
+# A small, fast pipeline (no spaCy): the tool is under test here, not the project's config.
 CONFIG = """recipe: default.v1
 language: fr
 pipeline:
@@ -59,3 +59,5 @@ def test_each_fold_is_judged_on_examples_it_was_not_trained_on(tmp_path):
     assert macro_f1 > 0.9
     errors = json.loads((out / "intent_errors.json").read_text())
     assert len(errors) == round((1 - report["accuracy"]) * report["macro avg"]["support"])
+    # The summary says how many folds the figures come from.
+    assert json.loads((out / "folds.json").read_text()) == {"folds": 2}
