@@ -333,6 +333,9 @@ def test_half_a_file_is_refused_never_served(tmp_path, kept):
         ("mon fils est en 3e il sait pas quoi faire", ["parent", "orientation"]),
         ("je suis au chomage et je voudrais faire une formation", ["job_search", "training"]),
         ("jeune diplômé en master", ["manager"]),
+        # Recognition of a foreign diploma is the newcomer's need, not a training ("diploma" alone).
+        ("Do you help foreigners get their diploma recognised?", ["newcomer"]),
+        ("je voudrais faire reconnaître mon diplôme", ["newcomer"]),
         ("bonjour", []),
         ("je forme une équipe", []),  # short words are never "corrected" into a need
     ],
