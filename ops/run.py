@@ -25,6 +25,8 @@ Settings (environment variables, with their defaults):
                     RASA_API_TOKEN (clients send ?token=...) or RASA_JWT_SECRET (Authorization: Bearer)
   SANIC_REQUEST_MAX_SIZE  largest request body in bytes (100000); larger ones get a 413
   MAX_MESSAGE_CHARS longest visitor message (2000); longer ones get a request to shorten it
+  RATE_LIMIT_CONVERSATION, RATE_LIMIT_CLIENT  messages a conversation (20/60) and a client address (120/60)
+                    may send per number of seconds ("0": no limit); beyond, a short polite reply
   START_TIMEOUT     seconds a server may take to answer (180; the Rasa server loads its model first: ~35 s)
 """
 

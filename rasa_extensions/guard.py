@@ -3,6 +3,8 @@
 `guarded(on_new_message)` wraps Rasa's message handler for the input channels of `rasa_extensions.input_channels`:
 - the text is cleaned, and its personal data (people's names too) masked, before the NLU, the tracker store
   or any log line sees it; the visitor is told what was removed;
+- a conversation or a client address that sends more messages than its rate limit allows
+  (rasa_extensions/rate_limit.py) gets a short polite reply; the message is neither parsed nor stored;
 - a message longer than `MAX_MESSAGE_CHARS` (default 2,000) gets a polite request to shorten it and is
   neither parsed nor stored;
 - message metadata, which the bot never uses, is not stored;
@@ -19,13 +21,14 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from rasa_extensions import wording
 from rasa_extensions.language_id import language_of_text
 from rasa_extensions.privacy import clean_text, mask_personal_data, name_model
+from rasa_extensions.rate_limit import RateLimits
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +36,12 @@ MAX_MESSAGE_CHARS_ENV = "MAX_MESSAGE_CHARS"
 DEFAULT_MAX_MESSAGE_CHARS = 2000
 
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
+
+
+class GuardedHandler(Protocol):
+    """The guarded handler: the message, and the address of the client that sent it (None when unknown)."""
+
+    async def __call__(self, message: UserMessage, client: str | None = None) -> None: ...
 
 
 def max_message_chars() -> int:
@@ -62,15 +71,25 @@ def turn_failed_reply(website: str | None, language: str = "fr") -> str:
     return wording.TURN_FAILED.format(website=website) if website else wording.TURN_FAILED_NO_WEBSITE
 
 
-def guarded(on_new_message: MessageHandler, website: str | None = None) -> MessageHandler:
+def guarded(
+    on_new_message: MessageHandler, website: str | None = None, rate_limits: RateLimits | None = None
+) -> GuardedHandler:
     limit = max_message_chars()
+    limits = rate_limits or RateLimits.from_environment()
     # The names' NER loads here, as the server starts: at the first message it would hold up every
     # conversation for the second or so it takes (the masking runs in the event loop).
     name_model()
 
-    async def handle(message: UserMessage) -> None:
+    async def handle(message: UserMessage, client: str | None = None) -> None:
         channel, recipient = message.output_channel, message.sender_id
         text = clean_text(message.text) if isinstance(message.text, str) else ""
+        # First, before any work: a flood costs as little as possible.
+        if not await limits.allow(str(recipient), client):
+            english = language_of_text(text[:limit]) == "en"
+            await channel.send_text_message(
+                recipient, wording.TOO_MANY_MESSAGES_EN if english else wording.TOO_MANY_MESSAGES
+            )
+            return
         # The language is identified only when the guard has something to say (the NLU identifies it anyway).
         if len(text) > limit:
             too_long = wording.MESSAGE_TOO_LONG_EN if language_of_text(text) == "en" else wording.MESSAGE_TOO_LONG

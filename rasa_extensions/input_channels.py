@@ -2,7 +2,7 @@
 
 They keep Rasa's URLs and message formats (`/webhooks/rest/webhook`, `/socket.io`) and add what a
 public, anonymous service needs: every message goes through `rasa_extensions.guard` (cleaning, masking of
-personal data, length limit, apology on failure), the REST webhook answers malformed requests with a
+personal data, rate and length limits, apology on failure), the REST webhook answers malformed requests with a
 clear 400 instead of a server error, and the Socket.IO server admits only the configured web origins.
 """
 
@@ -12,6 +12,7 @@ import logging
 import os
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from rasa_extensions import action_response_check
-from rasa_extensions.guard import MessageHandler, guarded
+from rasa_extensions.guard import GuardedHandler, MessageHandler, guarded
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +79,19 @@ class _GuardedChannel(InputChannel):
         channel.website = (credentials or {}).get("website")
         return channel
 
-    def guard(self, on_new_message: MessageHandler) -> MessageHandler:
+    def guard(self, on_new_message: MessageHandler) -> GuardedHandler:
         return guarded(on_new_message, self.website)
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address: the one a trusted reverse proxy forwards (`remote_addr`, when Sanic is told to
+    trust it, `SANIC_PROXIES_COUNT`), else the connection's."""
+    return request.remote_addr or request.ip or None
+
+
+# The address of the Socket.IO client whose message is being handled: Rasa's handler builds the message
+# and calls the guard within the same task, so the value set before calling it is the one the guard reads.
+_SOCKET_CLIENT: ContextVar[str | None] = ContextVar("socket_client", default=None)
 
 
 class VisitorRestInput(_GuardedChannel, RestInput):
@@ -101,7 +113,8 @@ class VisitorRestInput(_GuardedChannel, RestInput):
         async def receive(request: Request) -> HTTPResponse:
             message = _parse_rest_message(request)
             collector = CollectingOutputChannel()
-            await handle(UserMessage(message.text, collector, message.sender, input_channel=self.name()))
+            user_message = UserMessage(message.text, collector, message.sender, input_channel=self.name())
+            await handle(user_message, client_address(request))
             return response.json(collector.messages)
 
         return webhook
@@ -126,12 +139,25 @@ class VisitorSocketIOInput(_GuardedChannel, SocketIOInput):
         return "socketio"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Any]) -> Blueprint:
-        webhook: Blueprint = super().blueprint(self.guard(on_new_message))
+        handle = self.guard(on_new_message)
+
+        async def handle_with_client(message: UserMessage) -> None:
+            await handle(message, _SOCKET_CLIENT.get())
+
+        webhook: Blueprint = super().blueprint(handle_with_client)
+        namespace = self.namespace or "/"
+        rasa_handle_message = self.sio.handlers[namespace][self.user_message_evt]
+
+        @self.sio.on(self.user_message_evt, namespace=namespace)
+        async def handle_message(sid: str, data: dict[str, Any]) -> None:
+            request = self.sio.get_environ(sid, namespace=namespace).get("sanic.request")
+            _SOCKET_CLIENT.set(client_address(request) if request is not None else None)
+            await rasa_handle_message(sid, data)
+
         origins = allowed_origins()
         if not origins:
             logger.warning("%s is empty: the Socket.IO channel accepts pages from any website.", CORS_ORIGINS_ENV)
             return webhook
-        namespace = self.namespace or "/"
         rasa_connect = self.sio.handlers[namespace]["connect"]
 
         @self.sio.on("connect", namespace=namespace)

@@ -18,6 +18,12 @@ MESSAGE_TOO_LONG = "Votre message est trop long pour moi ({length} caractères, 
 
 MESSAGE_TOO_LONG_EN = "Your message is too long for me ({length} characters, {limit} at most). Could you ask your question in a few sentences?"
 
+TOO_MANY_MESSAGES = "Vous m'envoyez beaucoup de messages à la suite : attendez un instant avant le prochain, je vous répondrai volontiers."
+
+TOO_MANY_MESSAGES_EN = (
+    "You are sending me a lot of messages in a row: please wait a moment before the next one, and I will gladly answer."
+)
+
 PERSONAL_DATA_REMOVED = "Pour protéger votre anonymat, j'ai effacé de votre message {kinds} : je n'en ai pas besoin pour vous répondre, et je ne les garde pas."
 
 PERSONAL_DATA_REMOVED_EN = "To protect your anonymity, I removed {kinds} from your message: I don't need that information to answer you, and I don't keep it."

@@ -31,6 +31,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_rate_limits() -> Iterator[None]:
+    """Every test client comes from this machine's one address, and the load tests send as fast as they can:
+    the servers the tests start have no rate limit, except those of tests/e2e/test_rate_limits.py."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RATE_LIMIT_CONVERSATION", "0")
+        patch.setenv("RATE_LIMIT_CLIENT", "0")
+        yield
+
+
 def _session_processes(session_id: int) -> list[str]:
     """Processes still alive in a session (the run script and everything it started)."""
     listing = subprocess.run(["ps", "-eo", "pid=,sid=,args="], capture_output=True, text=True, check=True).stdout

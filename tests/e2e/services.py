@@ -175,16 +175,22 @@ NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx.conf.template"
 
 
 @contextmanager
-def nginx_server(work_dir: Path, rasa_servers: list[str]) -> Iterator[str]:
+def nginx_server(
+    work_dir: Path, rasa_servers: list[str], client_rate: str = "1000r/s", client_burst: int = 1000
+) -> Iterator[str]:
     """nginx with the project's deploy/nginx.conf.template in front of the given Rasa servers (host:port);
-    yields its address."""
+    yields its address. The limit per client address is high unless given: the tests' clients share one."""
     executable = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if not executable:
         pytest.fail(MISSING.format(what="nginx"))
     port = free_port()
     # The same substitution as `envsubst` on the template: only these variables, nginx's own $... stay.
     site = Template(NGINX_TEMPLATE.read_text()).safe_substitute(
-        LISTEN_PORT=str(port), RASA_SERVER_1=rasa_servers[0], RASA_SERVER_2=rasa_servers[1]
+        LISTEN_PORT=str(port),
+        RASA_SERVER_1=rasa_servers[0],
+        RASA_SERVER_2=rasa_servers[1],
+        CLIENT_RATE=client_rate,
+        CLIENT_BURST=str(client_burst),
     )
     (work_dir / "site.conf").write_text(site)
     (work_dir / "nginx.conf").write_text(

@@ -161,6 +161,27 @@ def test_one_conversation_alternates_between_the_two_servers(cluster: Cluster):
         assert expected_reply(message) in "\n".join(replies), (message, replies)
 
 
+def test_nginx_limits_each_client_address_with_the_polite_reply(cluster: Cluster):
+    # A second nginx in front of the same servers, with a low limit: 2 messages at once, then 1 a second.
+    (cluster.work_dir / "nginx-limited").mkdir()
+    with nginx_server(
+        cluster.work_dir / "nginx-limited",
+        [f"127.0.0.1:{server.rasa_port}" for server in cluster.servers],
+        client_rate="1r/s",
+        client_burst=1,
+    ) as limited:
+        url = f"{limited}/webhooks/rest/webhook"
+        responses = [
+            requests.post(url, json={"sender": new_visitor(), "message": FREE_QUESTION}, timeout=60) for _ in range(4)
+        ]
+    statuses = [response.status_code for response in responses]
+    assert statuses[:2] == [200, 200] and 429 in statuses[2:], statuses
+    refused = next(response for response in responses if response.status_code == 429)
+    (reply,) = refused.json()
+    assert reply["text"].startswith(wording.TOO_MANY_MESSAGES)
+    assert wording.TOO_MANY_MESSAGES_EN in reply["text"]
+
+
 def test_concurrent_messages_to_both_servers_are_all_kept_in_order(cluster: Cluster):
     """One conversation's messages sent all at once, alternately to each server: the Redis lock store makes the
     servers take them one at a time, so every message is answered and stored once, each followed by its own

@@ -1,0 +1,102 @@
+"""How many messages one conversation, and one client address, may send: beyond, a short polite reply, and
+the message is neither parsed nor stored.
+
+Without a limit, one client (a script, a stuck page) could send as fast as it likes, on as many
+conversation ids as it invents, and every visitor would wait behind it on the Rasa server's one event loop.
+Each conversation id and each client address has its own leaky bucket (aiolimiter's `AsyncLimiter`: at most
+`messages` in any `seconds`, refilled continuously), checked before anything else is done with the
+message. The buckets of the `MAX_TRACKED` most recently seen keys are kept (least recently seen forgotten
+first), so that invented ids cannot grow the server's memory.
+
+Configured from the environment, as "<messages>/<seconds>" ("0" turns a limit off):
+- `RATE_LIMIT_CONVERSATION` (default 20/60): a visitor types far less; buttons clicked in a row stay under;
+- `RATE_LIMIT_CLIENT` (default 120/60): many visitors may share one address (the centre's own computers, a
+  school, a mobile operator's NAT), hence a higher limit. Behind a reverse proxy that does not forward the
+  visitor's address (the scale-out profile's nginx, by design), every message comes from the proxy: set it
+  to 0 there, and let the proxy limit per address (`limit_req` in deploy/nginx.conf.template).
+
+Like all the Rasa server's extensions, it imports nothing of the action server's package (`actions`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from aiolimiter import AsyncLimiter
+
+CONVERSATION_ENV = "RATE_LIMIT_CONVERSATION"
+CLIENT_ENV = "RATE_LIMIT_CLIENT"
+DEFAULT_CONVERSATION = "20/60"
+DEFAULT_CLIENT = "120/60"
+# Keys (conversation ids, addresses) whose buckets are kept, per kind: about 1 KB each.
+MAX_TRACKED = 10_000
+
+
+@dataclass(frozen=True)
+class Rate:
+    messages: int
+    seconds: float
+
+
+def parse_rate(text: str) -> Rate | None:
+    """ "20/60" is 20 messages in 60 seconds; "0" (or "off") is no limit. A malformed value is refused loudly
+    at start: a limit silently off is worse than a server that says what is wrong."""
+    value = text.strip().lower()
+    if value in ("0", "off", "none"):
+        return None
+    messages, _, seconds = value.partition("/")
+    try:
+        rate = Rate(int(messages), float(seconds))
+    except ValueError:
+        rate = Rate(0, 0)
+    if rate.messages <= 0 or rate.seconds <= 0:
+        raise ValueError(f"A rate limit is '<messages>/<seconds>', for instance '20/60', or '0' for none: {text!r}")
+    return rate
+
+
+class _Buckets:
+    """One bucket per key, for the `MAX_TRACKED` most recently seen keys."""
+
+    def __init__(self, rate: Rate, max_tracked: int) -> None:
+        self.rate = rate
+        self.max_tracked = max_tracked
+        self.buckets: OrderedDict[str, AsyncLimiter] = OrderedDict()
+
+    def bucket(self, key: str) -> AsyncLimiter:
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            bucket = self.buckets[key] = AsyncLimiter(self.rate.messages, self.rate.seconds)
+            if len(self.buckets) > self.max_tracked:
+                self.buckets.popitem(last=False)
+        else:
+            self.buckets.move_to_end(key)
+        return bucket
+
+
+class RateLimits:
+    """The limits per conversation and per client address; `allow` takes one message from both or none."""
+
+    def __init__(self, per_conversation: Rate | None, per_client: Rate | None, max_tracked: int = MAX_TRACKED) -> None:
+        self.conversations = _Buckets(per_conversation, max_tracked) if per_conversation else None
+        self.clients = _Buckets(per_client, max_tracked) if per_client else None
+
+    @classmethod
+    def from_environment(cls) -> RateLimits:
+        return cls(
+            parse_rate(os.environ.get(CONVERSATION_ENV) or DEFAULT_CONVERSATION),
+            parse_rate(os.environ.get(CLIENT_ENV) or DEFAULT_CLIENT),
+        )
+
+    async def allow(self, conversation: str, client: str | None) -> bool:
+        buckets = []
+        if self.conversations:
+            buckets.append(self.conversations.bucket(conversation))
+        if self.clients and client:
+            buckets.append(self.clients.bucket(client))
+        if not all(bucket.has_capacity() for bucket in buckets):
+            return False
+        for bucket in buckets:
+            await bucket.acquire()  # immediate: each has the capacity
+        return True
