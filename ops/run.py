@@ -27,6 +27,8 @@ Settings (environment variables, with their defaults):
   MAX_MESSAGE_CHARS longest visitor message (2000); longer ones get a request to shorten it
   RATE_LIMIT_CONVERSATION, RATE_LIMIT_CLIENT  messages a conversation (20/60) and a client address (120/60)
                     may send per number of seconds ("0": no limit); beyond, a short polite reply
+  MAX_TURNS_PER_SESSION  messages of a conversation after which a fresh session starts, slots carried over
+                    (50; 0: never), so that a turn's cost stays bounded
   START_TIMEOUT     seconds a server may take to answer (180; the Rasa server loads its model first: ~35 s)
 """
 

@@ -8,6 +8,8 @@
 - a message longer than `MAX_MESSAGE_CHARS` (default 2,000) gets a polite request to shorten it and is
   neither parsed nor stored;
 - message metadata, which the bot never uses, is not stored;
+- every `MAX_TURNS_PER_SESSION`-th message of a conversation opens a fresh session first, its slots carried
+  over, so that a turn's cost stays bounded (rasa_extensions/session_limit.py);
 - a turn that fails (action server down, an exception) or sends nothing gets a short apology with
   the centre's website (the channel's `website` in credentials.yml) instead of silence. The next message
   is handled normally: nothing is left broken.
@@ -23,12 +25,13 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from rasa_extensions import wording
 from rasa_extensions.language_id import language_of_text
 from rasa_extensions.privacy import clean_text, mask_personal_data, name_model
 from rasa_extensions.rate_limit import RateLimits
+from rasa_extensions.session_limit import SESSION_START_MESSAGE, SessionTurns
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +79,7 @@ def guarded(
 ) -> GuardedHandler:
     limit = max_message_chars()
     limits = rate_limits or RateLimits.from_environment()
+    sessions = SessionTurns.from_environment()
     # The names' NER loads here, as the server starts: at the first message it would hold up every
     # conversation for the second or so it takes (the masking runs in the event loop).
     name_model()
@@ -105,6 +109,12 @@ def guarded(
         counter = _CountingOutputChannel(channel)
         message.output_channel = counter
         try:
+            if sessions.new_session_before(str(recipient)):
+                # Rasa's own message for a new session; its replies, if any, are not the visitor's concern.
+                start = UserMessage(
+                    SESSION_START_MESSAGE, CollectingOutputChannel(), recipient, input_channel=message.input_channel
+                )
+                await on_new_message(start)
             await on_new_message(message)
         except Exception:  # noqa: BLE001 - the visitor gets an apology, never a stack trace or silence
             # No message text in the log: it may hold personal data that the masking missed.
