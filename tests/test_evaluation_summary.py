@@ -40,7 +40,7 @@ def test_good_results_pass_and_are_summarised(tmp_path):
     assert main(["--results", str(tmp_path)]) == 0
     summary = (tmp_path / "summary.md").read_text()
     assert "**Verdict : OK**" in summary
-    assert "macro-F1 : 1.000 (seuil 0.93 ; objectif 0.95 : atteint)" in summary
+    assert "macro-F1 : 1.000 (seuil 0.95 ; objectif 0.95 : atteint)" in summary
     assert "| ask_free | 1.00 | 1.00 | 1.00 | 8 |" in summary
     assert json.loads((tmp_path / "summary.json").read_text())["ok"] is True
 
