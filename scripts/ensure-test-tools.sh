@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The system tools the tests drive besides Python: curl (readiness checks), ps/pgrep (leftover processes),
 # tmux (the terminal test of `make shell`), chromium (the widget's browser test), and the servers of the
-# scale-out test: PostgreSQL, Redis and nginx. Installs missing ones with apt-get when run as root on
+# scale-out test: PostgreSQL, Redis and nginx; systemd-analyze (checks deploy/systemd/). Installs missing ones with apt-get when run as root on
 # Debian/Ubuntu (as in CI); otherwise says what to install.
 set -euo pipefail
 declare -A package_of=(
     [curl]=curl [ps]=procps [pgrep]=procps [tmux]=tmux [chromium]=chromium
-    [redis-server]=redis-server [nginx]=nginx [postgres]=postgresql
+    [redis-server]=redis-server [nginx]=nginx [postgres]=postgresql [systemd-analyze]=systemd
 )
 # have TOOL: on the PATH, or (PostgreSQL's server, which Debian keeps off the PATH) in its own folder.
 have() {
