@@ -23,12 +23,12 @@ Settings (environment variables, with their defaults):
   RETENTION_DAYS    conversations older than this are deleted at start and by `make purge` (30)
   RASA_ENABLE_API   true to turn on Rasa's HTTP API (off by default); it then requires
                     RASA_API_TOKEN (clients send ?token=...) or RASA_JWT_SECRET (Authorization: Bearer)
-  SANIC_REQUEST_MAX_SIZE  largest request body in bytes (100000); larger ones get a 413
+  SANIC_REQUEST_MAX_SIZE  largest request body of the Rasa server in bytes (100000); larger ones get a 413
   MAX_MESSAGE_CHARS longest visitor message (2000); longer ones get a request to shorten it
-  RATE_LIMIT_CONVERSATION, RATE_LIMIT_CLIENT  messages a conversation (20/60) and a client address (120/60)
-                    may send per number of seconds ("0": no limit); beyond, a short polite reply
+  RATE_LIMIT_CONVERSATION, RATE_LIMIT_CLIENT  messages a conversation (10/30) and a client address (30/15)
+                    may send per number of seconds, the first number also the largest burst ("0": no limit)
   MAX_TURNS_PER_SESSION  messages of a conversation after which a fresh session starts, slots carried over
-                    (50; 0: never), so that a turn's cost stays bounded
+                    (25; 0: never), so that a turn's cost stays bounded
   START_TIMEOUT     seconds a server may take to answer (180; the Rasa server loads its model first: ~35 s)
 """
 
@@ -52,6 +52,8 @@ MODES = ("serve", "shell", "interactive", "actions", "rasa")
 # The visitors' REST channel, as credentials.yml names it: the shell talks to the bot through it.
 VISITORS_REST_CHANNEL = "rasa_extensions.input_channels.VisitorRestInput"
 SHELL_INTERFACE = "127.0.0.1"
+# The largest request the action server accepts (the Rasa server's, with a conversation session): 10 MB.
+ACTION_SERVER_MAX_REQUEST_BYTES = "10000000"
 
 
 class Refused(Exception):
@@ -152,8 +154,10 @@ class Runner:
     settings: Settings
     children: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
-    def start_and_wait(self, name: str, command: list[str], health_url: str) -> None:
-        child = processes.start(command, env=self.settings.child_environment())
+    def start_and_wait(
+        self, name: str, command: list[str], health_url: str, env_overrides: Mapping[str, str] | None = None
+    ) -> None:
+        child = processes.start(command, env={**self.settings.child_environment(), **(env_overrides or {})})
         self.children.append(child)
         try:
             processes.wait_until_answers(health_url, child, name, self.settings.start_timeout_s)
@@ -170,8 +174,14 @@ class Runner:
     def start_action_server(self) -> None:
         port = self.settings.actions_port
         print(f"Starting the action server on port {port}...", flush=True)
+        # Its requests come from the Rasa server, each with the whole current session: 100 KB, the limit on
+        # visitors' requests, is about 50 turns, and a longer session's every action failed. The session is
+        # bounded (MAX_TURNS_PER_SESSION); the limit here only guards against the absurd.
         self.start_and_wait(
-            "action server", processes.action_server_command(port), processes.action_server_health(port)
+            "action server",
+            processes.action_server_command(port),
+            processes.action_server_health(port),
+            {"SANIC_REQUEST_MAX_SIZE": ACTION_SERVER_MAX_REQUEST_BYTES},
         )
 
     def start_rasa_server(self, command: list[str]) -> None:

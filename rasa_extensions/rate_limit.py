@@ -8,12 +8,18 @@ Each conversation id and each client address has its own leaky bucket (aiolimite
 message. The buckets of the `MAX_TRACKED` most recently seen keys are kept (least recently seen forgotten
 first), so that invented ids cannot grow the server's memory.
 
-Configured from the environment, as "<messages>/<seconds>" ("0" turns a limit off):
-- `RATE_LIMIT_CONVERSATION` (default 20/60): a visitor types far less; buttons clicked in a row stay under;
-- `RATE_LIMIT_CLIENT` (default 120/60): many visitors may share one address (the centre's own computers, a
-  school, a mobile operator's NAT), hence a higher limit. Behind a reverse proxy that does not forward the
-  visitor's address (the scale-out profile's nginx, by design), every message comes from the proxy: set it
-  to 0 there, and let the proxy limit per address (`limit_req` in deploy/nginx.conf.template).
+Configured from the environment, as "<messages>/<seconds>" ("0" turns a limit off). The first number is
+also the largest burst: a client quiet for a while may send that many at once, then one every
+seconds/messages. Small bursts matter: each allowed message is a whole turn of work. With a limit of 60 a
+minute, a flood's burst of 61 allowed turns pushed another visitor's p95 from 30 to 73 ms
+(tests/e2e/test_rate_limits.py, 2026-12-01).
+- `RATE_LIMIT_CONVERSATION` (default 10/30: ten at once, then one every 3 seconds): a visitor types far less;
+  buttons clicked in a row stay under;
+- `RATE_LIMIT_CLIENT` (default 30/15: thirty at once, then two a second): many visitors may share one
+  address (the centre's own computers, a school, a mobile operator's NAT), hence a higher limit. Behind a
+  reverse proxy that does not forward the visitor's address (the scale-out profile's nginx, by design),
+  every message comes from the proxy: set it to 0 there, and let the proxy limit per address (`limit_req`
+  in deploy/nginx.conf.template).
 
 Like all the Rasa server's extensions, it imports nothing of the action server's package (`actions`).
 """
@@ -28,8 +34,8 @@ from aiolimiter import AsyncLimiter
 
 CONVERSATION_ENV = "RATE_LIMIT_CONVERSATION"
 CLIENT_ENV = "RATE_LIMIT_CLIENT"
-DEFAULT_CONVERSATION = "20/60"
-DEFAULT_CLIENT = "120/60"
+DEFAULT_CONVERSATION = "10/30"
+DEFAULT_CLIENT = "30/15"
 # Keys (conversation ids, addresses) whose buckets are kept, per kind: about 1 KB each.
 MAX_TRACKED = 10_000
 

@@ -86,5 +86,5 @@ def test_the_limits_come_from_the_environment(monkeypatch):
     monkeypatch.delenv("RATE_LIMIT_CONVERSATION")
     monkeypatch.delenv("RATE_LIMIT_CLIENT")
     defaults = RateLimits.from_environment()
-    assert defaults.conversations is not None and defaults.conversations.rate == Rate(20, 60)
-    assert defaults.clients is not None and defaults.clients.rate == Rate(120, 60)
+    assert defaults.conversations is not None and defaults.conversations.rate == Rate(10, 30)
+    assert defaults.clients is not None and defaults.clients.rate == Rate(30, 15)

@@ -36,8 +36,8 @@ def test_turn_1000_costs_at_most_twice_an_early_turn(assistant: Assistant):
         ).fetchone()
     assert sessions >= TURNS // DEFAULT_MAX_TURNS
 
-    # The thing in focus crosses a new session: turn 1,001 opens one (1,000 is a multiple of the limit), and
-    # "where exactly?" is still about Gap, not Marseille.
+    # The thing in focus crosses a new session: turn 1,001 opens one (1,000 is a multiple of the limit: turn
+    # 1,000 was the last, costliest turn of its session), and "where exactly?" is still about Gap.
     assert TURNS % DEFAULT_MAX_TURNS == 0
     reply = assistant.texts("c'est où exactement ?", visitor)
     assert "Gap" in reply, reply
