@@ -117,11 +117,16 @@ def _rating(parse_data: dict[str, Any]) -> str | None:
     return None
 
 
+# Rasa's intent of the message that opens a new session (rasa.shared.core.constants.USER_INTENT_SESSION_START).
+SESSION_START_INTENT = "session_start"
+
+
 def turns_from_events(events: Iterable[dict[str, Any]], conversation: int = 0, language: str = "fr") -> list[Turn]:
     """The turns of one conversation, from its serialised events in order.
 
     A `rate_answer` message is not a turn: its rating goes to the turn whose answer it rates, the last
-    one before it.
+    one before it. Nor is the `/session_start` the Rasa server's guard sends before every
+    MAX_TURNS_PER_SESSION-th message (rasa_extensions/session_limit.py): the visitor never typed it.
     """
     turns: list[Turn] = []
     current: Turn | None = None
@@ -134,6 +139,8 @@ def turns_from_events(events: Iterable[dict[str, Any]], conversation: int = 0, l
                 current.language = language
         elif kind == "user":
             parse_data = event.get("parse_data") or {}
+            if (parse_data.get("intent") or {}).get("name") == SESSION_START_INTENT:
+                continue
             if (parse_data.get("intent") or {}).get("name") == RATING_INTENT:
                 if turns:
                     turns[-1].rating = _rating(parse_data) or turns[-1].rating

@@ -5,8 +5,10 @@ scale-out test starts the servers through this check.)"""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from ops.processes import free_port
@@ -37,6 +39,13 @@ def test_the_default_sqlite_store_answers(tmp_path: Path):
     result = check("endpoints.yml", TRACKER_DB=str(tmp_path / "conversations.db"), ACTIONS_PORT="5055")
     assert result.returncode == 0, result.stderr
     assert "tracker store sqlite at" in result.stdout and ": answers" in result.stdout
+    # The indexes that keep a turn's loading of its session bounded, whatever the conversation's length.
+    with closing(sqlite3.connect(tmp_path / "conversations.db")) as connection:
+        indexes = {row[1]: row[4] for row in connection.execute("SELECT * FROM sqlite_master WHERE type = 'index'")}
+    assert "sender_id, type_name, timestamp" in indexes["ix_events_sender_type_time"]
+    assert "sender_id, timestamp" in indexes["ix_events_sender_time"]
+    # Starting again finds them there.
+    assert check("endpoints.yml", TRACKER_DB=str(tmp_path / "conversations.db"), ACTIONS_PORT="5055").returncode == 0
 
 
 def test_unreachable_stores_are_both_named_with_their_cause():

@@ -132,6 +132,22 @@ def test_turns_keep_the_masked_text_the_day_the_rating_and_no_conversation_id():
     assert not hasattr(free, "sender_id") and "visitor-a" not in repr(turns)
 
 
+def test_the_guards_session_start_is_not_a_visitors_turn():
+    events = [
+        *asked("c'est gratuit ?", "ask_free", 0.97, WEEK_48),
+        *answered("action_answer_free", WEEK_48 + 0.1),
+        *asked("/session_start", "session_start", 1.0, WEEK_48 + 10),
+        ActionExecuted("action_session_start", timestamp=WEEK_48 + 10),
+        *asked("c'est anonyme ?", "ask_anonymous", 0.95, WEEK_48 + 10.1),
+        *answered("action_answer_anonymous", WEEK_48 + 10.2),
+    ]
+    turns = turns_from_events(as_dicts(events))
+    assert [(turn.text, turn.actions) for turn in turns] == [
+        ("c'est gratuit ?", ["action_answer_free"]),
+        ("c'est anonyme ?", ["action_answer_anonymous"]),
+    ]
+
+
 def test_the_language_of_a_turn_follows_the_slot():
     turns = turns_from_events(as_dicts(visitor_conversations()["visitor-b"]))
     assert [(turn.language, turn.rating, turn.unknown_answer) for turn in turns] == [("en", "helpful", True)]

@@ -301,7 +301,11 @@ def _load_user_events(postgres: Postgres) -> int:
     connection = postgres.connect()
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM events WHERE type_name = 'user' AND sender_id LIKE 'load-%%'")
+            # Not the /session_start the guard sends every MAX_TURNS_PER_SESSION messages: visitors' messages only.
+            cursor.execute(
+                "SELECT count(*) FROM events WHERE type_name = 'user' AND sender_id LIKE 'load-%%'"
+                " AND coalesce(intent_name, '') <> 'session_start'"
+            )
             return cursor.fetchone()[0]
     finally:
         connection.close()
