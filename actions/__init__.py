@@ -5,6 +5,5 @@
 - `wording`: the French templates of the actions' replies; `replies`: formatting of facts to fill them.
 - `topics`, `centres`, `labels`, `about`, `fallback`: the actions, one module per concern.
 - `feedback`: the 👍 / 👎 buttons under the answers with facts (`AnswerAction`), and the reply to a rating.
-- `session`: the start of a conversation session, carrying each slot's last value over.
 - `startup`: refuses to start the action server on a broken knowledge file.
 """

@@ -28,7 +28,7 @@ Settings (environment variables, with their defaults):
   RATE_LIMIT_CONVERSATION, RATE_LIMIT_CLIENT  messages a conversation (10/30) and a client address (30/15)
                     may send per number of seconds, the first number also the largest burst ("0": no limit)
   MAX_TURNS_PER_SESSION  messages of a conversation after which a fresh session starts, slots carried over
-                    (25; 0: never), so that a turn's cost stays bounded
+                    (20; 0: never), so that a turn's cost stays bounded
   START_TIMEOUT     seconds a server may take to answer (180; the Rasa server loads its model first: ~35 s)
 """
 

@@ -24,7 +24,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa_extensions import action_response_check
+from rasa_extensions import action_response_check, session_start
 from rasa_extensions.guard import GuardedHandler, MessageHandler, guarded
 
 logger = logging.getLogger(__name__)
@@ -75,6 +75,7 @@ class _GuardedChannel(InputChannel):
         # The Rasa server builds its channels at start, before any message: the moment to install the fix
         # of action_response_check.py (idempotent: each channel applies it, once is enough).
         action_response_check.apply()
+        session_start.apply()
         channel = super().from_credentials(credentials)
         channel.website = (credentials or {}).get("website")
         return channel

@@ -7,8 +7,9 @@ crashes and abuse"), and a script or a stuck page keeping one conversation going
 loads only the events since the last `session_started` (`SQLTrackerStore.retrieve`), so starting a session
 bounds the load. The guard sends Rasa's own `/session_start` message (its `RulePolicy` runs
 `action_session_start`) before every `MAX_TURNS_PER_SESSION`-th message of a conversation. The new session
-carries the slots over (`carry_over_slots_to_new_session` in domain.yml): the visitor's language and the
-thing in focus survive, and the visitor notices nothing.
+carries each slot's last value over (`carry_over_slots_to_new_session` in domain.yml, and
+rasa_extensions/session_start.py): the visitor's language and the thing in focus survive, and the visitor
+notices nothing.
 
 The count is per Rasa server, in memory, for the `MAX_TRACKED` most recently seen conversations: after a
 restart, or with several servers, a session may run to a few times the limit, still bounded.
@@ -25,10 +26,10 @@ from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.core.constants import USER_INTENT_SESSION_START
 
 MAX_TURNS_ENV = "MAX_TURNS_PER_SESSION"
-# 25: a turn's cost grows within a session (the action server gets the whole session); at 50 the last turn
-# of a session took 2.0 times the second (72 and 36 ms, tests/e2e/test_long_conversation.py). The visitor
-# loses nothing at a new session, so a shorter one costs nothing.
-DEFAULT_MAX_TURNS = 25
+# 20: a turn's cost grows within a session (the action server gets the whole session); at 50 the last turn
+# of a session took 2.0 times the second, at 25 between 1.45 and 1.75 times (tests/e2e/test_long_conversation.py,
+# from run to run). The visitor loses nothing at a new session, so a shorter one costs nothing.
+DEFAULT_MAX_TURNS = 20
 MAX_TRACKED = 10_000
 # The message that makes Rasa start a new session.
 SESSION_START_MESSAGE = f"{INTENT_MESSAGE_PREFIX}{USER_INTENT_SESSION_START}"

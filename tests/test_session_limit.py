@@ -34,7 +34,7 @@ def test_the_limit_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("MAX_TURNS_PER_SESSION", "7")
     assert SessionTurns.from_environment().max_turns == 7
     monkeypatch.delenv("MAX_TURNS_PER_SESSION")
-    assert SessionTurns.from_environment().max_turns == 25
+    assert SessionTurns.from_environment().max_turns == 20
     monkeypatch.setenv("MAX_TURNS_PER_SESSION", "beaucoup")
     with pytest.raises(ValueError, match="MAX_TURNS_PER_SESSION"):
         SessionTurns.from_environment()
