@@ -140,6 +140,10 @@ class Servers:
             "ACTIONS_PORT": str(self.actions_port),
             "WEB_PORT": str(free_port()),
             "TRACKER_DB": str(log_file.with_suffix(".db")),
+            # The load comes from one address and sends as fast as it can: what is measured is the bot's
+            # answers, not the rate limiter's refusals (rasa_extensions/rate_limit.py).
+            "RATE_LIMIT_CONVERSATION": "0",
+            "RATE_LIMIT_CLIENT": "0",
         }
         log_file.parent.mkdir(parents=True, exist_ok=True)
         Path(env["TRACKER_DB"]).unlink(missing_ok=True)
