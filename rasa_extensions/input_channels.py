@@ -26,6 +26,7 @@ from sanic.response import HTTPResponse
 
 from rasa_extensions import action_response_check, session_start
 from rasa_extensions.guard import GuardedHandler, MessageHandler, guarded
+from rasa_extensions.rate_limit import server_rate_limits
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class _GuardedChannel(InputChannel):
         return channel
 
     def guard(self, on_new_message: MessageHandler) -> GuardedHandler:
-        return guarded(on_new_message, self.website)
+        return guarded(on_new_message, self.website, server_rate_limits())
 
 
 def client_address(request: Request) -> str | None:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aiolimiter import AsyncLimiter
 
@@ -106,3 +107,10 @@ class RateLimits:
         for bucket in buckets:
             await bucket.acquire()  # immediate: each has the capacity
         return True
+
+
+@lru_cache(maxsize=1)
+def server_rate_limits() -> RateLimits:
+    """The Rasa server's one set of limits, shared by all its channels: a client's messages count once, whether
+    they come through REST or Socket.IO (each channel with limits of its own would double the allowance)."""
+    return RateLimits.from_environment()

@@ -88,3 +88,20 @@ def test_the_limits_come_from_the_environment(monkeypatch):
     defaults = RateLimits.from_environment()
     assert defaults.conversations is not None and defaults.conversations.rate == Rate(10, 30)
     assert defaults.clients is not None and defaults.clients.rate == Rate(30, 15)
+
+
+def test_the_rest_and_socketio_channels_share_one_set_of_limits(monkeypatch):
+    from rasa.core.channels.rest import RestInput
+    from rasa.core.channels.socketio import SocketIOInput
+
+    from rasa_extensions import input_channels
+
+    given: list[RateLimits | None] = []
+    monkeypatch.setattr(
+        input_channels, "guarded", lambda handler, website=None, rate_limits=None: given.append(rate_limits)
+    )
+    assert issubclass(input_channels.VisitorRestInput, RestInput)
+    input_channels.VisitorRestInput().guard(FakeRasa())
+    assert issubclass(input_channels.VisitorSocketIOInput, SocketIOInput)
+    input_channels.VisitorSocketIOInput().guard(FakeRasa())
+    assert len(given) == 2 and given[0] is not None and given[0] is given[1]
