@@ -1,7 +1,8 @@
 """Starts, and stops on exit, Ctrl-C or SIGTERM, everything it started (`cdm-run`, what `make run` runs):
 
   cdm-run serve        the action server, the Rasa server with its REST and Socket.IO channels, and the
-                       widget's demo page (the default, `make run`)
+                       widget's demo page (the default, `make run`), under supervisord (ops/supervision.py):
+                       a server that dies is started again while the others keep serving
   cdm-run shell        the action server and a conversation in the terminal (`make shell`), through the
                        visitors' REST channel and its guard (masking, length limit, apology), so advisers see
                        what visitors see; its conversations are kept in memory only, never in the tracker store
@@ -29,6 +30,8 @@ Settings (environment variables, with their defaults):
                     may send per number of seconds, the first number also the largest burst ("0": no limit)
   MAX_TURNS_PER_SESSION  messages of a conversation after which a fresh session starts, slots carried over
                     (20; 0: never), so that a turn's cost stays bounded
+  TICKET_LOCK_LIFETIME  seconds a conversation's lock outlives the Rasa server that held it, if that server
+                    dies (15; Rasa's own default, 60, is all of nginx's wait for an answer)
   START_TIMEOUT     seconds a server may take to answer (180; the Rasa server loads its model first: ~35 s)
 """
 
@@ -47,6 +50,7 @@ from pathlib import Path
 from types import FrameType
 
 from ops import processes
+from ops.supervision import Program, Supervisor
 
 MODES = ("serve", "shell", "interactive", "actions", "rasa")
 # The visitors' REST channel, as credentials.yml names it: the shell talks to the bot through it.
@@ -54,6 +58,7 @@ VISITORS_REST_CHANNEL = "rasa_extensions.input_channels.VisitorRestInput"
 SHELL_INTERFACE = "127.0.0.1"
 # The largest request the action server accepts (the Rasa server's, with a conversation session): 10 MB.
 ACTION_SERVER_MAX_REQUEST_BYTES = "10000000"
+DEFAULT_LOCK_LIFETIME_S = "15"
 
 
 class Refused(Exception):
@@ -106,6 +111,10 @@ class Settings:
             "TRACKER_DB": self.tracker_db,
             "RETENTION_DAYS": self.retention_days,
             "SANIC_REQUEST_MAX_SIZE": os.environ.get("SANIC_REQUEST_MAX_SIZE", "100000"),
+            # A server killed while it held a conversation's lock (scale-out profile: in Redis) leaves it taken
+            # until it expires; the conversation's next message waits that long on the other server. A turn
+            # takes well under a second here: 15 s leaves a wide margin and keeps the wait under nginx's 60 s.
+            "TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", DEFAULT_LOCK_LIFETIME_S),
         }
 
 
@@ -149,20 +158,64 @@ def _on_signal(signum: int, _: FrameType | None) -> None:
     raise Interrupted(signum)
 
 
+def action_server_program(settings: Settings) -> Program:
+    # Its requests come from the Rasa server, each with the whole current session: 100 KB, the limit on
+    # visitors' requests, is about 50 turns, and a longer session's every action failed. The session is
+    # bounded (MAX_TURNS_PER_SESSION); the limit here only guards against the absurd.
+    return Program(
+        "action-server",
+        "action server",
+        processes.action_server_command(settings.actions_port),
+        processes.action_server_health(settings.actions_port),
+        {"SANIC_REQUEST_MAX_SIZE": ACTION_SERVER_MAX_REQUEST_BYTES},
+    )
+
+
+def rasa_server_program(settings: Settings, command: list[str] | None = None) -> Program:
+    """The Rasa server with every channel of credentials.yml (or the given command's)."""
+    command = command or processes.rasa_server_command(
+        settings.model, settings.rasa_port, settings.endpoints, settings.cors_origins, settings.api_args
+    )
+    return Program("rasa-server", "Rasa server", command, processes.rasa_server_health(settings.rasa_port))
+
+
+def web_page_program(settings: Settings) -> Program:
+    return Program(
+        "web-page", "web page server", processes.web_server_command(), f"http://localhost:{settings.web_port}/"
+    )
+
+
+def review_page_program(settings: Settings) -> Program:
+    port = settings.review_port
+    command = [sys.executable, "-m", "ops.review_web", "--port", str(port), "--endpoints", settings.endpoints]
+    return Program("review-page", "review page", command, f"http://127.0.0.1:{port}/health")
+
+
+def serve_programs(settings: Settings) -> list[Program]:
+    """What `make run` supervises, in the order it starts them: the action server, the Rasa server, the
+    review page (only when REVIEW_SECRET is set), the widget's demo page."""
+    review = [review_page_program(settings)] if os.environ.get("REVIEW_SECRET") else []
+    return [action_server_program(settings), rasa_server_program(settings), *review, web_page_program(settings)]
+
+
 @dataclass
 class Runner:
     settings: Settings
+    # The servers it started itself (every mode but serve); in serve mode, supervisord runs them.
     children: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    supervisor: Supervisor | None = None
 
-    def start_and_wait(
-        self, name: str, command: list[str], health_url: str, env_overrides: Mapping[str, str] | None = None
-    ) -> None:
-        child = processes.start(command, env={**self.settings.child_environment(), **(env_overrides or {})})
+    def start_and_wait(self, program: Program) -> None:
+        timeout_s = self.settings.start_timeout_s
+        if self.supervisor is not None:
+            self.supervisor.start_and_wait(program, timeout_s)
+            return
+        child = processes.start(program.command, env={**self.settings.child_environment(), **program.environment})
         self.children.append(child)
         try:
-            processes.wait_until_answers(health_url, child, name, self.settings.start_timeout_s)
+            processes.wait_until_answers(program.health_url, child, program.description, timeout_s)
         except processes.StartFailed as failure:
-            hint = " (see its messages above)" if child.poll() is not None else f" at {health_url}"
+            hint = " (see its messages above)" if child.poll() is not None else f" at {program.health_url}"
             raise processes.StartFailed(f"{failure}{hint}.") from None
 
     def run_step(self, command: list[str]) -> None:
@@ -172,22 +225,13 @@ class Runner:
             raise SystemExit(completed.returncode)
 
     def start_action_server(self) -> None:
-        port = self.settings.actions_port
-        print(f"Starting the action server on port {port}...", flush=True)
-        # Its requests come from the Rasa server, each with the whole current session: 100 KB, the limit on
-        # visitors' requests, is about 50 turns, and a longer session's every action failed. The session is
-        # bounded (MAX_TURNS_PER_SESSION); the limit here only guards against the absurd.
-        self.start_and_wait(
-            "action server",
-            processes.action_server_command(port),
-            processes.action_server_health(port),
-            {"SANIC_REQUEST_MAX_SIZE": ACTION_SERVER_MAX_REQUEST_BYTES},
-        )
+        print(f"Starting the action server on port {self.settings.actions_port}...", flush=True)
+        self.start_and_wait(action_server_program(self.settings))
 
-    def start_rasa_server(self, command: list[str]) -> None:
+    def start_rasa_server(self, command: list[str] | None = None) -> None:
         port = self.settings.rasa_port
         print(f"Starting the Rasa server on port {port} (loading the model takes about half a minute)...", flush=True)
-        self.start_and_wait("Rasa server", command, processes.rasa_server_health(port))
+        self.start_and_wait(rasa_server_program(self.settings, command))
 
     def serve_visitors(self) -> None:
         """The Rasa server with every channel of credentials.yml, its conversations in the tracker store."""
@@ -199,16 +243,11 @@ class Runner:
         self.run_step(
             [sys.executable, "-m", "ops.purge", "--days", settings.retention_days, "--endpoints", settings.endpoints]
         )
-        self.start_rasa_server(
-            processes.rasa_server_command(
-                settings.model, settings.rasa_port, settings.endpoints, settings.cors_origins, settings.api_args
-            )
-        )
+        self.start_rasa_server()
 
     def start_web_server(self) -> None:
         print(f"Starting the widget's demo page on port {self.settings.web_port}...", flush=True)
-        url = f"http://localhost:{self.settings.web_port}/"
-        self.start_and_wait("web page server", processes.web_server_command(), url)
+        self.start_and_wait(web_page_program(self.settings))
 
     def start_review_page(self) -> None:
         """The maintainers' review page (ops/review_web.py), only when REVIEW_SECRET is set."""
@@ -216,8 +255,19 @@ class Runner:
             return
         port = self.settings.review_port
         print(f"Starting the maintainers' review page on 127.0.0.1:{port} (REVIEW_SECRET is set)...", flush=True)
-        command = [sys.executable, "-m", "ops.review_web", "--port", str(port), "--endpoints", self.settings.endpoints]
-        self.start_and_wait("review page", command, f"http://127.0.0.1:{port}/health")
+        self.start_and_wait(review_page_program(self.settings))
+
+    def serve_supervised(self) -> int:
+        """`make run`: every server under supervisord, which starts again any that dies, while the others
+        keep serving; returns when supervisord stops (on Ctrl-C or SIGTERM, through Interrupted)."""
+        settings = self.settings
+        with Supervisor(serve_programs(settings), settings.child_environment()) as self.supervisor:
+            self.start_action_server()
+            self.serve_visitors()
+            self.start_review_page()
+            self.start_web_server()
+            print(ready_message(settings), flush=True)
+            return self.supervisor.wait()
 
     def talk_in_shell(self) -> int:
         """The advisers' shell: a Rasa server with the visitors' REST channel only and no tracker store, and
@@ -244,7 +294,9 @@ class Runner:
         subprocess.run(command, cwd=processes.PROJECT_ROOT, env=self.settings.child_environment())
 
     def serve_until_a_server_stops(self) -> int:
-        """Waits until one of the servers stops by itself; its exit status (never 0: that is a failure)."""
+        """Waits until one of the servers stops by itself; its exit status (never 0: that is a failure). In
+        `cdm-run actions` and `cdm-run rasa`, the service manager that started the runner (systemd, with the
+        units of deploy/systemd/) then starts it again."""
         while True:
             for child in self.children:
                 status = child.poll()
@@ -258,6 +310,8 @@ class Runner:
         if settings.mode != "actions" and not has_model(processes.PROJECT_ROOT / settings.model):
             print(f"ERROR: no model in {settings.model}. Train one first: make train", file=sys.stderr)
             return 1
+        if settings.mode == "serve":
+            return self.serve_supervised()
         if settings.mode != "rasa":
             self.start_action_server()
         if settings.mode == "shell":
@@ -269,12 +323,7 @@ class Runner:
             print(f"The action server is ready at http://localhost:{settings.actions_port}/webhook. Stop with Ctrl-C.")
         else:
             self.serve_visitors()
-        if settings.mode == "rasa":
             print(f"The Rasa server is ready: REST {rest_url(settings)}. Stop with Ctrl-C.")
-        if settings.mode == "serve":
-            self.start_review_page()
-            self.start_web_server()
-            print(ready_message(settings), flush=True)
         return self.serve_until_a_server_stops()
 
 

@@ -41,9 +41,9 @@ def no_rate_limits() -> Iterator[None]:
         yield
 
 
-def _session_processes(session_id: int) -> list[str]:
+def session_processes(session_id: int) -> list[str]:
     """Processes still alive in a session (the run script and everything it started)."""
-    listing = subprocess.run(["ps", "-eo", "pid=,sid=,args="], capture_output=True, text=True, check=True).stdout
+    listing = subprocess.run(["ps", "-ww", "-eo", "pid=,sid=,args="], capture_output=True, text=True, check=True).stdout
     return [line.strip() for line in listing.splitlines() if line.split()[1] == str(session_id)]
 
 
@@ -58,6 +58,8 @@ class Assistant:
     # The review page's address and the data folder it writes into, when REVIEW_SECRET was set.
     review_url: str = ""
     review_data: Path | None = None
+    # The runner's process, the leader of a session of its own that holds every process it started.
+    runner_pid: int = 0
 
     @property
     def rasa_url(self) -> str:
@@ -118,6 +120,7 @@ def running_assistant(
         tracker_db=tracker_db,
         review_url=f"http://127.0.0.1:{env['REVIEW_PORT']}/" if "REVIEW_SECRET" in env_overrides else "",
         review_data=Path(env_overrides["REVIEW_DATA_DIR"]) if "REVIEW_DATA_DIR" in env_overrides else None,
+        runner_pid=process.pid,
     )
     ready_url = {
         "serve": assistant.web_url,  # the page server starts last: when it answers, everything is up
@@ -132,7 +135,7 @@ def running_assistant(
         try:
             process.wait(timeout=STOP_TIMEOUT_S)
         finally:
-            leftovers = _session_processes(process.pid)
+            leftovers = session_processes(process.pid)
             for line in leftovers:
                 os.kill(int(line.split()[0]), signal.SIGKILL)
     assert not leftovers, f"processes left behind after SIGTERM: {leftovers}"
