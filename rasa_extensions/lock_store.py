@@ -10,12 +10,23 @@ atomic" when they wrote it (RasaHQ/rasa#3933); the concurrent lock store that fo
 
 Here each read-change-write runs in a Redis transaction that watches the lock's key (WATCH/MULTI/EXEC, through
 redis-py's `Redis.transaction`): if another server changed the lock in between, Redis refuses the write and the
-change is made again on the new value. The lock's format, keys and waiting loop are Rasa's own.
+change is made again on the new value. The lock's format and keys are Rasa's own.
+
+Its waiting loop is Rasa's too, with one change: a waiting ticket is kept alive while it waits. In Rasa's, every
+ticket expires `TICKET_LOCK_LIFETIME` after it was issued, waiting or not. When a server dies holding a
+conversation's lock (SIGKILL, the out-of-memory killer), nginx resends its message to another server within a
+fraction of a second, so the dead ticket and the new one expire within the same second: the waiting server, which
+looks once a second, then finds both gone, and Rasa's loop waits for a ticket that no longer exists, for ever
+(seen in tests/e2e/test_scale.py: those visitors got nginx's 504 after 60 s, and the server marked down). Here the
+waiting ticket's lifetime counts from its last look, so it is served once the dead ticket expires, and then holds
+the lock for a whole lifetime.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -85,3 +96,24 @@ class AtomicRedisLockStore(RedisLockStore):
             return (lock if lock and lock.is_someone_waiting() else None), None
 
         self._change_lock(conversation_id, finish)
+
+    async def _acquire_lock(self, conversation_id: str, ticket: int, wait_time_in_seconds: float) -> TicketLock:
+        """Rasa's loop (LockStore._acquire_lock), but each look also renews the waiting ticket (module docstring)."""
+
+        def look(lock: TicketLock | None) -> tuple[TicketLock | None, TicketLock | None]:
+            if lock is None:
+                return None, None
+            lock.remove_expired_tickets()
+            own = next((held for held in lock.tickets if held.number == ticket), None)
+            if own is None:
+                return lock, None
+            own.expires = max(own.expires, time.time() + LOCK_LIFETIME)
+            return lock, lock
+
+        while True:
+            lock = self._change_lock(conversation_id, look)
+            if lock is None:  # as Rasa's: the message then gets the apology, rather than waiting for ever
+                raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
+            if not lock.is_locked(ticket):
+                return lock
+            await asyncio.sleep(wait_time_in_seconds)

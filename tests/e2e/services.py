@@ -9,6 +9,7 @@ import os
 import pwd
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -58,13 +59,18 @@ def _version_key(path: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
-@dataclass(frozen=True)
+@dataclass
 class Postgres:
     host: str
     port: int
     user: str
     password: str
     database: str
+    # How to start the server again after `stop()`, as whom, and where its output goes.
+    command: list[str] = dataclasses.field(default_factory=list)
+    run_as: dict = dataclasses.field(default_factory=dict)
+    log: Path = Path(os.devnull)
+    process: subprocess.Popen | None = None
 
     def connect(self):
         return psycopg2.connect(
@@ -80,6 +86,17 @@ class Postgres:
             "DB_USER": self.user,
             "DB_PASSWORD": self.password,
         }
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(self.command, stdout=out, stderr=subprocess.STDOUT, **self.run_as)
+        wait_until(lambda: self.connect().close() is None, self.process, "PostgreSQL", self.log)
+
+    def stop(self) -> None:
+        """A fast shutdown (SIGINT: PostgreSQL ends every session), as when a database host is taken down."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            self.process.wait(timeout=STOP_GRACE_S)
 
 
 @contextmanager
@@ -108,23 +125,22 @@ def postgres_server(log: Path) -> Iterator[Postgres]:
                  "--auth", "scram-sha-256", "--encoding", "UTF8", "--no-sync"],
                 stdout=out, stderr=subprocess.STDOUT, check=True, timeout=120, **run_as,
             )  # fmt: skip
-            port = free_port()
-            process = subprocess.Popen(
-                [postgres, "-D", str(cluster), "-h", "127.0.0.1", "-p", str(port), "-k", str(data_dir),
-                 "-c", "fsync=off", "-c", "log_min_messages=warning"],
-                stdout=out, stderr=subprocess.STDOUT, **run_as,
-            )  # fmt: skip
-        maintenance = Postgres("127.0.0.1", port, superuser, password, "postgres")
+        port = free_port()
+        command = [postgres, "-D", str(cluster), "-h", "127.0.0.1", "-p", str(port), "-k", str(data_dir),
+                   "-c", "fsync=off", "-c", "log_min_messages=warning"]  # fmt: skip
+        server = Postgres("127.0.0.1", port, superuser, password, "postgres", command, run_as, log)
         try:
-            wait_until(lambda: maintenance.connect().close() is None, process, "PostgreSQL", log)
-            admin = maintenance.connect()
+            server.start()
+            admin = server.connect()
             admin.autocommit = True
             with admin.cursor() as cursor:
                 cursor.execute("CREATE DATABASE rasa")
             admin.close()
-            yield dataclasses.replace(maintenance, database="rasa")
+            server.database = "rasa"
+            yield server
         finally:
-            stop([process], STOP_GRACE_S)
+            if server.process:
+                stop([server.process], STOP_GRACE_S)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from rasa.utils.endpoints import EndpointConfig
 
+from rasa_extensions import lock_store as lock_store_module
 from rasa_extensions.lock_store import AtomicRedisLockStore
 from tests.e2e.services import Redis, redis_server
 
@@ -81,3 +83,25 @@ def test_rasa_reads_the_profile_lock_store(redis: Redis, tmp_path: Path):
     assert isinstance(store, AtomicRedisLockStore)
     assert store.key_prefix == "citedesmetiers:lock:"
     assert store.red.ping()
+
+
+async def test_the_ticket_of_a_dead_server_expires_and_the_waiting_message_is_served(
+    redis: Redis, monkeypatch: pytest.MonkeyPatch
+):
+    """A server died holding the lock (its ticket is never given back); another server's message for the same
+    conversation comes a moment later. Rasa's own loop let the waiting ticket expire with the dead one and then
+    waited for ever; it must be served once the dead ticket expires."""
+    lifetime = 2.0
+    monkeypatch.setattr(lock_store_module, "LOCK_LIFETIME", lifetime)
+    store = lock_store(redis)
+    conversation = "locks-dead-holder"
+    store.issue_ticket(conversation, lifetime)  # the dead server's
+    started = time.monotonic()
+
+    async def take() -> float:
+        async with store.lock(conversation, lock_lifetime=lifetime, wait_time_in_seconds=1):
+            return time.monotonic() - started
+
+    waited = await asyncio.wait_for(take(), timeout=10)
+    assert lifetime <= waited < lifetime + 2
+    assert store.get_lock(conversation) is None  # given back, and nobody waits

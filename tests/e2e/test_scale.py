@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import time
 import uuid
@@ -24,14 +25,16 @@ import socketio
 
 from actions.knowledge_store import get_knowledge
 from devtools.load_test import FREE_QUESTION, centre_phrase, centres, run_load
+from ops import run
 from ops.processes import RUNNER, free_port
 from rasa_extensions import wording
 from tests.conftest import PROJECT_ROOT
-from tests.e2e.conftest import Assistant, running_assistant
+from tests.e2e.conftest import Assistant, running_assistant, session_processes
 from tests.e2e.services import Postgres, Redis, nginx_server, postgres_server, redis_server
 
 SCALE_ENDPOINTS = "deploy/endpoints.scale.yml"
 API_TOKEN = "scale-test-token"
+NGINX_FAIL_TIMEOUT_S = 10
 
 
 @dataclass
@@ -41,11 +44,24 @@ class Cluster:
     servers: list[Assistant]  # the two Rasa servers, reached directly
     balancer_url: str  # nginx in front of both
     server_stacks: list[ExitStack]  # closing one stops that Rasa server (SIGTERM, as a scale-down would)
+    server_settings: list[dict[str, Any]]  # how each Rasa server was started (running_assistant's arguments)
     work_dir: Path
 
     @property
     def balancer_rest_url(self) -> str:
         return f"{self.balancer_url}/webhooks/rest/webhook"
+
+    def restart_server(self, index: int) -> float:
+        """Starts Rasa server `index` again on its port, as a service manager would after it died; the seconds
+        it took to answer."""
+        self.server_stacks[index].close()
+        settings = {**self.server_settings[index], "rasa_port": self.servers[index].rasa_port}
+        started = time.monotonic()
+        self.servers[index] = self.server_stacks[index].enter_context(running_assistant(**settings))
+        took = time.monotonic() - started
+        # nginx tries a server it found down again only after `fail_timeout` (deploy/nginx.conf.template).
+        time.sleep(NGINX_FAIL_TIMEOUT_S)
+        return took
 
 
 @pytest.fixture(scope="module")
@@ -55,28 +71,27 @@ def cluster(trained_model: None, tmp_path_factory: pytest.TempPathFactory):
         postgres = stack.enter_context(postgres_server(work_dir / "postgres.log"))
         redis = stack.enter_context(redis_server(work_dir / "redis.log"))
         stores: dict[str, Any] = {**postgres.endpoint_env(), **redis.endpoint_env()}
-        servers, server_stacks = [], []
+        servers, server_stacks, server_settings = [], [], []
         for name in ("a", "b"):
             actions = stack.enter_context(running_assistant(work_dir / f"actions-{name}.log", mode="actions"))
+            settings = {
+                "log": work_dir / f"rasa-{name}.log",
+                "mode": "rasa",
+                "RASA_ENDPOINTS": SCALE_ENDPOINTS,
+                "ACTION_SERVER_URL": f"http://localhost:{actions.actions_port}/webhook",
+                "RASA_ENABLE_API": "true",
+                "RASA_API_TOKEN": API_TOKEN,
+                **stores,
+            }
             server_stack = stack.enter_context(ExitStack())
-            server = server_stack.enter_context(
-                running_assistant(
-                    work_dir / f"rasa-{name}.log",
-                    mode="rasa",
-                    RASA_ENDPOINTS=SCALE_ENDPOINTS,
-                    ACTION_SERVER_URL=f"http://localhost:{actions.actions_port}/webhook",
-                    RASA_ENABLE_API="true",
-                    RASA_API_TOKEN=API_TOKEN,
-                    **stores,
-                )
-            )
-            servers.append(server)
+            servers.append(server_stack.enter_context(running_assistant(**settings)))
             server_stacks.append(server_stack)
+            server_settings.append(settings)
         (work_dir / "nginx").mkdir()
         balancer = stack.enter_context(
             nginx_server(work_dir / "nginx", [f"127.0.0.1:{server.rasa_port}" for server in servers])
         )
-        yield Cluster(postgres, redis, servers, balancer, server_stacks, work_dir)
+        yield Cluster(postgres, redis, servers, balancer, server_stacks, server_settings, work_dir)
 
 
 def new_visitor() -> str:
@@ -268,17 +283,85 @@ def test_purge_deletes_old_conversations_from_postgresql(cluster: Cluster):
     assert [text for text, _ in stored_turns(cluster.postgres, recent)] == ["C'est gratuit ?"]
 
 
+def test_postgresql_stops_then_comes_back(cluster: Cluster):
+    """PostgreSQL stops while the servers run: Rasa's FailSafeTrackerStore answers from memory, without the earlier
+    turns, and logs the error; nothing of that time reaches PostgreSQL; once it is back, the conversation goes on
+    from what was stored, and is stored again from the first message."""
+    server = cluster.servers[0]
+    visitor = new_visitor()
+    assert server.texts("Avez-vous un centre à Gap ?", visitor).startswith("Oui, Gap fait partie")
+    cluster.postgres.stop()
+    try:
+        assert server.texts("C'est gratuit ?", visitor).startswith("Oui, c'est gratuit")
+        assert server.texts("Avez-vous un centre à Digne ?", visitor).startswith("Digne ne fait pas partie")
+    finally:
+        cluster.postgres.start()
+    # "et à Istres ?" needs the centre in focus: from PostgreSQL's Gap, the last turn stored.
+    assert server.texts("et à Istres ?", visitor).startswith("Oui, Istres fait partie")
+    assert server.texts("C'est gratuit ?", visitor).startswith("Oui, c'est gratuit")
+    assert [text for text, _ in stored_turns(cluster.postgres, visitor)] == [
+        "Avez-vous un centre à Gap ?",
+        "et à Istres ?",
+        "C'est gratuit ?",
+    ]
+    log = server.log.read_text(errors="replace")
+    assert "Error happened when trying to save conversation tracker to 'SQLTrackerStore'" in log
+    assert "(psycopg2.OperationalError) connection to server at" in log
+
+
+def _rasa_process(server: Assistant) -> int:
+    """The Rasa server's own process, under its runner (`cdm-run rasa`)."""
+    found = [line for line in session_processes(server.runner_pid) if "rasa run --model" in line]
+    assert len(found) == 1, found
+    return int(found[0].split()[0])
+
+
+async def test_a_server_killed_mid_run_the_other_carries_on(cluster: Cluster, capsys):
+    """Conversations through the one address; the second Rasa server is killed (SIGKILL: a crash, the out-of-memory
+    killer) while they run. nginx resends the turns it was handling to the first server; a conversation whose lock
+    it held waits until the lock expires (TICKET_LOCK_LIFETIME, 15 s by the runner); every turn is answered. The
+    server is then started again on its port, as systemd would, for the next test."""
+    conversations, turns = 20, 30
+    total = conversations * turns
+    before = _load_user_events(cluster.postgres)
+    load = asyncio.create_task(run_load(cluster.balancer_rest_url, conversations, turns, timeout=60))
+    deadline = time.monotonic() + 120
+    while _load_user_events(cluster.postgres) - before < total // 10 and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    stored_before_kill = _load_user_events(cluster.postgres) - before
+    os.kill(_rasa_process(cluster.servers[1]), signal.SIGKILL)
+    result = await load
+    stored = _load_user_events(cluster.postgres) - before
+    with capsys.disabled():
+        print(
+            f"\n[scale] second Rasa server killed (SIGKILL) after {stored_before_kill} of {total} turns; "
+            f"{stored} user messages stored for {total} turns\n{result.summary()}"
+        )
+    assert stored_before_kill < total // 2, "the load was mostly over before the kill: it shows nothing"
+    assert result.ok, result.summary()
+    # A turn the killed server had stored before it died, then resent by nginx, is stored twice: at most one
+    # per conversation (each has one turn in flight).
+    assert total <= stored <= total + conversations
+    lock_lifetime = float(run.DEFAULT_LOCK_LIFETIME_S)
+    assert result.percentile_ms(100) <= (lock_lifetime + 10) * 1000
+    took = await asyncio.to_thread(cluster.restart_server, 1)
+    with capsys.disabled():
+        print(f"[scale] second Rasa server started again in {took:.1f} s")
+    assert cluster.servers[1].texts("Avez-vous un centre à Gap ?", new_visitor()).startswith("Oui, Gap")
+
+
 async def test_a_server_stopped_mid_run_the_other_carries_on(cluster: Cluster, capsys):
     """Conversations through the one address; one Rasa server is stopped (SIGTERM, as a scale-down or a rolling
     update does) while they run. Every turn must still be answered, with its own answer, and stored; most of them
     after the stop. Runs last: it leaves one server."""
     conversations, turns = 20, 30
     total = conversations * turns
+    before = _load_user_events(cluster.postgres)
     load = asyncio.create_task(run_load(cluster.balancer_rest_url, conversations, turns, timeout=60))
     deadline = time.monotonic() + 120
-    while _load_user_events(cluster.postgres) < total // 10 and time.monotonic() < deadline:
+    while _load_user_events(cluster.postgres) - before < total // 10 and time.monotonic() < deadline:
         await asyncio.sleep(0.2)
-    stored_before_stop = _load_user_events(cluster.postgres)
+    stored_before_stop = _load_user_events(cluster.postgres) - before
     stop_started = time.monotonic()
     await asyncio.to_thread(cluster.server_stacks[0].close)  # SIGTERM; the server refuses new requests at once
     stop_took = time.monotonic() - stop_started
@@ -293,7 +376,7 @@ async def test_a_server_stopped_mid_run_the_other_carries_on(cluster: Cluster, c
         requests.get(cluster.servers[0].rasa_url, timeout=5)
     assert stored_before_stop < total // 2, "the load was mostly over before the stop: it shows nothing"
     assert result.ok, result.summary()
-    assert _load_user_events(cluster.postgres) == total, "a message was not stored"
+    assert _load_user_events(cluster.postgres) - before == total, "a message was not stored"
     assert cluster.servers[1].texts("Avez-vous un centre à Gap ?", new_visitor()).startswith("Oui, Gap")
 
 
