@@ -98,7 +98,7 @@ def kill_and_time_restart(runner_pid: int, server: Server) -> tuple[float, float
     raise AssertionError(f"the {server.name} did not answer again within {RESTART_LIMIT_S:g} s of its SIGKILL")
 
 
-def test_each_server_killed_under_load_is_started_again(trained_model, tmp_path: Path):
+def test_each_server_killed_under_load_is_started_again(trained_model, tmp_path: Path, capsys):
     with running_assistant(tmp_path / "run.log") as assistant:
         servers = [
             Server(
@@ -125,11 +125,12 @@ def test_each_server_killed_under_load_is_started_again(trained_model, tmp_path:
                 thread.join(timeout=90)
 
     outcomes = [turn.outcome for turn in load.turns]
-    print(
-        f"\nSIGKILL under a load of {CONVERSATIONS} conversations, answering again after: "
-        + ", ".join(f"{name} {seconds:.1f} s" for name, (_, seconds) in restarts.items())
-        + f"; turns: { {outcome: outcomes.count(outcome) for outcome in sorted(set(outcomes))} }"
-    )
+    with capsys.disabled():  # the figures, in the output of every run
+        print(
+            f"\nSIGKILL under a load of {CONVERSATIONS} conversations, answering again after: "
+            + ", ".join(f"{name} {seconds:.1f} s" for name, (_, seconds) in restarts.items())
+            + f"; turns: { {outcome: outcomes.count(outcome) for outcome in sorted(set(outcomes))} }"
+        )
     rasa_killed, rasa_restart_s = restarts["Rasa server"]
     rasa_down = (rasa_killed, rasa_killed + rasa_restart_s)
     for turn in load.turns:
