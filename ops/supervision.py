@@ -124,6 +124,7 @@ class Supervisor:
         self._folder = tempfile.TemporaryDirectory(prefix="cdm-supervisor-")
         self._password = secrets.token_urlsafe(24)
         self.process: subprocess.Popen[bytes] | None = None
+        self._copier: threading.Thread | None = None
 
     @property
     def socket(self) -> Path:
@@ -139,7 +140,8 @@ class Supervisor:
         self.process = processes.start(
             [SUPERVISORD, "--configuration", str(config)], env=self.env, output=subprocess.PIPE
         )
-        threading.Thread(target=_copy_lines, args=(self.process,), daemon=True).start()
+        self._copier = threading.Thread(target=_copy_lines, args=(self.process,), daemon=True)
+        self._copier.start()
         processes.wait_until(self._answers, self.process, "process supervisor (supervisord)", 30.0)
         return self
 
@@ -148,6 +150,8 @@ class Supervisor:
     ) -> None:
         if self.process is not None:
             processes.stop([self.process], grace_s=SUPERVISORD_STOP_GRACE_S)
+        if self._copier is not None:
+            self._copier.join(timeout=5)  # its last lines ("stopped: ...") out before the runner exits
         self._folder.cleanup()
 
     def _rpc(self) -> Any:
@@ -172,10 +176,10 @@ class Supervisor:
         self._rpc().startProcess(program.name, False)
         started = time.monotonic()
         while not processes.answers(program.health_url):
-            if self.state(program) in GIVEN_UP_STATES:
-                raise processes.StartFailed(f"the {program.description} stopped while starting")
             if self.process.poll() is not None:
                 raise processes.StartFailed(f"the process supervisor stopped (exit status {self.process.returncode})")
+            if self.state(program) in GIVEN_UP_STATES:
+                raise processes.StartFailed(f"the {program.description} stopped while starting")
             if time.monotonic() - started > timeout_s:
                 raise processes.StartFailed(f"the {program.description} did not answer within {timeout_s:g}s")
             time.sleep(0.3)
