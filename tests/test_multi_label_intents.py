@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -100,6 +101,17 @@ def test_it_learns_single_intents_and_pairs_and_survives_a_reload(storage: Local
         (entry["confidence"] for entry in ranking), reverse=True
     )
     assert sum(entry["confidence"] for entry in ranking) == pytest.approx(1.0)
+
+    # The arrays `process` scores with give scikit-learn's own figures (TF-IDF transform, predict_proba).
+    blocks = loaded._blocks(visitors)
+    weighted = [weighting.transform(block) for weighting, block in zip(loaded.weightings, blocks, strict=True)]
+    assert loaded.classifier is not None and loaded.binarizer is not None
+    probabilities = loaded.classifier.predict_proba(scipy.sparse.hstack(weighted).tocsr())
+    intents = [str(intent) for intent in loaded.binarizer.classes_]
+    for message, row in zip(visitors, probabilities, strict=True):
+        expected = dict(zip(loaded.labels, label_scores(row, intents, loaded.labels), strict=True))
+        got = {entry["name"]: entry["confidence"] for entry in message.get("intent_ranking")}
+        assert got == pytest.approx(expected, abs=1e-12)
 
 
 def test_an_untrained_classifier_sets_no_intent(storage: LocalModelStorage):
