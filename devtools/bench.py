@@ -106,9 +106,10 @@ def intent_macro_f1(name: str, model: Path) -> float:
     return f1
 
 
-def _children(pid: int) -> list[int]:
-    listing = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
-    return [int(line) for line in listing.split()]
+def _session_processes(session_id: int) -> list[int]:
+    """Every process of a session: the runner, supervisord and the servers it started (ops/supervision.py)."""
+    listing = subprocess.run(["ps", "-eo", "pid=,sid="], capture_output=True, text=True).stdout
+    return [int(pid) for pid, sid in (line.split() for line in listing.splitlines()) if int(sid) == session_id]
 
 
 def _command_line(pid: int) -> str:
@@ -167,7 +168,7 @@ class Servers:
 
     def server_pids(self) -> dict[str, int]:
         pids = {}
-        for pid in _children(self.process.pid):
+        for pid in _session_processes(self.process.pid):
             command = _command_line(pid)
             if " run actions " in command:
                 pids["actions"] = pid
