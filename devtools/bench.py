@@ -106,19 +106,6 @@ def intent_macro_f1(name: str, model: Path) -> float:
     return f1
 
 
-def _session_processes(session_id: int) -> list[int]:
-    """Every process of a session: the runner, supervisord and the servers it started (ops/supervision.py)."""
-    listing = subprocess.run(["ps", "-eo", "pid=,sid="], capture_output=True, text=True).stdout
-    return [int(pid) for pid, sid in (line.split() for line in listing.splitlines()) if int(sid) == session_id]
-
-
-def _command_line(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
-
 def peak_rss_mb(pid: int) -> float:
     """The process's peak resident set size (VmHWM), in MB of 10^6 bytes (the unit of the 1.6 GB target)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -168,12 +155,13 @@ class Servers:
 
     def server_pids(self) -> dict[str, int]:
         pids = {}
-        for pid in _session_processes(self.process.pid):
-            command = _command_line(pid)
+        # The runner's session: supervisord and the servers it started (ops/supervision.py).
+        for line in processes.session_processes(self.process.pid):
+            pid, _, command = line.split(maxsplit=2)
             if " run actions " in command:
-                pids["actions"] = pid
+                pids["actions"] = int(pid)
             elif " run --model " in command:
-                pids["rasa"] = pid
+                pids["rasa"] = int(pid)
         return pids
 
     def stop(self) -> None:

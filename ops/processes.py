@@ -129,6 +129,13 @@ def stop(processes: Iterable[subprocess.Popen[bytes]], grace_s: float = STOP_GRA
             process.wait()
 
 
+def session_processes(session_id: int) -> list[str]:
+    """The processes alive in a session (one started with `own_session`, and everything it started, supervisord's
+    servers included), each as "pid sid command line"."""
+    listing = subprocess.run(["ps", "-ww", "-eo", "pid=,sid=,args="], capture_output=True, text=True, check=True).stdout
+    return [line.strip() for line in listing.splitlines() if line.split()[1] == str(session_id)]
+
+
 def stop_session(process: subprocess.Popen[bytes], grace_s: float = 60.0) -> None:
     """Stops a process started with `own_session` and everything it started: SIGTERM to the process (it
     stops its children), then SIGKILL to whatever of its session is left after `grace_s`."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from ops.processes import RUNNER, answers, free_port
+from ops.processes import RUNNER, answers, free_port, session_processes
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.services import wait_until
 
@@ -39,12 +39,6 @@ def no_rate_limits() -> Iterator[None]:
         patch.setenv("RATE_LIMIT_CONVERSATION", "0")
         patch.setenv("RATE_LIMIT_CLIENT", "0")
         yield
-
-
-def session_processes(session_id: int) -> list[str]:
-    """Processes still alive in a session (the run script and everything it started)."""
-    listing = subprocess.run(["ps", "-ww", "-eo", "pid=,sid=,args="], capture_output=True, text=True, check=True).stdout
-    return [line.strip() for line in listing.splitlines() if line.split()[1] == str(session_id)]
 
 
 @dataclass

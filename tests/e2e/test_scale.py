@@ -24,12 +24,12 @@ import requests
 import socketio
 
 from actions.knowledge_store import get_knowledge
-from devtools.load_test import FREE_QUESTION, centre_phrase, centres, run_load
+from devtools.load_test import FREE_QUESTION, LoadResult, centre_phrase, centres, run_load
 from ops import run
-from ops.processes import RUNNER, free_port
+from ops.processes import RUNNER, free_port, session_processes
 from rasa_extensions import wording
 from tests.conftest import PROJECT_ROOT
-from tests.e2e.conftest import Assistant, running_assistant, session_processes
+from tests.e2e.conftest import Assistant, running_assistant
 from tests.e2e.services import Postgres, Redis, nginx_server, postgres_server, redis_server
 
 SCALE_ENDPOINTS = "deploy/endpoints.scale.yml"
@@ -323,11 +323,7 @@ async def test_a_server_killed_mid_run_the_other_carries_on(cluster: Cluster, ca
     server is then started again on its port, as systemd would, for the next test."""
     conversations, turns = 20, 30
     total = conversations * turns
-    before = _load_user_events(cluster.postgres)
-    load = asyncio.create_task(run_load(cluster.balancer_rest_url, conversations, turns, timeout=60))
-    deadline = time.monotonic() + 120
-    while _load_user_events(cluster.postgres) - before < total // 10 and time.monotonic() < deadline:
-        await asyncio.sleep(0.2)
+    before, load = await _load_under_way(cluster, conversations, turns)
     stored_before_kill = _load_user_events(cluster.postgres) - before
     os.kill(_rasa_process(cluster.servers[1]), signal.SIGKILL)
     result = await load
@@ -356,11 +352,7 @@ async def test_a_server_stopped_mid_run_the_other_carries_on(cluster: Cluster, c
     after the stop. Runs last: it leaves one server."""
     conversations, turns = 20, 30
     total = conversations * turns
-    before = _load_user_events(cluster.postgres)
-    load = asyncio.create_task(run_load(cluster.balancer_rest_url, conversations, turns, timeout=60))
-    deadline = time.monotonic() + 120
-    while _load_user_events(cluster.postgres) - before < total // 10 and time.monotonic() < deadline:
-        await asyncio.sleep(0.2)
+    before, load = await _load_under_way(cluster, conversations, turns)
     stored_before_stop = _load_user_events(cluster.postgres) - before
     stop_started = time.monotonic()
     await asyncio.to_thread(cluster.server_stacks[0].close)  # SIGTERM; the server refuses new requests at once
@@ -378,6 +370,17 @@ async def test_a_server_stopped_mid_run_the_other_carries_on(cluster: Cluster, c
     assert result.ok, result.summary()
     assert _load_user_events(cluster.postgres) - before == total, "a message was not stored"
     assert cluster.servers[1].texts("Avez-vous un centre à Gap ?", new_visitor()).startswith("Oui, Gap")
+
+
+async def _load_under_way(cluster: Cluster, conversations: int, turns: int) -> tuple[int, asyncio.Task[LoadResult]]:
+    """Starts conversations through the one address and returns once a tenth of their turns are stored: the
+    load's visitors' messages stored before it, and the load, still running."""
+    before = _load_user_events(cluster.postgres)
+    load = asyncio.create_task(run_load(cluster.balancer_rest_url, conversations, turns, timeout=60))
+    deadline = time.monotonic() + 120
+    while _load_user_events(cluster.postgres) - before < conversations * turns // 10 and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    return before, load
 
 
 def _load_user_events(postgres: Postgres) -> int:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import Assistant, running_assistant, session_processes
+from ops.processes import session_processes
+from tests.e2e.conftest import Assistant, running_assistant
 
 SIZE = "8m"
 # Rasa's FailSafeTrackerStore's log line when a conversation cannot be saved (rasa/core/tracker_store.py).

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import requests
 
-from ops.processes import answers
+from ops.processes import answers, session_processes
 from rasa_extensions import wording
-from tests.e2e.conftest import running_assistant, session_processes
+from tests.e2e.conftest import running_assistant
 
 CONVERSATIONS = 4
 QUESTIONS = ["C'est gratuit ?", "Avez-vous un centre à Gap ?", "Il faut un rendez-vous ?", "Quels labels avez-vous ?"]
