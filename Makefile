@@ -74,7 +74,7 @@ test-unit: install ## Only the fast tests (no servers, no model)
 evaluate: train ## Held-out NLU, 5-fold cross-validation, test conversations, wrong answers -> results/summary.md; fails on a regression
 	devtools/evaluate.sh
 
-bench: install ## Speed, memory and F1 of the project's config beside Rasa's default -> results/bench.md (~15 min)
+bench: install ## The project beside Rasa's default config: ratios, targets met -> results/bench.md (~30 min; +1 h the first time)
 	scripts/ensure-test-tools.sh
 	$(PYTHON) -m devtools.bench
 

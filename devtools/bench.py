@@ -2,23 +2,32 @@
 
 For each configuration (the project's `config.yml`, and `bench/config.rasa-default.yml`, what `rasa init`
 writes), on the same training data:
-  1. trains a model with an empty cache (training time, model size);
-  2. measures intent macro-F1 on the held-out examples (`rasa test nlu`);
-  3. starts the servers as `make run` does (`cdm-run serve`) and times the cold start, from the
-     command to the first answer;
-  4. warms up, then measures through the REST channel, at 1, 8 and 32 conversations in parallel, the
+  1. trains a model with an empty cache (training time, model size). The default's training takes about an
+     hour on 2 cores: its model and training time are kept beside it (results/bench/models/) with a
+     fingerprint of the data and config, and reused while they match (`--retrain-default` trains it again);
+  2. measures intent macro-F1 on the held-out examples of each language (`rasa test nlu`), and by 5-fold
+     cross-validation (devtools/cross_validate.py); the default's cross-validation trains five of its
+     models (hours), so it runs only with `--default-cv` and its figures are kept in the same way;
+  3. starts the servers as `make run` does (`cdm-run serve`) and times the cold start, from the command to
+     the first answer, twice for each configuration, one after the other's;
+  4. keeps both running and measures through the REST channel, at 1, 8 and 32 conversations in parallel, the
      per-turn latency (p50, p95, p99), turns per second and errors (devtools/load_test.py's conversations:
-     every turn calls the action server, and each answer is checked);
-  5. reads the peak resident memory of the Rasa server and of the action server.
-Writes results/bench.md (tables), results/bench.json and results/bench_latency.png, and prints the tables.
+     every turn calls the action server, and each answer is checked). The rounds alternate between the two
+     configurations, so that a change of the machine's speed during the run weighs on both alike;
+  5. reads the peak resident memory of each Rasa server and action server.
+Writes results/bench.md (tables, the targets with their ratios and whether each is met), results/bench.json
+and results/bench_latency.png, and prints the tables.
 
-Usage: bench.py [--configs project,rasa-default] [--rounds-scale 1.0] [--skip-training]
+Usage: bench.py [--configs project,rasa-default] [--rounds-scale 1.0] [--reuse-models] [--retrain-default]
+                [--default-cv] [--folds 5]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -26,11 +35,24 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import requests
 
+from devtools.bench_report import (
+    CONCURRENCY,
+    DEFAULT,
+    LANGUAGES,
+    PROJECT,
+    ConfigResult,
+    LevelResult,
+    Training,
+    plot,
+    tables,
+    targets,
+)
 from devtools.load_test import LoadResult, run_load
 from ops import processes
 from ops.processes import free_port
@@ -38,76 +60,111 @@ from ops.processes import free_port
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT_ROOT / "results"
 BENCH_DIR = RESULTS / "bench"
+MODELS_DIR = BENCH_DIR / "models"
 RASA = processes.RASA
 
-CONFIGS = {"project": PROJECT_ROOT / "config.yml", "rasa-default": PROJECT_ROOT / "bench" / "config.rasa-default.yml"}
-CONCURRENCY = (1, 8, 32)
+CONFIGS = {PROJECT: PROJECT_ROOT / "config.yml", DEFAULT: PROJECT_ROOT / "bench" / "config.rasa-default.yml"}
+HELDOUT = {
+    "fr": PROJECT_ROOT / "tests" / "nlu" / "holdout.yml",
+    "en": PROJECT_ROOT / "tests" / "nlu" / "holdout_en.yml",
+}
 TURNS_PER_CONVERSATION = 10
 # Rounds per level, so that each level has a few hundred turns of conversations of the same length.
 ROUNDS = {1: 20, 8: 4, 32: 2}
 WARM_UP_TURNS = 30
+COLD_STARTS = 2
 START_TIMEOUT_S = 300
-
-# The targets of the issue, on a 2-core machine.
-TARGET_P95_MS_AT_1 = 60.0
-TARGET_TURNS_PER_S_AT_32 = 40.0
-TARGET_RASA_RSS_MB = 1600.0  # 1.6 GB
-TARGET_TRAINING_S = 180.0
-
-
-@dataclass
-class LevelResult:
-    concurrency: int
-    turns: int
-    p50_ms: float
-    p95_ms: float
-    p99_ms: float
-    turns_per_s: float
-    errors: int  # no answer, HTTP errors, wrong recipient
-    unexpected_answers: int  # answered, but not what the conversation asked for (an NLU miss)
-
-
-@dataclass
-class ConfigResult:
-    name: str
-    config: str
-    training_s: float = 0.0
-    model_mb: float = 0.0
-    intent_macro_f1: float = 0.0
-    cold_start_s: float = 0.0
-    rasa_rss_mb: float = 0.0
-    actions_rss_mb: float = 0.0
-    levels: list[LevelResult] = field(default_factory=list)
 
 
 def log(message: str) -> None:
     print(f"[bench] {message}", flush=True)
 
 
+def fingerprint(config: Path) -> str:
+    """What a model of `config` depends on: the config, the domain, the training data and Rasa's version."""
+    digest = hashlib.sha256(importlib.metadata.version("rasa").encode())
+    for path in [config, PROJECT_ROOT / "domain.yml", *sorted((PROJECT_ROOT / "data").rglob("*.yml"))]:
+        digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _kept(path: Path, print_as: str) -> dict[str, Any] | None:
+    """A figure kept by an earlier run, if its fingerprint is still the data's."""
+    try:
+        kept: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return kept if kept.get("fingerprint") == print_as else None
+
+
 def train(name: str, config: Path) -> tuple[Path, float]:
     """A model trained from scratch: an empty cache, so that no component is restored from an earlier run."""
-    out = BENCH_DIR / "models"
-    out.mkdir(parents=True, exist_ok=True)
+    MODELS_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rasa-cache-") as cache:
         env = {**os.environ, "RASA_CACHE_DIRECTORY": cache, "RASA_TELEMETRY_ENABLED": "false"}
         command = [RASA, "train", "--config", str(config), "--domain", "domain.yml", "--data", "data",
-                   "--out", str(out), "--fixed-model-name", name, "--force"]  # fmt: skip
+                   "--out", str(MODELS_DIR), "--fixed-model-name", name, "--force"]  # fmt: skip
         started = time.perf_counter()
         subprocess.run(command, cwd=PROJECT_ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-        return out / f"{name}.tar.gz", time.perf_counter() - started
+        return MODELS_DIR / f"{name}.tar.gz", time.perf_counter() - started
 
 
-def intent_macro_f1(name: str, model: Path) -> float:
-    out = BENCH_DIR / name / "holdout"
-    command = [RASA, "test", "nlu", "--model", str(model), "--nlu", "tests/nlu/holdout.yml", "--out", str(out)]
-    subprocess.run(command, cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    report = json.loads((out / "intent_report.json").read_text(encoding="utf-8"))
-    f1: float = report["macro avg"]["f1-score"]
-    return f1
+def trained_model(name: str, config: Path, reuse: bool) -> tuple[Path, Training]:
+    """The model of `config`: trained now, or with `reuse`, the one an earlier run trained on the same data and
+    config, with the training time measured then."""
+    model, record = MODELS_DIR / f"{name}.tar.gz", MODELS_DIR / f"{name}.training.json"
+    print_as = fingerprint(config)
+    kept = _kept(record, print_as) if reuse and model.exists() else None
+    if kept is not None:
+        log(f"{name}: the model trained on {kept['trained_on']} has the same data and config; reused")
+        return model, Training(float(kept["training_s"]), str(kept["trained_on"]), measured_in_this_run=False)
+    log(f"{name}: training from scratch with {config.relative_to(PROJECT_ROOT)}...")
+    model, seconds = train(name, config)
+    trained_on = time.strftime("%Y-%m-%d")
+    record.write_text(json.dumps({"fingerprint": print_as, "training_s": seconds, "trained_on": trained_on}) + "\n")
+    log(f"{name}: trained in {seconds:.0f} s")
+    return model, Training(seconds, trained_on, measured_in_this_run=True)
+
+
+def heldout_f1(name: str, model: Path) -> dict[str, float]:
+    """Intent macro-F1 on each language's held-out examples."""
+    scores = {}
+    for language, examples in HELDOUT.items():
+        out = BENCH_DIR / name / f"holdout_{language}"
+        command = [RASA, "test", "nlu", "--model", str(model), "--nlu", str(examples), "--out", str(out)]
+        subprocess.run(command, cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        report = json.loads((out / "intent_report.json").read_text(encoding="utf-8"))
+        scores[language] = float(report["macro avg"]["f1-score"])
+    return scores
+
+
+def cross_validation(name: str, config: Path, folds: int, run: bool, reuse: bool) -> tuple[dict[str, float], str]:
+    """Each language's intent macro-F1 in `folds`-fold cross-validation (devtools/cross_validate.py), run now
+    when `run`, or kept from an earlier run of the same data and config when `reuse`; with a note when not."""
+    record = BENCH_DIR / name / f"cv{folds}.json"
+    print_as = fingerprint(config)
+    kept = _kept(record, print_as) if reuse or not run else None
+    if kept is not None:
+        log(f"{name}: {folds}-fold cross-validation of {kept['measured_on']}, same data and config; reused")
+        return {language: float(kept[language]) for language in LANGUAGES}, f"measured {kept['measured_on']}"
+    if not run:
+        return {}, "not run (hours on 2 cores: `--default-cv`)"
+    log(f"{name}: {folds}-fold cross-validation (trains {folds} models)...")
+    out = BENCH_DIR / name / "cross-validation"
+    command = [sys.executable, "-m", "devtools.cross_validate", "--config", str(config), "--folds", str(folds),
+               "--out", str(out)]  # fmt: skip
+    subprocess.run(command, cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL)
+    scores = {
+        language: float(json.loads((out / language / "intent_report.json").read_text())["macro avg"]["f1-score"])
+        for language in LANGUAGES
+    }
+    measured_on = time.strftime("%Y-%m-%d")
+    record.write_text(json.dumps({"fingerprint": print_as, "measured_on": measured_on, **scores}) + "\n")
+    return scores, ""
 
 
 def peak_rss_mb(pid: int) -> float:
-    """The process's peak resident set size (VmHWM), in MB of 10^6 bytes (the unit of the 1.6 GB target)."""
+    """The process's peak resident set size (VmHWM), in MB of 10^6 bytes."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) * 1024 / 1e6  # /proc counts in KiB
@@ -136,7 +193,7 @@ class Servers:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         Path(env["TRACKER_DB"]).unlink(missing_ok=True)
         self.started = time.perf_counter()
-        with log_file.open("wb") as output:
+        with log_file.open("ab") as output:
             self.process = processes.start([*processes.RUNNER, "serve"], env=env, output=output, own_session=True)
 
     def _answers_a_question(self) -> bool:
@@ -168,16 +225,19 @@ class Servers:
         processes.stop_session(self.process)
 
 
-def measure_level(url: str, concurrency: int, rounds: int) -> LevelResult:
-    merged = LoadResult(url=url, conversations=concurrency, turns=TURNS_PER_CONVERSATION)
-    for _ in range(rounds):
-        result = asyncio.run(run_load(url, concurrency, TURNS_PER_CONVERSATION, timeout=60))
+def one_round(url: str, concurrency: int) -> LoadResult:
+    return asyncio.run(run_load(url, concurrency, TURNS_PER_CONVERSATION, timeout=60))
+
+
+def level_result(concurrency: int, rounds: list[LoadResult]) -> LevelResult:
+    merged = LoadResult(url=rounds[0].url, conversations=concurrency, turns=TURNS_PER_CONVERSATION)
+    for result in rounds:
         merged.latencies_ms += result.latencies_ms
         merged.wall_time_s += result.wall_time_s
         merged.answered += result.answered
         for kind, count in result.errors.items():
             merged.errors[kind] += count
-    turns = concurrency * TURNS_PER_CONVERSATION * rounds
+    turns = concurrency * TURNS_PER_CONVERSATION * len(rounds)
     unanswered = turns - merged.answered
     # load_test counts a reply that is no list of messages as an unexpected answer: here it is unanswered.
     malformed = unanswered - merged.errors["http_status"] - merged.errors["exception"]
@@ -193,123 +253,38 @@ def measure_level(url: str, concurrency: int, rounds: int) -> LevelResult:
     )
 
 
-def bench_config(name: str, config: Path, rounds_scale: float, skip_training: bool) -> ConfigResult:
-    result = ConfigResult(name=name, config=str(config.relative_to(PROJECT_ROOT)))
-    model = BENCH_DIR / "models" / f"{name}.tar.gz"
-    if skip_training and model.exists():
-        log(f"{name}: using the model trained earlier ({model.name}); training time not measured")
-    else:
-        log(f"{name}: training from scratch with {result.config}...")
-        model, result.training_s = train(name, config)
-        log(f"{name}: trained in {result.training_s:.0f} s")
-    result.model_mb = model.stat().st_size / 1e6
-    log(f"{name}: intent F1 on the held-out examples...")
-    result.intent_macro_f1 = intent_macro_f1(name, model)
-
-    log(f"{name}: starting the servers (cdm-run serve)...")
-    servers = Servers(model, BENCH_DIR / name / "servers.log")
-    try:
-        result.cold_start_s = servers.wait_for_first_answer()
-        log(f"{name}: first answer {result.cold_start_s:.1f} s after the command; warming up...")
-        asyncio.run(run_load(servers.rest_url, 3, WARM_UP_TURNS // 3, timeout=60))
-        for concurrency in CONCURRENCY:
-            rounds = max(1, round(ROUNDS[concurrency] * rounds_scale))
-            level = measure_level(servers.rest_url, concurrency, rounds)
-            log(
-                f"{name}: {concurrency:>2} conversations: p50 {level.p50_ms:.0f} ms, p95 {level.p95_ms:.0f} ms, "
-                f"{level.turns_per_s:.1f} turns/s, {level.errors} errors"
-            )
-            result.levels.append(level)
-        pids = servers.server_pids()
-        result.rasa_rss_mb = peak_rss_mb(pids["rasa"])
-        result.actions_rss_mb = peak_rss_mb(pids["actions"])
-    finally:
-        servers.stop()
-    return result
+def start_all(results: list[ConfigResult], models: dict[str, Path]) -> dict[str, Servers]:
+    """Cold starts, `COLD_STARTS` of each configuration in turn; the last servers of each stay up."""
+    running: dict[str, Servers] = {}
+    for attempt in range(1, COLD_STARTS + 1):
+        for result in results:
+            if result.name in running:
+                running.pop(result.name).stop()
+            log(f"{result.name}: starting the servers (cdm-run serve), cold start {attempt}/{COLD_STARTS}...")
+            servers = running[result.name] = Servers(models[result.name], BENCH_DIR / result.name / "servers.log")
+            result.cold_starts_s.append(servers.wait_for_first_answer())
+            log(f"{result.name}: first answer {result.cold_starts_s[-1]:.1f} s after the command")
+    return running
 
 
-def _level(result: ConfigResult, concurrency: int) -> LevelResult:
-    return next(level for level in result.levels if level.concurrency == concurrency)
-
-
-def tables(results: list[ConfigResult]) -> str:
-    header = "| | " + " | ".join(f"{r.name} (`{r.config}`)" for r in results) + " |"
-    rule = "|---|" + "---:|" * len(results)
-
-    def row(label: str, values: list[str]) -> str:
-        return f"| {label} | " + " | ".join(values) + " |"
-
-    lines = [header, rule]
-    lines.append(row("intent macro-F1, held-out examples", [f"{r.intent_macro_f1:.3f}" for r in results]))
-    lines.append(
-        row("training time (empty cache)", [f"{r.training_s:.0f} s" if r.training_s else "n/a" for r in results])
-    )  # noqa: E501
-    lines.append(row("model size", [f"{r.model_mb:.1f} MB" for r in results]))
-    lines.append(row("cold start (command to first answer)", [f"{r.cold_start_s:.1f} s" for r in results]))
-    lines.append(row("peak memory, Rasa server", [f"{r.rasa_rss_mb:.0f} MB" for r in results]))
-    lines.append(row("peak memory, action server", [f"{r.actions_rss_mb:.0f} MB" for r in results]))
+def measure_load(results: list[ConfigResult], running: dict[str, Servers], rounds_scale: float) -> None:
+    """Every level, its rounds alternating between the configurations (each starts every other round)."""
+    for result in results:
+        asyncio.run(run_load(running[result.name].rest_url, 3, WARM_UP_TURNS // 3, timeout=60))
     for concurrency in CONCURRENCY:
-        levels = [_level(r, concurrency) for r in results]
-        lines.append(row(f"**{concurrency} conversation(s)**: latency p50 / p95 / p99",
-                         [f"{x.p50_ms:.0f} / {x.p95_ms:.0f} / {x.p99_ms:.0f} ms" for x in levels]))  # fmt: skip
-        lines.append(row(f"{concurrency}: turns per second", [f"{x.turns_per_s:.1f}" for x in levels]))
-        lines.append(row(f"{concurrency}: errors / turns", [f"{x.errors} / {x.turns}" for x in levels]))
-        lines.append(
-            row(f"{concurrency}: answers not matching the question", [f"{x.unexpected_answers}" for x in levels])
-        )  # noqa: E501
-    return "\n".join(lines)
-
-
-def targets(results: list[ConfigResult]) -> str:
-    project = next(r for r in results if r.name == "project")
-    checks = [
-        ("p95 latency at 1 conversation", f"≤ {TARGET_P95_MS_AT_1:.0f} ms", f"{_level(project, 1).p95_ms:.0f} ms",
-         _level(project, 1).p95_ms <= TARGET_P95_MS_AT_1),
-        ("turns per second at 32 conversations", f"≥ {TARGET_TURNS_PER_S_AT_32:.0f}",
-         f"{_level(project, 32).turns_per_s:.1f}", _level(project, 32).turns_per_s >= TARGET_TURNS_PER_S_AT_32),
-        ("errors at 32 conversations", "0", f"{_level(project, 32).errors}", _level(project, 32).errors == 0),
-        ("peak memory of the Rasa server", f"< {TARGET_RASA_RSS_MB:.0f} MB", f"{project.rasa_rss_mb:.0f} MB",
-         project.rasa_rss_mb < TARGET_RASA_RSS_MB),
-        ("training time", f"< {TARGET_TRAINING_S:.0f} s", f"{project.training_s:.0f} s",
-         0 < project.training_s < TARGET_TRAINING_S),
-    ]  # fmt: skip
-    default = next((r for r in results if r.name == "rasa-default"), None)
-    if default:
-        ratio = _level(project, 1).p50_ms / _level(default, 1).p50_ms
-        checks += [
-            ("intent macro-F1 above the default's", f"> {default.intent_macro_f1:.3f}",
-             f"{project.intent_macro_f1:.3f}", project.intent_macro_f1 > default.intent_macro_f1),
-            ("latency (p50 at 1) within 1.5x the default's", "≤ 1.5x", f"{ratio:.2f}x", ratio <= 1.5),
-        ]  # fmt: skip
-    lines = ["| target (project config) | wanted | measured | met |", "|---|---|---:|---|"]
-    lines += [
-        f"| {what} | {wanted} | {measured} | {'yes' if met else '**no**'} |" for what, wanted, measured, met in checks
-    ]
-    return "\n".join(lines)
-
-
-def plot(results: list[ConfigResult], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axis = plt.subplots(figsize=(7, 4.2))
-    for result, colour in zip(results, ("tab:blue", "tab:orange"), strict=False):
-        x = [level.concurrency for level in result.levels]
-        axis.plot(x, [level.p50_ms for level in result.levels], "o-", color=colour, label=f"{result.name} p50")
-        axis.plot(x, [level.p95_ms for level in result.levels], "s--", color=colour, label=f"{result.name} p95")
-    axis.set_xscale("log", base=2)
-    axis.set_yscale("log")
-    axis.set_xticks(list(CONCURRENCY), [str(c) for c in CONCURRENCY])
-    axis.set_xlabel("conversations in parallel")
-    axis.set_ylabel("latency per turn (ms, log scale)")
-    axis.set_title("REST latency per turn against concurrency (2 cores)")
-    axis.grid(True, which="both", alpha=0.3)
-    axis.legend()
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+        rounds = max(1, round(ROUNDS[concurrency] * rounds_scale))
+        measured: dict[str, list[LoadResult]] = {result.name: [] for result in results}
+        for number in range(rounds):
+            order = results if number % 2 == 0 else list(reversed(results))
+            for result in order:
+                measured[result.name].append(one_round(running[result.name].rest_url, concurrency))
+        for result in results:
+            level = level_result(concurrency, measured[result.name])
+            result.levels.append(level)
+            log(
+                f"{result.name}: {concurrency:>2} conversations: p50 {level.p50_ms:.0f} ms, p95 {level.p95_ms:.0f} "
+                f"ms, {level.turns_per_s:.1f} turns/s, {level.errors} errors"
+            )
 
 
 def machine() -> str:
@@ -322,24 +297,54 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", default="project,rasa-default", help="which configs (project,rasa-default)")
     parser.add_argument("--rounds-scale", type=float, default=1.0, help="more or fewer rounds per level (1.0)")
-    parser.add_argument("--skip-training", action="store_true", help="reuse the models of an earlier run")
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--reuse-models",
+        action="store_true",
+        help="reuse every model and cross-validation of an earlier run of the same data and config",
+    )
+    parser.add_argument("--retrain-default", action="store_true", help="train Rasa's default config again (an hour)")
+    parser.add_argument("--default-cv", action="store_true", help="cross-validate Rasa's default config (hours)")
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (5)")
+    args = parser.parse_args(argv)  # fmt: skip
     names = [name.strip() for name in args.configs.split(",") if name.strip()]
-    if "project" not in names or not set(names) <= set(CONFIGS):
+    if PROJECT not in names or not set(names) <= set(CONFIGS):
         parser.error(f"--configs: 'project' and optionally 'rasa-default' (got {args.configs})")
     if shutil.which("ps") is None:
         raise SystemExit("ERROR: the benchmark needs ps (Debian package procps).")
 
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    results = [bench_config(name, CONFIGS[name], args.rounds_scale, args.skip_training) for name in names]
+    results = [ConfigResult(name=name, config=str(CONFIGS[name].relative_to(PROJECT_ROOT))) for name in names]
+    models = {}
+    for result in results:
+        config = CONFIGS[result.name]
+        reuse = args.reuse_models or (result.name == DEFAULT and not args.retrain_default)
+        models[result.name], result.training = trained_model(result.name, config, reuse)
+        result.model_mb = models[result.name].stat().st_size / 1e6
+        log(f"{result.name}: intent F1 on the held-out examples...")
+        result.heldout_f1 = heldout_f1(result.name, models[result.name])
+        run_cv = result.name == PROJECT or args.default_cv
+        result.cv_f1, result.cv_note = cross_validation(result.name, config, args.folds, run_cv, args.reuse_models)
+        result.cv_folds = args.folds if result.cv_f1 else 0
+
+    running = start_all(results, models)
+    try:
+        measure_load(results, running, args.rounds_scale)
+        for result in results:
+            pids = running[result.name].server_pids()
+            result.rasa_rss_mb = peak_rss_mb(pids["rasa"])
+            result.actions_rss_mb = peak_rss_mb(pids["actions"])
+    finally:
+        for servers in running.values():
+            servers.stop()
 
     plot(results, RESULTS / "bench_latency.png")
     report = "\n\n".join([
         "# Benchmark", f"Measured by `make bench` on {time.strftime('%Y-%m-%d %H:%M')}, {machine()}.",
-        tables(results), "## Targets", targets(results),
+        tables(results), "## Targets (ratios: project / Rasa default)", targets(results),
         f"Each level: conversations of {TURNS_PER_CONVERSATION} turns (devtools/load_test.py: centres and "
-        "follow-ups, every turn through the action server), in rounds; latencies are per turn, through REST on "
-        "loopback, the load generator on the same machine. ![latency](bench_latency.png)",
+        "follow-ups, every turn through the action server), in rounds that alternate between the "
+        "configurations; latencies are per turn, through REST on loopback, the load generator on the same "
+        "machine. ![latency](bench_latency.png)",
     ])  # fmt: skip
     (RESULTS / "bench.md").write_text(report + "\n", encoding="utf-8")
     (RESULTS / "bench.json").write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n", encoding="utf-8")
