@@ -44,7 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -233,16 +233,19 @@ class Runner:
         print(f"Starting the Rasa server on port {port} (loading the model takes about half a minute)...", flush=True)
         self.start_and_wait(rasa_server_program(self.settings, command))
 
-    def serve_visitors(self) -> None:
-        """The Rasa server with every channel of credentials.yml, its conversations in the tracker store."""
+    def serve_visitors(self, before_rasa: Callable[[], None] = lambda: None) -> None:
+        """The Rasa server with every channel of credentials.yml, its conversations in the tracker store;
+        `before_rasa` runs once the stores are ready, before the Rasa server starts."""
         settings = self.settings
         Path(settings.tracker_db).parent.mkdir(parents=True, exist_ok=True)
         # The stores must answer first: Rasa would otherwise start on an unreachable database and keep
         # conversations in memory only, each server its own.
-        self.run_step([sys.executable, "-m", "ops.check_stores", "--endpoints", settings.endpoints])
+        # Then the conversations older than the retention period go (ops/before_start.py: both in one process).
         self.run_step(
-            [sys.executable, "-m", "ops.purge", "--days", settings.retention_days, "--endpoints", settings.endpoints]
-        )
+            [sys.executable, "-m", "ops.before_start", "--endpoints", settings.endpoints,
+             "--days", settings.retention_days]
+        )  # fmt: skip
+        before_rasa()
         self.start_rasa_server()
 
     def start_web_server(self) -> None:
@@ -261,13 +264,19 @@ class Runner:
         """`make run`: every server under supervisord, which starts again any that dies, while the others
         keep serving; returns when supervisord stops (on Ctrl-C or SIGTERM, through Interrupted)."""
         settings = self.settings
-        with Supervisor(serve_programs(settings), settings.child_environment()) as self.supervisor:
-            self.start_action_server()
-            self.serve_visitors()
+        with Supervisor(serve_programs(settings), settings.child_environment()) as supervisor:
+            self.supervisor = supervisor
+            # The action server starts while the stores are checked (a second or two less of a cold start); the
+            # Rasa server only once it answers: nothing answers visitors when it cannot start (a broken
+            # knowledge file).
+            actions = action_server_program(settings)
+            print(f"Starting the action server on port {settings.actions_port}...", flush=True)
+            supervisor.start(actions)
+            self.serve_visitors(before_rasa=lambda: supervisor.wait_until_answers(actions, settings.start_timeout_s))
             self.start_review_page()
             self.start_web_server()
             print(ready_message(settings), flush=True)
-            return self.supervisor.wait()
+            return supervisor.wait()
 
     def talk_in_shell(self) -> int:
         """The advisers' shell: a Rasa server with the visitors' REST channel only and no tracker store, and

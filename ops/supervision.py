@@ -169,11 +169,19 @@ class Supervisor:
         """The process of `program` now (0 when it is not running)."""
         return int(self._rpc().getProcessInfo(program.name)["pid"])
 
-    def start_and_wait(self, program: Program, timeout_s: float) -> None:
-        """Starts `program` and waits until its health URL answers. StartFailed if supervisord gave it up
-        (it stopped too soon, `startretries` times) or time ran out."""
+    def start(self, program: Program) -> None:
+        """Starts `program` without waiting for it to answer (`wait_until_answers` does)."""
         assert self.process is not None, "use Supervisor in a with statement"
         self._rpc().startProcess(program.name, False)
+
+    def start_and_wait(self, program: Program, timeout_s: float) -> None:
+        self.start(program)
+        self.wait_until_answers(program, timeout_s)
+
+    def wait_until_answers(self, program: Program, timeout_s: float) -> None:
+        """Waits until the health URL of `program` (started) answers. StartFailed if supervisord gave it up
+        (it stopped too soon, `startretries` times) or time ran out."""
+        assert self.process is not None, "use Supervisor in a with statement"
         started = time.monotonic()
         while not processes.answers(program.health_url):
             if self.process.poll() is not None:

@@ -70,3 +70,37 @@ def test_a_missing_endpoints_file_is_an_error():
     result = check("deploy/no-such-endpoints.yml")
     assert result.returncode == 2
     assert "ERROR: no endpoints file deploy/no-such-endpoints.yml" in result.stderr
+
+
+def before_start(endpoints: str, **variables: str) -> subprocess.CompletedProcess:
+    env = {name: value for name, value in os.environ.items() if name not in SCALE_VARIABLES}
+    return subprocess.run(
+        [sys.executable, "-m", "ops.before_start", "--endpoints", endpoints, "--days", "30"],
+        cwd=PROJECT_ROOT, env={**env, **variables}, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_the_runners_step_before_start_checks_then_purges_in_one_process(tmp_path: Path):
+    """ops/before_start.py, what the runner runs before the Rasa server: the check, then the retention."""
+    result = before_start("endpoints.yml", TRACKER_DB=str(tmp_path / "conversations.db"), ACTIONS_PORT="5055")
+    assert result.returncode == 0, result.stderr
+    assert "tracker store sqlite at" in result.stdout
+    assert "Retention 30 days: 0 events deleted" in result.stdout
+
+
+def test_the_step_before_start_purges_nothing_when_a_store_does_not_answer():
+    result = before_start(SCALE_ENDPOINTS, **scale_variables(free_port(), free_port()))
+    assert result.returncode == 1
+    assert "ERROR: the tracker store of deploy/endpoints.scale.yml does not answer:" in result.stderr
+    assert "Retention" not in result.stdout
+
+
+def test_a_tracker_store_class_that_cannot_be_loaded_is_refused(tmp_path: Path):
+    """Rasa would fall back to keeping conversations in memory, with a warning only."""
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(
+        f"tracker_store:\n  type: rasa_extensions.no_such_module.Store\n  dialect: sqlite\n  db: {tmp_path / 'c.db'}\n"
+    )
+    result = check(str(endpoints))
+    assert result.returncode == 1
+    assert "its type rasa_extensions.no_such_module.Store cannot be loaded" in result.stderr
