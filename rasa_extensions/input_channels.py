@@ -24,7 +24,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa_extensions import action_response_check, session_start
+from rasa_extensions import action_connections, action_response_check, session_start
 from rasa_extensions.guard import GuardedHandler, MessageHandler, guarded
 from rasa_extensions.rate_limit import server_rate_limits
 
@@ -73,9 +73,10 @@ class _GuardedChannel(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        # The Rasa server builds its channels at start, before any message: the moment to install the fix
-        # of action_response_check.py (idempotent: each channel applies it, once is enough).
+        # The Rasa server builds its channels at start, before any message: the moment to install the fixes
+        # of action_response_check.py and action_connections.py (idempotent: each channel applies them).
         action_response_check.apply()
+        action_connections.apply()
         session_start.apply()
         channel = super().from_credentials(credentials)
         channel.website = (credentials or {}).get("website")
