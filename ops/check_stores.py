@@ -26,7 +26,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import sqlalchemy
     from rasa.core.lock_store import LockStore, RedisLockStore
-    from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+    from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
     from rasa.core.utils import AvailableEndpoints
 
 # Seconds to wait for a store's answer: long enough for a busy server, short enough to fail clearly.
@@ -52,8 +52,11 @@ def ensure_session_indexes(store: SQLTrackerStore) -> None:
         session.commit()
 
 
-def check_tracker_store(store: TrackerStore) -> str:
+def check_tracker_store(store: TrackerStore, configured_type: str | None = None) -> str:
     """What was checked; raises if the store does not answer. Adds the indexes Rasa's queries need."""
+    if isinstance(store, InMemoryTrackerStore) and configured_type not in (None, "in_memory"):
+        # Rasa falls back to memory, with a warning only, when it cannot load a tracker store's class.
+        raise RuntimeError(f"its type {configured_type} cannot be loaded (Rasa would keep conversations in memory)")
     if not isinstance(store, SQLTrackerStore):
         return f"tracker store {type(store).__name__}: nothing to check"
     with store.session_scope() as session:
@@ -95,19 +98,21 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # malformed YAML: Rasa's message says where
         print(f"ERROR: cannot read {args.endpoints}: {error}", file=sys.stderr)
         return 2
-    if endpoints.tracker_store and (endpoints.tracker_store.type or "").lower() == "sql":
+    if endpoints.tracker_store and endpoints.tracker_store.kwargs.get("dialect") == "postgresql":
         # The driver's own connection timeout (psycopg2 would otherwise wait for the system's, minutes).
         query = dict(endpoints.tracker_store.kwargs.get("query") or {})
-        if endpoints.tracker_store.kwargs.get("dialect") == "postgresql":
-            query.setdefault("connect_timeout", str(CONNECT_TIMEOUT_S))
-            endpoints.tracker_store.kwargs["query"] = query
+        query.setdefault("connect_timeout", str(CONNECT_TIMEOUT_S))
+        endpoints.tracker_store.kwargs["query"] = query
     if endpoints.lock_store and endpoints.lock_store.type not in (None, "in_memory"):
         endpoints.lock_store.kwargs.setdefault("socket_timeout", CONNECT_TIMEOUT_S)
 
     # Rasa logs its own long error when it cannot create its tables; the one line below says it better.
     logging.getLogger("rasa.core.tracker_store").setLevel(logging.CRITICAL)
     checks: dict[str, Callable[[], str]] = {
-        "tracker store": lambda: check_tracker_store(TrackerStore.create(endpoints.tracker_store)),
+        "tracker store": lambda: check_tracker_store(
+            TrackerStore.create(endpoints.tracker_store),
+            endpoints.tracker_store.type if endpoints.tracker_store else None,
+        ),
         "lock store": lambda: check_lock_store(LockStore.create(endpoints.lock_store)),
     }
     failed = False

@@ -1,0 +1,159 @@
+"""rasa_extensions/tracker_cache.py: the SQL tracker store that keeps the conversations it saved last in memory
+stores exactly what Rasa's stores, and never gives back a conversation older than the database's."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from rasa_extensions.tracker_cache import CachingSQLTrackerStore
+
+DOMAIN = Domain.from_yaml(
+    """
+intents: [ask_free]
+slots:
+  centre:
+    type: text
+    mappings: [{type: custom}]
+responses:
+  utter_free: [{text: "Oui."}]
+"""
+)
+
+
+def stores(tmp_path: Path, max_cached: int = 100) -> tuple[CachingSQLTrackerStore, SQLTrackerStore]:
+    """This store, and Rasa's on the same database (as another Rasa server, or to read what is stored)."""
+    tmp_path.mkdir(exist_ok=True)
+    db = str(tmp_path / "conversations.db")
+    return (
+        CachingSQLTrackerStore(DOMAIN, dialect="sqlite", db=db, max_cached=max_cached),
+        SQLTrackerStore(DOMAIN, dialect="sqlite", db=db),
+    )
+
+
+def new_conversation(sender: str) -> DialogueStateTracker:
+    tracker = DialogueStateTracker(sender, DOMAIN.slots)
+    for event in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")):
+        tracker.update(event)
+    return tracker
+
+
+def a_turn(tracker: DialogueStateTracker, text: str) -> None:
+    for event in (
+        UserUttered(text, {"name": "ask_free", "confidence": 0.9}),
+        SlotSet("centre", text),
+        ActionExecuted("utter_free"),
+        BotUttered("Oui."),
+        ActionExecuted("action_listen"),
+    ):
+        tracker.update(event)
+
+
+def texts(tracker: DialogueStateTracker | None) -> list[str]:
+    assert tracker is not None
+    return [event.text for event in tracker.events if isinstance(event, UserUttered)]
+
+
+def stored(rasa: SQLTrackerStore, sender: str) -> list[dict]:
+    """The conversation's events in the database, but for their times."""
+    tracker = asyncio.run(rasa.retrieve_full_tracker(sender))
+    assert tracker is not None
+    return [{**event.as_dict(), "timestamp": None} for event in tracker.events]
+
+
+def test_a_conversation_is_stored_as_rasas_store_stores_it_and_kept_in_memory(tmp_path):
+    caching, rasa = stores(tmp_path)
+    _, reference = stores(tmp_path / "reference")
+    last_saved = {}
+    for store in (caching, reference):
+        tracker = new_conversation("visitor")
+        asyncio.run(store.save(tracker))
+        for text in ("Gap", "Istres", "Digne"):
+            tracker = asyncio.run(store.retrieve("visitor"))
+            assert tracker is not None
+            a_turn(tracker, text)
+            asyncio.run(store.save(tracker))
+        last_saved[store] = tracker
+    assert stored(rasa, "visitor") == stored(reference, "visitor")
+    assert texts(asyncio.run(rasa.retrieve("visitor"))) == ["Gap", "Istres", "Digne"]
+    # From memory: the very tracker saved last, with the stored conversation's events.
+    kept = asyncio.run(caching.retrieve("visitor"))
+    assert kept is last_saved[caching] and texts(kept) == ["Gap", "Istres", "Digne"]
+
+
+def test_what_another_server_stored_since_is_loaded_from_the_database(tmp_path):
+    caching, other_server = stores(tmp_path)
+    tracker = new_conversation("visitor")
+    asyncio.run(caching.save(tracker))
+    tracker = asyncio.run(caching.retrieve("visitor"))
+    a_turn(tracker, "Gap")
+    asyncio.run(caching.save(tracker))
+    # The next turn went to another Rasa server.
+    elsewhere = asyncio.run(other_server.retrieve("visitor"))
+    a_turn(elsewhere, "Istres")
+    asyncio.run(other_server.save(elsewhere))
+    fresh = asyncio.run(caching.retrieve("visitor"))
+    assert fresh is not tracker and texts(fresh) == ["Gap", "Istres"]
+    a_turn(fresh, "Digne")
+    asyncio.run(caching.save(fresh))
+    assert texts(asyncio.run(other_server.retrieve("visitor"))) == ["Gap", "Istres", "Digne"]
+
+
+def test_a_turn_that_failed_before_saving_leaves_nothing_in_memory(tmp_path):
+    caching, _ = stores(tmp_path)
+    asyncio.run(caching.save(new_conversation("visitor")))
+    tracker = asyncio.run(caching.retrieve("visitor"))
+    a_turn(tracker, "Gap")
+    asyncio.run(caching.save(tracker))
+    failed = asyncio.run(caching.retrieve("visitor"))
+    a_turn(failed, "never stored")  # then the turn failed: no save
+    again = asyncio.run(caching.retrieve("visitor"))
+    assert again is not failed and texts(again) == ["Gap"]
+
+
+def test_a_new_session_is_loaded_alone_as_rasa_does(tmp_path):
+    caching, rasa = stores(tmp_path)
+    tracker = new_conversation("visitor")
+    a_turn(tracker, "Gap")
+    asyncio.run(caching.save(tracker))
+    tracker = asyncio.run(caching.retrieve("visitor"))
+    for event in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")):
+        tracker.update(event)
+    a_turn(tracker, "Istres")
+    asyncio.run(caching.save(tracker))
+    next_turn = asyncio.run(caching.retrieve("visitor"))
+    assert next_turn is not tracker
+    assert texts(next_turn) == ["Istres"] == texts(asyncio.run(rasa.retrieve("visitor")))
+    assert texts(asyncio.run(rasa.retrieve_full_tracker("visitor"))) == ["Gap", "Istres"]
+
+
+def test_only_the_most_recent_conversations_are_kept(tmp_path):
+    caching, _ = stores(tmp_path, max_cached=2)
+    saved = {}
+    for sender in ("a", "b", "c"):
+        asyncio.run(caching.save(new_conversation(sender)))
+        saved[sender] = asyncio.run(caching.retrieve(sender))
+        a_turn(saved[sender], sender)
+        asyncio.run(caching.save(saved[sender]))
+    assert asyncio.run(caching.retrieve("a")) is not saved["a"]  # the oldest went
+    assert asyncio.run(caching.retrieve("c")) is saved["c"]
+
+
+def test_an_unknown_conversation_is_none(tmp_path):
+    caching, _ = stores(tmp_path)
+    assert asyncio.run(caching.retrieve("nobody")) is None
+
+
+def test_with_nothing_to_keep_it_is_rasas_store(tmp_path):
+    caching, _ = stores(tmp_path, max_cached=0)
+    asyncio.run(caching.save(new_conversation("visitor")))
+    tracker = asyncio.run(caching.retrieve("visitor"))
+    a_turn(tracker, "Gap")
+    asyncio.run(caching.save(tracker))
+    again = asyncio.run(caching.retrieve("visitor"))
+    assert again is not tracker and texts(again) == ["Gap"]
