@@ -38,7 +38,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Stages: (name, the functions whose cumulative time is the stage's, as "module:Qualified.name"; a
 # regular expression on "file:function" for the featurizers, which are many).
 STAGES = [
-    ("tracker store: load the conversation", "rasa.core.tracker_store:SQLTrackerStore.retrieve"),
+    # endpoints.yml's tracker store (rasa_extensions/tracker_cache.py): Rasa's SQL store, with what it keeps.
+    ("tracker store: load the conversation", "rasa_extensions.tracker_cache:CachingSQLTrackerStore.retrieve"),
     ("spaCy (SpacyNLP)", "rasa.nlu.utils.spacy_utils:SpacyNLP.process"),
     ("tokenizer and featurizers", r"re:rasa/nlu/(tokenizers/tokenizer|featurizers/.*)\.py:process$"),
     ("intents (MultiLabelIntentClassifier)", "rasa_extensions.multi_label_intents:MultiLabelIntentClassifier.process"),
@@ -49,7 +50,7 @@ STAGES = [
     ("RulePolicy", "rasa.core.policies.rule_policy:RulePolicy.predict_action_probabilities"),
     ("MemoizationPolicy", "rasa.core.policies.memoization:MemoizationPolicy.predict_action_probabilities"),
     ("action server call (HTTP, actions)", "rasa.core.actions.action:RemoteAction.run"),
-    ("tracker store: save the conversation", "rasa.core.tracker_store:SQLTrackerStore.save"),
+    ("tracker store: save the conversation", "rasa_extensions.tracker_cache:CachingSQLTrackerStore.save"),
 ]
 TOTAL = "rasa.core.agent:Agent.handle_message"
 # pstats.Stats keeps its figures in `.stats`: (file, line, function) -> (calls, primitive calls, total s, cumulative s,
