@@ -305,7 +305,7 @@ def test_postgresql_stops_then_comes_back(cluster: Cluster):
         "C'est gratuit ?",
     ]
     log = server.log.read_text(errors="replace")
-    assert "Error happened when trying to save conversation tracker to 'SQLTrackerStore'" in log
+    assert "Error happened when trying to save conversation tracker to 'CachingSQLTrackerStore'" in log
     assert "(psycopg2.OperationalError) connection to server at" in log
 
 

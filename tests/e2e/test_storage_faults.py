@@ -21,7 +21,7 @@ from tests.e2e.conftest import Assistant, running_assistant
 
 SIZE = "8m"
 # Rasa's FailSafeTrackerStore's log line when a conversation cannot be saved (rasa/core/tracker_store.py).
-SAVE_FAILED = "Error happened when trying to save conversation tracker to 'SQLTrackerStore'"
+SAVE_FAILED = "Error happened when trying to save conversation tracker to 'CachingSQLTrackerStore'"
 
 
 @contextmanager
