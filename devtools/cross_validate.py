@@ -10,12 +10,20 @@ that parsing took as long as the fold's training (docs/performance.md). The fold
 so that two runs on the same data and config test the same examples.
 
     .venv/bin/python -m devtools.cross_validate --folds 5 --out results/cross-validation
+
+A cross-validation too long for one sitting (Rasa's default config: about 45 minutes a fold on 2 cores) keeps
+each fold's predictions and goes on where it stopped, one fold at a time if need be:
+
+    .venv/bin/python -m devtools.cross_validate --config bench/config.rasa-default.yml \
+        --keep results/bench/rasa-default/folds --max-new-folds 1 --out results/bench/rasa-default/cross-validation
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import importlib.metadata
 import json
 import logging
 import random
@@ -33,12 +41,43 @@ FOLDS_FILE = "folds.json"
 ENGLISH_FOLDER = "en"
 
 
-async def cross_validate(data_dir: Path, config: Path, folds: int, out: Path) -> float:
-    """Trains one model per fold, parses that fold's held-out part only; returns the intent macro-F1."""
+def fold_key(data_dir: Path, config: Path, folds: int) -> str:
+    """What a fold's predictions depend on: the config, the training examples, the number of folds, the seed
+    and Rasa's version. A fold kept with another key is not reused."""
+    digest = hashlib.sha256(f"{importlib.metadata.version('rasa')} {folds} {SEED}".encode())
+    digest.update(config.read_bytes() + b"\0")
+    for path in sorted(data_dir.rglob("*.yml")):
+        digest.update(str(path.relative_to(data_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def kept_fold(keep: Path | None, number: int, folds: int, key: str) -> list[Any] | None:
+    """A fold's intent predictions kept by an earlier run (`--keep`), as rows (target, prediction, message,
+    confidence), when they come from the same data and config."""
+    if keep is None:
+        return None
+    try:
+        kept = json.loads((keep / f"fold-{number}-of-{folds}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    rows: list[Any] = kept["intents"] if kept.get("key") == key else None
+    return rows
+
+
+async def cross_validate(
+    data_dir: Path, config: Path, folds: int, out: Path, keep: Path | None = None, max_new_folds: int | None = None
+) -> float | None:
+    """Trains one model per fold, parses that fold's held-out part only; returns the intent macro-F1.
+
+    With `keep`, each fold's intent predictions are kept there once made, and a later run with the same data
+    and config reuses them: a cross-validation that takes longer than one sitting (Rasa's default config,
+    about 45 minutes a fold) goes on where it stopped. `max_new_folds`: train at most that many folds now;
+    returns None (and writes no report) while folds are missing."""
     # Rasa's imports are slow (TensorFlow): only when the tool runs, not when its module is imported.
     import rasa.model_training
     from rasa.core.agent import Agent
     from rasa.nlu.test import (
+        IntentEvaluationResult,
         _get_active_entity_extractors,
         compute_metrics,
         evaluate_entities,
@@ -52,10 +91,20 @@ async def cross_validate(data_dir: Path, config: Path, folds: int, out: Path) ->
     np.random.seed(SEED)
     random.seed(SEED)
     data = load_data(str(data_dir))
+    key = fold_key(data_dir, config, folds)
     intent_results: list[Any] = []
     entity_results: list[Any] = []
+    reused = new = 0
     with tempfile.TemporaryDirectory() as tmp:
         for number, (train, test) in enumerate(generate_folds(folds, data), start=1):
+            kept = kept_fold(keep, number, folds, key)
+            if kept is not None:
+                print(f"-- fold {number}/{folds}: kept from an earlier run (same data and config)", flush=True)
+                intent_results += [IntentEvaluationResult(*row) for row in kept]
+                reused += 1
+                continue
+            if max_new_folds is not None and new >= max_new_folds:
+                continue
             print(f"-- fold {number}/{folds}: training on {len(train.intent_examples)} examples", flush=True)
             training_file = Path(tmp) / "training_data.yml"
             RasaYAMLWriter().dump(training_file, train)
@@ -65,6 +114,15 @@ async def cross_validate(data_dir: Path, config: Path, folds: int, out: Path) ->
             *_, fold_intents, fold_entities, _ = await compute_metrics(processor, test)
             intent_results += fold_intents
             entity_results += fold_entities
+            new += 1
+            if keep is not None:
+                keep.mkdir(parents=True, exist_ok=True)
+                rows = [[r.intent_target, r.intent_prediction, r.message, float(r.confidence)] for r in fold_intents]
+                record = {"key": key, "intents": rows}
+                (keep / f"fold-{number}-of-{folds}.json").write_text(json.dumps(record), encoding="utf-8")
+    if reused + new < folds:
+        print(f"{reused + new} of {folds} folds done: run again with the same --keep to go on.", flush=True)
+        return None
     out.mkdir(parents=True, exist_ok=True)
     # The summary says how many folds its figures come from (fewer folds train on less of the data).
     (out / FOLDS_FILE).write_text(json.dumps({"folds": folds}), encoding="utf-8")
@@ -82,7 +140,8 @@ async def cross_validate(data_dir: Path, config: Path, folds: int, out: Path) ->
         if results:
             (out / language).mkdir(exist_ok=True)
             evaluate_intents(results, str(out / language), False, False, True, report_as_dict=True)
-    if entity_results:
+    # Entities only when every fold ran now: a kept fold keeps its intents only.
+    if entity_results and not reused:
         evaluate_entities(
             entity_results, _get_active_entity_extractors(entity_results), str(out), False, True, True, True
         )
@@ -95,6 +154,8 @@ def main() -> None:
     parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "config.yml")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "cross-validation")
+    parser.add_argument("--keep", type=Path, help="keep each fold's predictions here, and reuse those of the same data")
+    parser.add_argument("--max-new-folds", type=int, help="train at most this many folds now (with --keep)")
     args = parser.parse_args()
     # As `rasa test` sets itself up: its warnings once, no debug line per parsed message, TensorFlow's
     # threads from the environment.
@@ -105,8 +166,9 @@ def main() -> None:
     configure_logging_and_warnings(logging.WARNING, warn_only_once=True, filter_repeated_logs=True)
     configure_structlog(logging.WARNING)
     setup_tf_environment()
-    macro_f1 = asyncio.run(cross_validate(args.data, args.config, args.folds, args.out))
-    print(f"Cross-validation ({args.folds} folds), intent macro-F1: {macro_f1:.3f}")
+    macro_f1 = asyncio.run(cross_validate(args.data, args.config, args.folds, args.out, args.keep, args.max_new_folds))
+    if macro_f1 is not None:
+        print(f"Cross-validation ({args.folds} folds), intent macro-F1: {macro_f1:.3f}")
 
 
 if __name__ == "__main__":

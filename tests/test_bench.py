@@ -161,3 +161,20 @@ def test_a_kept_figure_is_reused_only_for_the_same_data(project_copy, tmp_path):
     record.write_text("{broken")
     assert bench._kept(record, "abc") is None
     assert bench._kept(tmp_path / "missing.json", "abc") is None
+
+
+def test_the_defaults_cross_validation_says_how_many_folds_are_kept(project_copy, tmp_path, monkeypatch):
+    """Its folds take about 45 minutes each: kept over several runs (devtools/cross_validate.py --keep)."""
+    from devtools import cross_validate
+
+    monkeypatch.setattr(bench, "BENCH_DIR", tmp_path / "bench")
+    config = project_copy / "config.yml"
+    scores, note = bench.cross_validation(bench.DEFAULT, config, 5, run=False, reuse=False)
+    assert scores == {} and note == "not run (about 4 hours on 2 cores: `--default-cv`)"
+    folds = tmp_path / "bench" / bench.DEFAULT / "folds"
+    folds.mkdir(parents=True)
+    key = cross_validate.fold_key(project_copy / "data" / "nlu", config, 5)
+    (folds / "fold-1-of-5.json").write_text(json.dumps({"key": key, "intents": []}))
+    (folds / "fold-2-of-5.json").write_text(json.dumps({"key": "other data", "intents": []}))
+    _, note = bench.cross_validation(bench.DEFAULT, config, 5, run=False, reuse=False)
+    assert note.endswith("; 1 of 5 folds kept")

@@ -6,6 +6,8 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
+
 from devtools.cross_validate import cross_validate
 
 # A small, fast pipeline (no spaCy): the tool is under test here, not the project's config.
@@ -61,3 +63,36 @@ def test_each_fold_is_judged_on_examples_it_was_not_trained_on(tmp_path):
     assert len(errors) == round((1 - report["accuracy"]) * report["macro avg"]["support"])
     # The summary says how many folds the figures come from.
     assert json.loads((out / "folds.json").read_text()) == {"folds": 2}
+
+
+def test_a_long_cross_validation_goes_on_where_it_stopped(tmp_path, monkeypatch):
+    """With --keep, each fold's predictions are kept; a later run trains only the missing folds."""
+    import rasa.model_training
+
+    data = tmp_path / "data"
+    _write_data(data / "nlu.yml", WORDS)
+    _write_data(data / "en" / "nlu.yml", WORDS_EN)
+    config = tmp_path / "config.yml"
+    config.write_text(CONFIG, encoding="utf-8")
+    keep = tmp_path / "folds"
+    whole = asyncio.run(cross_validate(data, config, folds=2, out=tmp_path / "whole"))
+
+    assert asyncio.run(cross_validate(data, config, 2, tmp_path / "cv", keep=keep, max_new_folds=1)) is None
+    assert [path.name for path in keep.iterdir()] == ["fold-1-of-2.json"]
+    assert not (tmp_path / "cv" / "folds.json").exists()  # no report from half the folds
+    resumed = asyncio.run(cross_validate(data, config, 2, tmp_path / "cv", keep=keep, max_new_folds=1))
+    assert resumed == whole  # the same folds, the same predictions
+    assert json.loads((tmp_path / "cv" / "fr" / "intent_report.json").read_text()) == json.loads(
+        (tmp_path / "whole" / "fr" / "intent_report.json").read_text()
+    )
+
+    # Both folds kept: nothing is trained again...
+    def no_training(*_: object, **__: object) -> str:
+        raise AssertionError("a kept fold was trained again")
+
+    monkeypatch.setattr(rasa.model_training, "train_nlu", no_training)
+    assert asyncio.run(cross_validate(data, config, 2, tmp_path / "again", keep=keep)) == whole
+    # ...until the data changes.
+    _write_data(data / "nlu.yml", {**WORDS, "greet": ["bonjour", "salut", "hello"]})
+    with pytest.raises(AssertionError, match="trained again"):
+        asyncio.run(cross_validate(data, config, 2, tmp_path / "changed", keep=keep))
