@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from devtools import bench
-from devtools.bench_report import ConfigResult, LevelResult, Training, checks, plot, tables, targets
+from devtools.bench_report import DEFAULT, ConfigResult, LevelResult, Training, checks, plot, tables, targets
 from devtools.load_test import LoadResult
 
 
@@ -169,12 +169,12 @@ def test_the_defaults_cross_validation_says_how_many_folds_are_kept(project_copy
 
     monkeypatch.setattr(bench, "BENCH_DIR", tmp_path / "bench")
     config = project_copy / "config.yml"
-    scores, note = bench.cross_validation(bench.DEFAULT, config, 5, run=False, reuse=False)
+    scores, note = bench.cross_validation(DEFAULT, config, 5, run=False, reuse=False)
     assert scores == {} and note == "not run (about 4 hours on 2 cores: `--default-cv`)"
-    folds = tmp_path / "bench" / bench.DEFAULT / "folds"
+    folds = tmp_path / "bench" / DEFAULT / "folds"
     folds.mkdir(parents=True)
     key = cross_validate.fold_key(project_copy / "data" / "nlu", config, 5)
     (folds / "fold-1-of-5.json").write_text(json.dumps({"key": key, "intents": []}))
     (folds / "fold-2-of-5.json").write_text(json.dumps({"key": "other data", "intents": []}))
-    _, note = bench.cross_validation(bench.DEFAULT, config, 5, run=False, reuse=False)
+    _, note = bench.cross_validation(DEFAULT, config, 5, run=False, reuse=False)
     assert note.endswith("; 1 of 5 folds kept")
