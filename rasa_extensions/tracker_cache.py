@@ -11,8 +11,9 @@ stored one:
   profile), after a restart or an error, it loads it as Rasa does;
 - `save` stores the events added since, without counting the stored ones.
 A tracker is handed out once: a turn that fails before saving leaves nothing in memory, and the next turn
-loads from the database. A turn that starts a new session is not kept: Rasa's `retrieve` gives the new
-session alone, which the next turn then loads.
+loads from the database. A tracker is kept only when it holds one session, as Rasa's `retrieve` loads it
+(a new conversation's first turn is kept): after a turn that started a new session, the next turn loads the
+new session alone from the database, as Rasa does.
 
 The trackers hold what the database holds (messages already masked by the channels' guard), for recent
 conversations only, in the Rasa server's memory.
@@ -45,6 +46,14 @@ class _Kept:
     tracker: DialogueStateTracker
     stored_events: int  # of the tracker's events, those in the database
     last_event_id: int | None  # the database's id of the conversation's last event
+
+
+def _one_session(tracker: DialogueStateTracker) -> bool:
+    """Whether the tracker holds one session, as Rasa's `retrieve` loads it: nothing before its last
+    `session_started` but the action that started it (a new conversation). A turn that started a new session
+    holds the previous one too."""
+    starts = [index for index, event in enumerate(tracker.events) if isinstance(event, SessionStarted)]
+    return not starts or starts[-1] <= 1
 
 
 class CachingSQLTrackerStore(SQLTrackerStore):
@@ -93,16 +102,12 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         return itertools.islice(tracker.events, stored_events, len(tracker.events))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        stored_events = self._stored_events(tracker) or 0
         try:
             await super().save(tracker)
         finally:
             self._handed_out.pop(id(tracker), None)
-        if not self._keeps:
+        if not self._keeps or not _one_session(tracker):
             return
-        new_events = itertools.islice(tracker.events, stored_events, len(tracker.events))
-        if any(isinstance(event, SessionStarted) for event in new_events):
-            return  # a new session: the next turn loads it alone, as Rasa does
         self._kept[tracker.sender_id] = _Kept(tracker, len(tracker.events), self._last_event_id(tracker.sender_id))
         while len(self._kept) > self.max_cached:
             self._kept.popitem(last=False)

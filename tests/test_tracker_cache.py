@@ -157,3 +157,16 @@ def test_with_nothing_to_keep_it_is_rasas_store(tmp_path):
     asyncio.run(caching.save(tracker))
     again = asyncio.run(caching.retrieve("visitor"))
     assert again is not tracker and texts(again) == ["Gap"]
+
+
+def test_a_new_conversation_is_kept_from_its_first_turn(tmp_path):
+    caching, rasa = stores(tmp_path)
+    first = new_conversation("visitor")
+    a_turn(first, "Gap")
+    asyncio.run(caching.save(first))
+    second = asyncio.run(caching.retrieve("visitor"))
+    assert second is first
+    a_turn(second, "Istres")
+    asyncio.run(caching.save(second))
+    assert texts(asyncio.run(rasa.retrieve("visitor"))) == ["Gap", "Istres"]
+    assert len(stored(rasa, "visitor")) == len(second.events)  # every event once
