@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
-import importlib.metadata
 import json
 import os
 import shutil
@@ -83,10 +81,8 @@ def log(message: str) -> None:
 
 def fingerprint(config: Path) -> str:
     """What a model of `config` depends on: the config, the domain, the training data and Rasa's version."""
-    digest = hashlib.sha256(importlib.metadata.version("rasa").encode())
-    for path in [config, PROJECT_ROOT / "domain.yml", *sorted((PROJECT_ROOT / "data").rglob("*.yml"))]:
-        digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+    files = [config, PROJECT_ROOT / "domain.yml", *sorted((PROJECT_ROOT / "data").rglob("*.yml"))]
+    return cross_validate.files_digest(PROJECT_ROOT, files)
 
 
 def _kept(path: Path, print_as: str) -> dict[str, Any] | None:

@@ -41,14 +41,19 @@ FOLDS_FILE = "folds.json"
 ENGLISH_FOLDER = "en"
 
 
+def files_digest(root: Path, files: list[Path], context: str = "") -> str:
+    """A short digest of Rasa's version, `context`, and each file's path (from `root`) and content: what a
+    kept result depends on."""
+    digest = hashlib.sha256(" ".join(filter(None, [importlib.metadata.version("rasa"), context])).encode())
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def fold_key(data_dir: Path, config: Path, folds: int) -> str:
     """What a fold's predictions depend on: the config, the training examples, the number of folds, the seed
     and Rasa's version. A fold kept with another key is not reused."""
-    digest = hashlib.sha256(f"{importlib.metadata.version('rasa')} {folds} {SEED}".encode())
-    digest.update(config.read_bytes() + b"\0")
-    for path in sorted(data_dir.rglob("*.yml")):
-        digest.update(str(path.relative_to(data_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+    return files_digest(data_dir, sorted(data_dir.rglob("*.yml")), f"{folds} {SEED} {config.read_text()}")
 
 
 def kept_fold(keep: Path | None, number: int, folds: int, key: str) -> list[Any] | None:

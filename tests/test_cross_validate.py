@@ -40,12 +40,18 @@ def _write_data(file: Path, words_by_intent: dict[str, list[str]]) -> None:
     file.write_text('version: "3.1"\nnlu:\n' + "".join(blocks), encoding="utf-8")
 
 
-def test_each_fold_is_judged_on_examples_it_was_not_trained_on(tmp_path):
-    data = tmp_path / "data"
+def small_project(folder: Path) -> tuple[Path, Path]:
+    """Training data in French and English (its en/ folder), and the small config: (data folder, config)."""
+    data = folder / "data"
     _write_data(data / "nlu.yml", WORDS)
     _write_data(data / "en" / "nlu.yml", WORDS_EN)
-    config = tmp_path / "config.yml"
+    config = folder / "config.yml"
     config.write_text(CONFIG, encoding="utf-8")
+    return data, config
+
+
+def test_each_fold_is_judged_on_examples_it_was_not_trained_on(tmp_path):
+    data, config = small_project(tmp_path)
     out = tmp_path / "cv"
 
     macro_f1 = asyncio.run(cross_validate(data, config, folds=2, out=out))
@@ -69,11 +75,7 @@ def test_a_long_cross_validation_goes_on_where_it_stopped(tmp_path, monkeypatch)
     """With --keep, each fold's predictions are kept; a later run trains only the missing folds."""
     import rasa.model_training
 
-    data = tmp_path / "data"
-    _write_data(data / "nlu.yml", WORDS)
-    _write_data(data / "en" / "nlu.yml", WORDS_EN)
-    config = tmp_path / "config.yml"
-    config.write_text(CONFIG, encoding="utf-8")
+    data, config = small_project(tmp_path)
     keep = tmp_path / "folds"
     whole = asyncio.run(cross_validate(data, config, folds=2, out=tmp_path / "whole"))
 

@@ -54,6 +54,16 @@ def a_turn(tracker: DialogueStateTracker, text: str) -> None:
         tracker.update(event)
 
 
+def first_turn(store: SQLTrackerStore, sender: str, text: str) -> DialogueStateTracker:
+    """A new conversation saved, then its first turn as a Rasa server makes it: retrieved, played, saved."""
+    asyncio.run(store.save(new_conversation(sender)))
+    tracker = asyncio.run(store.retrieve(sender))
+    assert tracker is not None
+    a_turn(tracker, text)
+    asyncio.run(store.save(tracker))
+    return tracker
+
+
 def texts(tracker: DialogueStateTracker | None) -> list[str]:
     assert tracker is not None
     return [event.text for event in tracker.events if isinstance(event, UserUttered)]
@@ -106,10 +116,7 @@ def test_what_another_server_stored_since_is_loaded_from_the_database(tmp_path):
 
 def test_a_turn_that_failed_before_saving_leaves_nothing_in_memory(tmp_path):
     caching, _ = stores(tmp_path)
-    asyncio.run(caching.save(new_conversation("visitor")))
-    tracker = asyncio.run(caching.retrieve("visitor"))
-    a_turn(tracker, "Gap")
-    asyncio.run(caching.save(tracker))
+    first_turn(caching, "visitor", "Gap")
     failed = asyncio.run(caching.retrieve("visitor"))
     a_turn(failed, "never stored")  # then the turn failed: no save
     again = asyncio.run(caching.retrieve("visitor"))
@@ -136,10 +143,7 @@ def test_only_the_most_recent_conversations_are_kept(tmp_path):
     caching, _ = stores(tmp_path, max_cached=2)
     saved = {}
     for sender in ("a", "b", "c"):
-        asyncio.run(caching.save(new_conversation(sender)))
-        saved[sender] = asyncio.run(caching.retrieve(sender))
-        a_turn(saved[sender], sender)
-        asyncio.run(caching.save(saved[sender]))
+        saved[sender] = first_turn(caching, sender, sender)
     assert asyncio.run(caching.retrieve("a")) is not saved["a"]  # the oldest went
     assert asyncio.run(caching.retrieve("c")) is saved["c"]
 
@@ -151,10 +155,7 @@ def test_an_unknown_conversation_is_none(tmp_path):
 
 def test_with_nothing_to_keep_it_is_rasas_store(tmp_path):
     caching, _ = stores(tmp_path, max_cached=0)
-    asyncio.run(caching.save(new_conversation("visitor")))
-    tracker = asyncio.run(caching.retrieve("visitor"))
-    a_turn(tracker, "Gap")
-    asyncio.run(caching.save(tracker))
+    tracker = first_turn(caching, "visitor", "Gap")
     again = asyncio.run(caching.retrieve("visitor"))
     assert again is not tracker and texts(again) == ["Gap"]
 
