@@ -371,11 +371,18 @@ def _merged(text: str, spans: Iterable[Span]) -> list[Span]:
     return merged
 
 
+def _may_hold_a_name(text: str) -> bool:
+    """Whether a word of the text is a capitalised name word. The NER's persons (`_trimmed`), the names it
+    confirms and signatures are made of such words: without one, the NER's answer would change nothing, and it
+    is not asked (most questions, "Avez-vous un centre à Istres ?": about a sixth of a turn's time otherwise)."""
+    return any(_is_name_word(word.group(), any_case=False) for word in _NAME_WORD.finditer(text))
+
+
 def _name_spans(text: str) -> list[Span]:
     """Where the names are: introduced ones, a signature, and the NER's persons."""
     # In a text without both cases, capitals say nothing ("JE CHERCHE DU TRAVAIL"): introductions only.
     cased = any(char.isupper() for char in text) and any(char.islower() for char in text)
-    entities = list(name_model()(text).ents) if cased else []
+    entities = list(name_model()(text).ents) if cased and _may_hold_a_name(text) else []
     seen = [(entity.start_char, entity.end_char) for entity in entities]
     spans = [span for span, confirm in _introduced_names(text) if not confirm or _overlaps(span, seen)]
     signature = _signature(text)
