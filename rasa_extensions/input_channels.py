@@ -24,7 +24,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa_extensions import action_connections, action_response_check, session_start
+from rasa_extensions import action_connections, action_response_check, gc_freeze, session_start
 from rasa_extensions.guard import GuardedHandler, MessageHandler, guarded
 from rasa_extensions.rate_limit import server_rate_limits
 
@@ -107,6 +107,7 @@ class VisitorRestInput(_GuardedChannel, RestInput):
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
         handle = self.guard(on_new_message)
         webhook = Blueprint("visitor_rest_webhook", __name__)
+        gc_freeze.freeze_once_started(webhook)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -148,6 +149,7 @@ class VisitorSocketIOInput(_GuardedChannel, SocketIOInput):
             await handle(message, _SOCKET_CLIENT.get())
 
         webhook: Blueprint = super().blueprint(handle_with_client)
+        gc_freeze.freeze_once_started(webhook)
         namespace = self.namespace or "/"
         rasa_handle_message = self.sio.handlers[namespace][self.user_message_evt]
 

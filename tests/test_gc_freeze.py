@@ -1,0 +1,39 @@
+"""rasa_extensions/gc_freeze.py: once the Rasa server has started (its model loaded), what it holds is out of the
+garbage collector's rounds."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+
+from rasa.core.channels.channel import UserMessage
+
+from rasa_extensions import gc_freeze
+from rasa_extensions.input_channels import VisitorRestInput, VisitorSocketIOInput
+
+
+async def _ignore(_: UserMessage) -> None:
+    return None
+
+
+def test_each_channel_freezes_the_server_once_it_has_started():
+    for channel in (VisitorRestInput(), VisitorSocketIOInput()):
+        blueprint = channel.blueprint(_ignore)
+        assert [
+            listener.event for listener in blueprint._future_listeners if listener.listener is gc_freeze._freeze
+        ] == ["after_server_start"]
+
+
+def test_the_objects_of_that_moment_are_frozen_and_later_ones_collected():
+    try:
+        asyncio.run(gc_freeze._freeze(None, None))  # type: ignore[arg-type]
+        frozen = gc.get_freeze_count()
+        assert frozen > 10_000  # this test process's modules, pytest's, Rasa's
+        garbage: list[list[object]] = [[] for _ in range(1000)]
+        for item in garbage:
+            item.append(item)  # cycles: only the collector frees them
+        del garbage, item
+        assert gc.collect() >= 1000
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
