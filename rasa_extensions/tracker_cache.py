@@ -9,7 +9,10 @@ stored one:
 - `retrieve` gives that tracker back when the database's last event of the conversation is still that one
   (one indexed query); otherwise, with another Rasa server answering the same conversation (the scale-out
   profile), after a restart or an error, it loads it as Rasa does;
-- `save` stores the events added since, without counting the stored ones.
+- `save` stores the events added since, without counting the stored ones, and notes the id the database
+  gave the last one.
+On an SQLite file, its connections stay open and it writes through a write-ahead log
+(rasa_extensions/sqlite_engine.py).
 A tracker is handed out once: a turn that fails before saving leaves nothing in memory, and the next turn
 loads from the database. A tracker is kept only when it holds one session, as Rasa's `retrieve` loads it
 (a new conversation's first turn is kept): after a turn that started a new session, the next turn loads the
@@ -32,8 +35,12 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import orm
+
+from rasa_extensions.sqlite_engine import is_sqlite_file, sqlite_file_engine
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
 
 # The website's visitors talk a few at a time: a hundred recent conversations cover those going on. A tracker
@@ -57,8 +64,17 @@ def _one_session(tracker: DialogueStateTracker) -> bool:
 
 
 class CachingSQLTrackerStore(SQLTrackerStore):
+    engine: Engine
+
     def __init__(self, *args: Any, max_cached: int = MAX_CACHED, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if is_sqlite_file(self.engine.url):
+            self.engine.dispose()
+            self.engine = sqlite_file_engine(self.engine.url)
+            self.sessionmaker = orm.sessionmaker(bind=self.engine)
+        # The id of the last event `save` stored for each conversation, noted as the database gives it.
+        self._stored_last_ids: dict[str, int] = {}
+        sa.event.listen(self.sessionmaker, "after_flush", self._note_stored_ids)
         self.max_cached = max_cached
         self._kept: OrderedDict[str, _Kept] = OrderedDict()
         # The trackers handed out by `retrieve` and not saved yet: how many of their events are stored. By the
@@ -75,6 +91,12 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             query = session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id)
             last: int | None = query.scalar()
             return last
+
+    def _note_stored_ids(self, session: Session, _context: Any) -> None:
+        for row in session.new:
+            if isinstance(row, self.SQLEvent) and row.id is not None:
+                last = self._stored_last_ids.get(row.sender_id)
+                self._stored_last_ids[row.sender_id] = row.id if last is None else max(last, row.id)
 
     def _hand_out(self, tracker: DialogueStateTracker, stored_events: int) -> DialogueStateTracker:
         key = id(tracker)
@@ -102,12 +124,18 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         return itertools.islice(tracker.events, stored_events, len(tracker.events))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        sender_id = tracker.sender_id
+        self._stored_last_ids.pop(sender_id, None)
         try:
             await super().save(tracker)
         finally:
             self._handed_out.pop(id(tracker), None)
+            stored_last_id = self._stored_last_ids.pop(sender_id, None)
         if not self._keeps or not _one_session(tracker):
             return
-        self._kept[tracker.sender_id] = _Kept(tracker, len(tracker.events), self._last_event_id(tracker.sender_id))
+        # Ids only grow: the last one stored is the conversation's last, unless another server stored since,
+        # which `retrieve` then sees. With nothing new stored, the database says.
+        last_event_id = stored_last_id if stored_last_id is not None else self._last_event_id(sender_id)
+        self._kept[sender_id] = _Kept(tracker, len(tracker.events), last_event_id)
         while len(self._kept) > self.max_cached:
             self._kept.popitem(last=False)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import sqlalchemy
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from rasa_extensions import sqlite_engine
 from rasa_extensions.tracker_cache import CachingSQLTrackerStore
 
 DOMAIN = Domain.from_yaml(
@@ -171,3 +173,72 @@ def test_a_new_conversation_is_kept_from_its_first_turn(tmp_path):
     asyncio.run(caching.save(second))
     assert texts(asyncio.run(rasa.retrieve("visitor"))) == ["Gap", "Istres"]
     assert len(stored(rasa, "visitor")) == len(second.events)  # every event once
+
+
+def test_saving_notes_the_last_stored_id_without_asking_the_database(tmp_path, monkeypatch):
+    caching, rasa = stores(tmp_path)
+    first_turn(caching, "visitor", "Gap")
+    tracker = asyncio.run(caching.retrieve("visitor"))
+    a_turn(tracker, "Istres")
+    asked = []
+    monkeypatch.setattr(caching, "_last_event_id", lambda sender: asked.append(sender))
+    asyncio.run(caching.save(tracker))
+    assert asked == []
+    with rasa.session_scope() as session:
+        last = session.query(sqlalchemy.func.max(rasa.SQLEvent.id)).scalar()
+    assert caching._kept["visitor"].last_event_id == last
+
+
+def test_the_sqlite_file_is_written_through_a_log_on_connections_kept_open(tmp_path):
+    caching, _ = stores(tmp_path)
+    opened = []
+    sqlalchemy.event.listen(caching.engine, "connect", lambda *_: opened.append(1))
+    first_turn(caching, "visitor", "Gap")
+    for _ in range(3):
+        tracker = asyncio.run(caching.retrieve("visitor"))
+        a_turn(tracker, "Istres")
+        asyncio.run(caching.save(tracker))
+    assert len(opened) <= 1  # Rasa's engine opened one for every query: about 12 here
+    with caching.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_a_server_at_rest_closes_the_file_and_its_log(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite_engine, "IDLE_CLOSE_S", 0.2)
+    caching, rasa = stores(tmp_path)
+
+    async def turns_then_rest() -> tuple[list[str], list[str]]:
+        tracker = new_conversation("visitor")
+        await caching.save(tracker)
+        for text in ("Gap", "Istres"):
+            tracker = await caching.retrieve("visitor")
+            a_turn(tracker, text)
+            await caching.save(tracker)
+        serving = sorted(path.name for path in tmp_path.iterdir())
+        await asyncio.sleep(0.5)
+        return serving, sorted(path.name for path in tmp_path.iterdir())
+
+    serving, at_rest = asyncio.run(turns_then_rest())
+    assert serving == ["conversations.db", "conversations.db-shm", "conversations.db-wal"]
+    assert at_rest == ["conversations.db"]  # the log checkpointed into the file
+    assert caching.engine.pool.checkedin() == 0
+    assert texts(asyncio.run(rasa.retrieve("visitor"))) == ["Gap", "Istres"]
+
+
+def test_a_connection_whose_query_failed_is_not_used_again(tmp_path):
+    caching, _ = stores(tmp_path)
+    first_turn(caching, "visitor", "Gap")
+    with caching.engine.connect() as connection:
+        used = connection.connection.dbapi_connection
+        connection.exec_driver_sql("ALTER TABLE events RENAME TO moved")
+    try:
+        asyncio.run(caching.retrieve("visitor"))
+    except sqlalchemy.exc.OperationalError:
+        pass  # "no such table": the failure
+    else:
+        raise AssertionError("the query should have failed")
+    with caching.engine.connect() as connection:
+        assert connection.connection.dbapi_connection is not used
+        connection.exec_driver_sql("ALTER TABLE moved RENAME TO events")
+    assert texts(asyncio.run(caching.retrieve("visitor"))) == ["Gap"]
