@@ -10,7 +10,7 @@ Idle connections are closed after `KEEPALIVE_S`, before the action server's own 
 default, 5 s) would close them under a request being sent.
 
 `apply()` is called when the Rasa server builds the input channels of `rasa_extensions.input_channels`,
-at start, before any message.
+at start, before any message; their blueprints close the pool when the server stops (`close_pool`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import asyncio
 
 import aiohttp
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
+from sanic import Sanic
 
 KEEPALIVE_S = 3.0
 
@@ -59,3 +60,11 @@ def apply() -> None:
 
 def applied() -> bool:
     return EndpointConfig.session is _session
+
+
+async def close_pool(_app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
+    """Closes the loop's pool and its connections when the server stops: left to the garbage collector, asyncio
+    logs an "Unclosed connector" error at every stop."""
+    pool = _pools.pop(loop, None)
+    if pool is not None:
+        await pool.close()

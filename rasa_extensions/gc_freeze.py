@@ -14,15 +14,10 @@ from __future__ import annotations
 import asyncio
 import gc
 
-from sanic import Blueprint, Sanic
+from sanic import Sanic
 
 
-async def _freeze(_app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
+async def freeze(_app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
+    """An `after_server_start` listener: it runs after Rasa's `before_server_start` one, which loads the model."""
     gc.collect()
     gc.freeze()
-
-
-def freeze_once_started(blueprint: Blueprint) -> None:
-    """Freezes the server's objects after its start: after Rasa's `before_server_start` listener, which loads
-    the model. Each channel's blueprint may ask: the second freeze finds little new."""
-    blueprint.listener(_freeze, "after_server_start")

@@ -86,6 +86,13 @@ class _GuardedChannel(InputChannel):
         return guarded(on_new_message, self.website, server_rate_limits())
 
 
+def _listen_to_the_server(blueprint: Blueprint) -> None:
+    """What the channels do when the server has started and when it stops (each channel's blueprint asks: the
+    second finds nothing left to do)."""
+    blueprint.listener(gc_freeze.freeze, "after_server_start")
+    blueprint.listener(action_connections.close_pool, "after_server_stop")
+
+
 def client_address(request: Request) -> str | None:
     """The client's address: the one a trusted reverse proxy forwards (`remote_addr`, when Sanic is told to
     trust it, `SANIC_PROXIES_COUNT`), else the connection's."""
@@ -107,7 +114,7 @@ class VisitorRestInput(_GuardedChannel, RestInput):
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
         handle = self.guard(on_new_message)
         webhook = Blueprint("visitor_rest_webhook", __name__)
-        gc_freeze.freeze_once_started(webhook)
+        _listen_to_the_server(webhook)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -149,7 +156,7 @@ class VisitorSocketIOInput(_GuardedChannel, SocketIOInput):
             await handle(message, _SOCKET_CLIENT.get())
 
         webhook: Blueprint = super().blueprint(handle_with_client)
-        gc_freeze.freeze_once_started(webhook)
+        _listen_to_the_server(webhook)
         namespace = self.namespace or "/"
         rasa_handle_message = self.sio.handlers[namespace][self.user_message_evt]
 

@@ -74,3 +74,29 @@ def test_building_the_channels_applies_it(as_rasa_comes):
     assert not action_connections.applied()
     VisitorRestInput.from_credentials({"website": "https://example.org"})  # what the Rasa server does at start
     assert action_connections.applied()
+
+
+def test_the_pool_is_closed_when_the_server_stops(as_rasa_comes):
+    action_connections.apply()
+
+    async def call_then_stop() -> bool:
+        await calls_and_connections(EndpointConfig("http://unset"), 1)
+        loop = asyncio.get_running_loop()
+        pool = action_connections._pools[loop]
+        await action_connections.close_pool(None, loop)  # type: ignore[arg-type]
+        return pool.closed and loop not in action_connections._pools
+
+    assert asyncio.run(call_then_stop())
+
+
+def test_each_channel_closes_it_when_the_server_stops():
+    from rasa_extensions.input_channels import VisitorRestInput, VisitorSocketIOInput
+
+    async def ignore(_: object) -> None:
+        return None
+
+    for channel in (VisitorRestInput(), VisitorSocketIOInput()):
+        listeners = channel.blueprint(ignore)._future_listeners
+        assert [listener.event for listener in listeners if listener.listener is action_connections.close_pool] == [
+            "after_server_stop"
+        ]

@@ -20,13 +20,13 @@ def test_each_channel_freezes_the_server_once_it_has_started():
     for channel in (VisitorRestInput(), VisitorSocketIOInput()):
         blueprint = channel.blueprint(_ignore)
         assert [
-            listener.event for listener in blueprint._future_listeners if listener.listener is gc_freeze._freeze
+            listener.event for listener in blueprint._future_listeners if listener.listener is gc_freeze.freeze
         ] == ["after_server_start"]
 
 
 def test_the_objects_of_that_moment_are_frozen_and_later_ones_collected():
     try:
-        asyncio.run(gc_freeze._freeze(None, None))  # type: ignore[arg-type]
+        asyncio.run(gc_freeze.freeze(None, None))  # type: ignore[arg-type]
         frozen = gc.get_freeze_count()
         assert frozen > 10_000  # this test process's modules, pytest's, Rasa's
         garbage: list[list[object]] = [[] for _ in range(1000)]
