@@ -208,21 +208,25 @@ def test_a_server_at_rest_closes_the_file_and_its_log(tmp_path, monkeypatch):
     monkeypatch.setattr(sqlite_engine, "IDLE_CLOSE_S", 0.2)
     caching, rasa = stores(tmp_path)
 
-    async def turns_then_rest() -> tuple[list[str], list[str]]:
+    def files() -> list[str]:
+        return sorted(path.name for path in tmp_path.iterdir())
+
+    async def turns_then_rest() -> list[tuple[list[str], list[str], int]]:
         tracker = new_conversation("visitor")
         await caching.save(tracker)
-        for text in ("Gap", "Istres"):
+        seen = []
+        for text in ("Gap", "Istres"):  # each turn, then a rest: the file closed each time
             tracker = await caching.retrieve("visitor")
             a_turn(tracker, text)
             await caching.save(tracker)
-        serving = sorted(path.name for path in tmp_path.iterdir())
-        await asyncio.sleep(0.5)
-        return serving, sorted(path.name for path in tmp_path.iterdir())
+            serving = files()
+            await asyncio.sleep(0.5)
+            seen.append((serving, files(), caching.engine.pool.checkedin()))
+        return seen
 
-    serving, at_rest = asyncio.run(turns_then_rest())
-    assert serving == ["conversations.db", "conversations.db-shm", "conversations.db-wal"]
-    assert at_rest == ["conversations.db"]  # the log checkpointed into the file
-    assert caching.engine.pool.checkedin() == 0
+    serving = ["conversations.db", "conversations.db-shm", "conversations.db-wal"]
+    # At rest, no connection, and the log checkpointed into the file.
+    assert asyncio.run(turns_then_rest()) == [(serving, ["conversations.db"], 0)] * 2
     assert texts(asyncio.run(rasa.retrieve("visitor"))) == ["Gap", "Istres"]
 
 
