@@ -11,6 +11,7 @@ This engine:
   writes, nor it for their reads;
 - syncs that log to disk at its checkpoints, not at every commit (`synchronous=NORMAL`): a crash of the
   machine (not of a process) may lose the last turns stored, never the file's consistency;
+- overwrites what it deletes (`secure_delete`): a purged conversation's text does not stay in the file;
 - closes its connections after `IDLE_CLOSE_S` without a query, in a server's event loop: a server at rest
   holds the file no longer open (SQLite then checkpoints the log into the file and deletes it), and its disk
   can be remounted, backed up or purged as before.
@@ -25,7 +26,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine
 
-PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL")
+# secure_delete: what `make purge` deletes is overwritten, not left in the file's free space.
+PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "secure_delete=ON")
 # Seconds without a query after which a server's connections are closed: turns under load come closer.
 IDLE_CLOSE_S = 1.0
 

@@ -3,9 +3,11 @@ own SQLTrackerStore, and keeps the rest."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 from rasa.core.tracker_store import SQLTrackerStore
@@ -14,6 +16,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from ops.purge import purge
+from rasa_extensions import sqlite_engine
+from rasa_extensions.tracker_cache import CachingSQLTrackerStore
 from tests.conftest import PROJECT_ROOT
 
 DAY = 86_400.0
@@ -67,3 +71,29 @@ async def test_the_documented_command_purges_the_configured_store(tmp_path: Path
     )
     assert result.returncode == 0, result.stderr
     assert "Retention 7 days: 4 events deleted, 1 conversations deleted entirely, 0 kept." in result.stdout
+
+
+async def test_nothing_of_a_purged_conversation_stays_in_the_file(tmp_path: Path):
+    """The tracker store of endpoints.yml overwrites what it deletes (rasa_extensions/sqlite_engine.py)."""
+    db = tmp_path / "conversations.db"
+    store = CachingSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(db))
+    old = conversation("old", started_days_ago=45, last_days_ago=40)
+    when = old.events[0].timestamp
+    old.update(UserUttered("mon numéro de dossier est ZQXJ-4471", {"name": "ask_need"}, timestamp=when))
+    await store.save(old)
+    await store.save(conversation("recent", started_days_ago=3, last_days_ago=1))
+    store.engine.dispose()  # checkpointed: the conversation is in the file itself
+    assert b"ZQXJ" in db.read_bytes()
+    purge(store, older_than_days=30)
+    store.engine.dispose()  # the last connection closed: the log checkpointed into the file, and deleted
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["conversations.db"]
+    assert b"ZQXJ" not in db.read_bytes()
+
+
+def test_deleted_text_is_overwritten_whatever_sqlites_build():
+    """This machine's SQLite overwrites deleted text by default (built with SQLITE_SECURE_DELETE); not every
+    build does, so the store's connections say so."""
+    with closing(sqlite3.connect(":memory:")) as connection:
+        connection.execute("PRAGMA secure_delete=OFF")
+        sqlite_engine._set_pragmas(connection, None)
+        assert connection.execute("PRAGMA secure_delete").fetchone() == (1,)
