@@ -2,7 +2,7 @@
 
 For an SQLite file, Rasa 3.6's `SQLTrackerStore` gets SQLAlchemy 1.4's defaults: a new connection for every
 query (`NullPool`), and a rollback journal synced to disk at every commit. With 32 conversations at once
-(`make bench`), opening connections, committing and reading took about 30 % of the Rasa server's time
+(`make bench`), opening connections, committing and reading took about 35 % of the Rasa server's time
 (py-spy, docs/performance.md), and every commit stopped the server's event loop until the disk answered.
 This engine:
 - keeps its connections open in a pool (SQLAlchemy 2.0's default for SQLite files);

@@ -95,8 +95,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
     def _note_stored_ids(self, session: Session, _context: Any) -> None:
         for row in session.new:
             if isinstance(row, self.SQLEvent) and row.id is not None:
-                last = self._stored_last_ids.get(row.sender_id)
-                self._stored_last_ids[row.sender_id] = row.id if last is None else max(last, row.id)
+                self._stored_last_ids[row.sender_id] = max(self._stored_last_ids.get(row.sender_id, row.id), row.id)
 
     def _hand_out(self, tracker: DialogueStateTracker, stored_events: int) -> DialogueStateTracker:
         key = id(tracker)
