@@ -140,7 +140,7 @@ def cross_validation(
 ) -> tuple[dict[str, float], str]:
     """Each language's intent macro-F1 in `folds`-fold cross-validation (devtools/cross_validate.py), run now
     when `run`, or kept from an earlier run of the same data and config when `reuse`; with a note when not.
-    Rasa's default config keeps each fold's predictions (about 45 minutes a fold), so that its cross-validation
+    Rasa's default config keeps each fold's predictions (about 30 minutes a fold), so that its cross-validation
     can go on over several runs (`max_new_folds` at a time)."""
     record = BENCH_DIR / name / f"cv{folds}.json"
     print_as = fingerprint(config)
@@ -151,7 +151,7 @@ def cross_validation(
     keep = BENCH_DIR / name / "folds" if name == DEFAULT else None
     if not run:
         done = folds_kept(config, folds, keep)
-        return {}, "not run (about 4 hours on 2 cores: `--default-cv`)" + (
+        return {}, "not run (about 2.5 hours on 2 cores: `--default-cv`)" + (
             f"; {done} of {folds} folds kept" if done else ""
         )
     log(f"{name}: {folds}-fold cross-validation (trains up to {max_new_folds or folds} models)...")

@@ -11,7 +11,7 @@ so that two runs on the same data and config test the same examples.
 
     .venv/bin/python -m devtools.cross_validate --folds 5 --out results/cross-validation
 
-A cross-validation too long for one sitting (Rasa's default config: about 45 minutes a fold on 2 cores) keeps
+A cross-validation too long for one sitting (Rasa's default config: about 30 minutes a fold on 2 cores) keeps
 each fold's predictions and goes on where it stopped, one fold at a time if need be:
 
     .venv/bin/python -m devtools.cross_validate --config bench/config.rasa-default.yml \
@@ -76,7 +76,7 @@ async def cross_validate(
 
     With `keep`, each fold's intent predictions are kept there once made, and a later run with the same data
     and config reuses them: a cross-validation that takes longer than one sitting (Rasa's default config,
-    about 45 minutes a fold) goes on where it stopped. `max_new_folds`: train at most that many folds now;
+    about 30 minutes a fold) goes on where it stopped. `max_new_folds`: train at most that many folds now;
     returns None (and writes no report) while folds are missing."""
     # Rasa's imports are slow (TensorFlow): only when the tool runs, not when its module is imported.
     import rasa.model_training

@@ -164,13 +164,13 @@ def test_a_kept_figure_is_reused_only_for_the_same_data(project_copy, tmp_path):
 
 
 def test_the_defaults_cross_validation_says_how_many_folds_are_kept(project_copy, tmp_path, monkeypatch):
-    """Its folds take about 45 minutes each: kept over several runs (devtools/cross_validate.py --keep)."""
+    """Its folds take about 30 minutes each: kept over several runs (devtools/cross_validate.py --keep)."""
     from devtools import cross_validate
 
     monkeypatch.setattr(bench, "BENCH_DIR", tmp_path / "bench")
     config = project_copy / "config.yml"
     scores, note = bench.cross_validation(DEFAULT, config, 5, run=False, reuse=False)
-    assert scores == {} and note == "not run (about 4 hours on 2 cores: `--default-cv`)"
+    assert scores == {} and note == "not run (about 2.5 hours on 2 cores: `--default-cv`)"
     folds = tmp_path / "bench" / DEFAULT / "folds"
     folds.mkdir(parents=True)
     key = cross_validate.fold_key(project_copy / "data" / "nlu", config, 5)
