@@ -6,7 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.feedback import AnswerAction
-from actions.focus import TOPIC, focus_on
+from actions.focus import NETWORK, TOPIC, focus_on
 from actions.knowledge import HistoryEvent, Knowledge
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
@@ -63,4 +63,4 @@ class ActionAnswerNetwork(AnswerAction):
             url=network.url,
             sources=sources_text(knowledge, [network.source]),
         )
-        return [focus_on(TOPIC, "network")]
+        return [focus_on(NETWORK)]

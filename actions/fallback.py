@@ -14,10 +14,13 @@ import json
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge_store import get_knowledge
 from actions.language import BilingualAction, words
+from actions.questions import ANSWER_SLOT
+from actions.referrals import referred
 from actions.replies import say, spoken_list
 
 # At most this many topics are offered, and only those the NLU gave at least this confidence: below it,
@@ -66,12 +69,35 @@ class ActionDontKnow(BilingualAction):
 
 
 class ActionOutOfScope(ActionDontKnow):
-    """A question outside the centre's topics: decline, without inventing an answer."""
+    """A question outside the centre's topics: decline, without inventing an answer; but a question only a
+    person or another public service answers ("combien gagne un électricien ?") gets where to find it."""
 
     template = "OUT_OF_SCOPE"
 
     def name(self) -> str:
         return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        referral = referred(dispatcher, get_knowledge(), tracker.latest_message.get("text") or "")
+        if referral is not None:
+            return referral
+        return await super().run(dispatcher, tracker, domain)
+
+
+class ActionAnswerEmptyMessage(BilingualAction):
+    """A message with nothing to read (blank, punctuation or emoji only): a short prompt, in the conversation's
+    language."""
+
+    def name(self) -> str:
+        return "action_answer_empty_message"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        say(dispatcher, words().EMPTY_MESSAGE)
+        return [SlotSet(ANSWER_SLOT, self.name())]
 
 
 class ActionDefaultFallback(ActionDontKnow):

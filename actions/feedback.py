@@ -20,11 +20,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import Topic
 from actions.knowledge_store import get_knowledge
 from actions.language import BilingualAction, RunMethod, words
+from actions.questions import ANSWER_SLOT
 from actions.replies import cites_sources, facts_sources, facts_text, say
 
 RATING_INTENT = "rate_answer"
@@ -109,6 +111,10 @@ def _offering_rating(run: RunMethod) -> RunMethod:
         first_message = len(dispatcher.messages)
         events = await run(self, dispatcher, tracker, domain)
         offer_rating(dispatcher, tracker, first_message)
+        # What answered the turn, for the follow-ups that ask a question again (actions/questions.py); an
+        # action that answered through others (ActionAnswerFollowup) carries their names already.
+        if not any(event.get("event") == "slot" and event.get("name") == ANSWER_SLOT for event in events):
+            events = [*events, SlotSet(ANSWER_SLOT, self.name())]
         return events
 
     return run_and_offer

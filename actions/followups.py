@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.about import history_line, say_history, timeline
@@ -16,6 +18,7 @@ from actions.focus import (
     LABEL,
     LABELS,
     centre_in_focus,
+    designated,
     focus_of,
     focus_on,
     label_in_focus,
@@ -23,12 +26,22 @@ from actions.focus import (
     message_text,
     towns_asked,
 )
-from actions.knowledge import Centre, Knowledge, Label
+from actions.knowledge import Centre, Knowledge, Label, Language, normalise
 from actions.knowledge_store import get_knowledge
 from actions.labels import labels_list, say_label, say_labels
-from actions.language import turn_language, words
+from actions.language import SLOT as LANGUAGE_SLOT
+from actions.language import WORDING, turn_language, words
 from actions.mentions import parse_mention
-from actions.replies import capitalised, facts_sources, facts_text, say, sources_text, years_text
+from actions.questions import GO_BACK, INFORM, SWITCH_LANGUAGE, Question, followup_question, intent_of, questions_before
+from actions.replies import (
+    capitalised,
+    distinct_entity_values,
+    facts_sources,
+    facts_text,
+    say,
+    sources_text,
+    years_text,
+)
 
 
 def _label_asked_or_in_focus(tracker: Tracker, knowledge: Knowledge) -> Label | None:
@@ -69,9 +82,10 @@ class ActionAnswerMention(AnswerAction):
         if mention is not None and mention.year is not None:
             return self._year(dispatcher, knowledge, mention.year)
         kind, current = focus_of(tracker)
-        if mention is not None and mention.every and kind in (LABEL, LABELS):
+        every = mention is not None and (mention.every or mention.other)
+        if every and kind in (LABEL, LABELS):
             return say_labels(dispatcher, knowledge)
-        if mention is not None and mention.every and kind in (CENTRE, CENTRES):
+        if every and kind in (CENTRE, CENTRES):
             return say_centres(dispatcher, knowledge)
         picked = mention.pick(_listed(knowledge, kind), current) if mention is not None else None
         if picked and kind in (LABEL, LABELS):
@@ -166,3 +180,113 @@ class ActionAnswerYear(AnswerAction):
             return say_detail_unknown(dispatcher, knowledge, centre, "opened")
         say_history(dispatcher, knowledge)
         return []
+
+
+def _answer_actions() -> dict[str, AnswerAction]:
+    """Every concrete answering action by name, to answer a question again."""
+    found: dict[str, AnswerAction] = {}
+    pending: list[type[AnswerAction]] = list(AnswerAction.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if not inspect.isabstract(cls):
+            action = cls()
+            found[action.name()] = action
+    return found
+
+
+def _target_language(text: str) -> Language | None:
+    """The language a visitor asks for ("in English please", "en français svp"), if the message names one."""
+    words = f" {normalise(text)} "
+    english = any(f" {word} " in words for word in ("anglais", "english", "angl", "eng", "anglai", "inglish"))
+    french = any(f" {word} " in words for word in ("francais", "french", "franc", "fr"))
+    if english != french:
+        return "en" if english else "fr"
+    return None
+
+
+async def answer_again(
+    question: Question,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: dict[str, Any],
+    language: Language | None = None,
+) -> list[dict[str, Any]]:
+    """Runs the actions that answered `question`, as if it were the latest message (in `language` if given)."""
+    slots = dict(tracker.slots)
+    if language is not None:
+        slots[LANGUAGE_SLOT] = language
+    asked = Tracker(
+        tracker.sender_id,
+        slots,
+        question.parse_data(),
+        tracker.events,
+        False,
+        None,
+        tracker.active_loop,
+        tracker.latest_action_name,
+    )
+    actions = _answer_actions()
+    events: list[dict[str, Any]] = []
+    for name in question.answers:
+        action = actions.get(name)
+        if action is not None:
+            events += await action.run(dispatcher, asked, domain)
+    return events
+
+
+class ActionAnswerFollowup(AnswerAction):
+    """A message whose answer is another question's: "non, je voulais dire Istres" or "et à Istres ?" (the last
+    question, about Istres), "le deuxième ?" (the second of the last list), "pour revenir à ma première
+    question", "in English please" (the last answer again, in English, kept from then on).
+
+    actions/questions.py finds the question; the actions that answered it answer it again.
+    """
+
+    def name(self) -> str:
+        return "action_answer_followup"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        knowledge = get_knowledge()
+        message = tracker.latest_message
+        earlier = questions_before(tracker.applied_events(), knowledge)
+        intent = intent_of(message)
+        language: Language | None = None
+        events: list[dict[str, Any]] = []
+        if intent == SWITCH_LANGUAGE:
+            language = _target_language(message_text(tracker)) or turn_language()
+            events.append(SlotSet(LANGUAGE_SLOT, language))
+            say(dispatcher, WORDING[language].LANGUAGE_SWITCHED)
+        resolved = _resolved_entities(tracker, knowledge) if intent == INFORM else ()
+        question = followup_question(message, earlier, knowledge, resolved)
+        if question is not None:
+            return events + await answer_again(question, dispatcher, tracker, domain, language)
+        if intent == INFORM:
+            return events + await ActionAnswerMention().run(dispatcher, tracker, domain)
+        if intent == GO_BACK or not earlier:
+            say(dispatcher, WORDING[language or turn_language()].NOTHING_TO_GO_BACK_TO)
+        return events
+
+
+def _resolved_entities(tracker: Tracker, knowledge: Knowledge) -> tuple[tuple[str, str], ...]:
+    """The centres and labels a follow-up names, else the one it points at ("le deuxième", "celui de 2011")."""
+    named = tuple(
+        (entity, value) for entity in ("centre", "label") for value in distinct_entity_values(tracker, entity)
+    )
+    if named:
+        return named
+    text = message_text(tracker)
+    found = tuple(("centre", centre.name) for centre in knowledge.centres_in(text)) + tuple(
+        ("label", label.id) for label in knowledge.labels_in(text)
+    )
+    if found:
+        return found
+    pointed = designated(tracker, knowledge)
+    if pointed is None:
+        return ()
+    kind, ids = pointed
+    if kind == CENTRE:
+        return tuple(("centre", centre.name) for centre_id in ids if (centre := knowledge.centre(centre_id)))
+    return tuple(("label", label_id) for label_id in ids)

@@ -169,6 +169,8 @@ class Organisation(_Entry):
     short_name: NonEmptyText
     website: WebUrl
     source: Identifier
+    # The fact that answers each detail a visitor may ask of it (a key of `details`): "combien de visiteurs ?".
+    details: dict[Identifier, Identifier] = {}
 
 
 class HistoryEvent(_Said):
@@ -185,6 +187,7 @@ class Centre(_Entry):
     # The fact that says where the centre is, and the one that says when it opened, when a source has them.
     address: Identifier | None = None
     opened: Identifier | None = None
+    details: dict[Identifier, Identifier] = {}
     source: Identifier
 
 
@@ -197,6 +200,7 @@ class Label(_Entry):
     issuer_en: NonEmptyText | None = None
     facts: NonEmptyList[Identifier]
     aliases: list[NonEmptyText] = []
+    details: dict[Identifier, Identifier] = {}
     source: Identifier
 
     def name_in(self, language: Language) -> str:
@@ -220,6 +224,9 @@ class Network(_Said):
     url: WebUrl
     source: Identifier
     places: list[NetworkPlace] = []
+    # The words that name the network in a question ("le réseau", "network").
+    aliases: list[NonEmptyText] = []
+    details: dict[Identifier, Identifier] = {}
 
 
 class Need(_Entry):
@@ -254,8 +261,41 @@ class Unknown(_Entry):
         return self.subject_en if language == "en" else self.subject
 
 
+class Referral(_Entry):
+    """A question only a person or another public service answers (labour law, a salary, writing a CV for the
+    visitor...): the bot gives no advice or figure of its own, only where to get the answer."""
+
+    id: Identifier
+    subject: NonEmptyText
+    subject_en: NonEmptyText
+    aliases: NonEmptyList[NonEmptyText]
+    facts: NonEmptyList[Identifier]
+
+    def subject_in(self, language: Language) -> str:
+        return self.subject_en if language == "en" else self.subject
+
+
+class Distress(_Entry):
+    """What the bot says to a person in distress, after a few human words: the numbers, then the advisers."""
+
+    facts: NonEmptyList[Identifier]
+
+
+class Detail(_Entry):
+    """An attribute a visitor may ask of a thing ("il regroupe combien de pays ?"): its name, said in the
+    honest "I don't have it" when the thing has none, and the words that ask for it."""
+
+    id: Identifier
+    name: NonEmptyText
+    name_en: NonEmptyText
+    aliases: NonEmptyList[NonEmptyText]
+
+    def name_in(self, language: Language) -> str:
+        return self.name_en if language == "en" else self.name
+
+
 # An entry with an id of its own, unique within its list.
-_IdentifiedEntry = TypeVar("_IdentifiedEntry", bound=Centre | Label | Need | Unknown)
+_IdentifiedEntry = TypeVar("_IdentifiedEntry", bound=Centre | Label | Need | Unknown | Referral | Detail)
 
 
 class _KnowledgeFile(_Entry):
@@ -270,6 +310,9 @@ class _KnowledgeFile(_Entry):
     network: Network
     needs: Needs
     unknowns: NonEmptyList[Unknown]
+    distress: Distress
+    referrals: NonEmptyList[Referral]
+    details: NonEmptyList[Detail]
 
 
 # --- Normalisation of French text ------------------------------------------------------------
@@ -394,6 +437,13 @@ class Knowledge:
         self._unknown_by_id = {unknown.id: unknown for unknown in self.unknowns}
         self._unknown_names = _NameIndex((unknown.id, unknown.aliases) for unknown in self.unknowns)
         self._place_by_name = {place.name: place for place in self.network.places}
+        self.referrals = list(content.referrals)
+        self._referral_by_id = {referral.id: referral for referral in self.referrals}
+        self._referral_names = _NameIndex((referral.id, referral.aliases) for referral in self.referrals)
+        self.details = list(content.details)
+        self._detail_by_id = {detail.id: detail for detail in self.details}
+        self._detail_names = _NameIndex((detail.id, detail.aliases) for detail in self.details)
+        self._network_names = _NameIndex([("network", self.network.aliases)])
         self._place_names = _NameIndex((place.name, [place.name, *place.aliases]) for place in self.network.places)
 
     @property
@@ -497,6 +547,28 @@ class Knowledge:
     def network_places_in(self, text: str) -> list[NetworkPlace]:
         """The towns of the wider network a free text names ("une Cité des Métiers à Paris ?")."""
         return [self._place_by_name[name] for name in self._place_names.mentioned_in(text)]
+
+    def referrals_in(self, text: str) -> list[Referral]:
+        """What a message asks that only a person or another public service answers, as it comes in it."""
+        return [self._referral_by_id[referral_id] for referral_id in self._referral_names.mentioned_in(text)]
+
+    def referral(self, referral_id: str) -> Referral | None:
+        return self._referral_by_id.get(referral_id)
+
+    @property
+    def distress_facts(self) -> list[Fact]:
+        return self.facts(self._content.distress.facts)
+
+    def details_in(self, text: str) -> list[Detail]:
+        """The attributes a question asks for ("combien de pays", "quel jour"), as they come in it."""
+        return [self._detail_by_id[detail_id] for detail_id in self._detail_names.mentioned_in(text)]
+
+    def detail(self, detail_id: str) -> Detail:
+        return self._detail_by_id[detail_id]
+
+    def names_network(self, text: str) -> bool:
+        """Whether a message names the international network ("le réseau", "the network")."""
+        return bool(self._network_names.mentioned_in(text))
 
     def find_network_place(self, query: str) -> NetworkPlace | None:
         """A town the sources tie to the network though it is not a centre of this association ("Paris")."""
@@ -740,6 +812,24 @@ def _reference_problems(content: _KnowledgeFile) -> list[str]:
         check_facts(where, unknown.facts)
     for index, centre in enumerate(content.centres):
         check_facts(f"centres[{index}] (id: {centre.id})", [key for key in (centre.address, centre.opened) if key])
+    check_facts("distress", content.distress.facts)
+    for where, referral in each_entry("referrals", content.referrals):
+        check_facts(where, referral.facts)
+    detail_ids = [detail.id for _, detail in each_entry("details", content.details)]
+    with_details: list[tuple[str, dict[str, str]]] = [
+        ("organisation", content.organisation.details),
+        ("network", content.network.details),
+        *((f"centres > {centre.id}", centre.details) for centre in content.centres),
+        *((f"labels > {label.id}", label.details) for label in content.labels),
+    ]
+    for where, details in with_details:
+        check_facts(f"{where} > details", details.values())
+        for detail_id in details:
+            if detail_id not in detail_ids:
+                problems.append(
+                    f"{where} > details: detail '{detail_id}' is not declared under 'details'; declare it there "
+                    f"(name, name_en, aliases) or use one of: {', '.join(detail_ids)}"
+                )
     return problems
 
 

@@ -23,7 +23,7 @@ from actions.knowledge import Language
 
 SLOT = "language"
 DEFAULT_LANGUAGE: Language = "fr"
-_WORDING: dict[Language, ModuleType] = {"fr": wording, "en": wording_en}
+WORDING: dict[Language, ModuleType] = {"fr": wording, "en": wording_en}
 # Set for the time of one action's run (each request to the action server runs in its own task).
 _TURN_LANGUAGE: ContextVar[Language] = ContextVar("turn_language", default=DEFAULT_LANGUAGE)
 
@@ -41,7 +41,7 @@ def turn_language() -> Language:
 
 def words() -> ModuleType:
     """The wording templates of the turn's language: `words().FACTS`, as `actions.wording.FACTS`."""
-    return _WORDING[turn_language()]
+    return WORDING[turn_language()]
 
 
 def _in_turn_language(run: RunMethod) -> RunMethod:

@@ -82,18 +82,11 @@ _THIS = (
     "celui la", "celle la", "celui ci", "celle ci", "ce label", "ce centre", "cette charte",
     "that one", "this one", "that label", "this label", "that centre", "that center", "this centre", "that charter",
 )  # fmt: skip
-# "l'autre" among several cannot be told apart: the whole list, for the visitor to choose from.
-_EVERY = (
-    "les autres",
-    "tous les autres",
-    "toutes les autres",
-    "l autre",
-    "the others",
-    "the other ones",
-    "all the others",
-    "the other one",
-    "other one",
-)
+# The whole list, for the visitor to choose from.
+_EVERY = ("les autres", "tous les autres", "toutes les autres", "the others", "the other ones", "all the others")
+# "l'autre": the one that is not in focus, when the list has two; among more it cannot be told apart, and the
+# whole list is given.
+_OTHER = ("l autre", "the other", "other one", "autre label", "autre centre", "other label", "other centre")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # "celui de 99", "en 17", "the one from 99", "in 17": a year written with two digits after "de", "en", "from", "in".
 _SHORT_YEAR = re.compile(r"\b(?:de|en|d|from|in)\s+(\d\d)\b")
@@ -102,13 +95,15 @@ _SHORT_YEAR = re.compile(r"\b(?:de|en|d|from|in)\s+(\d\d)\b")
 @dataclass(frozen=True)
 class Mention:
     """What a follow-up points at: a year; a position in the list in focus (1-based, or LAST); the item
-    `offset` places from the one in focus; the item in focus itself (`this`); or the whole list (`every`)."""
+    `offset` places from the one in focus; the item in focus itself (`this`); the whole list (`every`); or the
+    other of two (`other`)."""
 
     year: int | None = None
     position: int | None = None
     offset: int | None = None
     this: bool = False
     every: bool = False
+    other: bool = False
 
     def pick(self, items: list[str], current: str | None = None) -> str | None:
         """The item of `items` this mention designates, `current` being the one in focus; None if none."""
@@ -122,6 +117,8 @@ class Mention:
             return None
         if self.this:
             return current
+        if self.other:
+            return next(item for item in items if item != current) if len(items) == 2 else None
         if self.offset is not None:
             index = items.index(current) + self.offset
             return items[index] if 0 <= index < len(items) else None
@@ -152,6 +149,8 @@ def parse_mention(text: str) -> Mention | None:
             return Mention(offset=offset)
     if any(f" {words} " in padded for words in _EVERY):
         return Mention(every=True)
+    if any(f" {words} " in padded for words in _OTHER):
+        return Mention(other=True)
     if any(f" {words} " in padded for words in _THIS):
         return Mention(this=True)
     return None

@@ -13,6 +13,7 @@ from actions.focus import NEED, TOPIC, focus_on, message_text
 from actions.knowledge import Fact, Knowledge, Need
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
+from actions.referrals import referred
 from actions.replies import facts_sources, say, spoken_list
 
 
@@ -49,6 +50,9 @@ class ActionAnswerNeed(AnswerAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
+        referral = referred(dispatcher, knowledge, message_text(tracker))
+        if referral is not None:
+            return referral
         needs = knowledge.needs_in(message_text(tracker))
         role, details, facts = need_reply(knowledge, needs)
         sources = facts_sources(knowledge, facts)

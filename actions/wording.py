@@ -117,3 +117,39 @@ TOPIC_TITLES = {
     "ask_practical_details": "Infos pratiques (ateliers, accès, parking…)",
     "ask_capabilities": "Ce que vous savez faire",
 }
+
+# A person in distress: a few human words first, then the numbers and the advisers (the knowledge file's
+# `distress` facts, one per line). No list of facts about the association, no rating buttons.
+DISTRESS = "Ce que vous vivez a l'air très difficile, et je suis vraiment désolé que vous traversiez ça. Vous n'avez pas à rester seul·e avec ça : des personnes peuvent vous écouter, maintenant.\n{facts}"
+
+# Questions only a person or another public service answers (labour law, salaries, writing a CV...).
+REFERRAL = "Sur ce sujet ({subject}), je ne peux pas vous répondre moi-même : je ne donne ni conseil personnalisé, ni avis juridique, ni chiffre sans source. Voici qui peut vous aider :\n{facts}\n\n{sources}"
+
+REFERRAL_UNNAMED = "Cette question demande une réponse personnalisée, que je ne peux pas vous donner : je ne donne ni conseil personnalisé, ni avis juridique, ni chiffre sans source.\n{facts}\n\n{sources}"
+
+# A detail of a thing (the Cité des Métiers, a centre, a label, the network) that the sources do not hold.
+DETAIL_UNKNOWN = "Mes sources ne donnent pas {detail} pour {thing}, et je préfère ne rien inventer. Consultez {website}, ou posez la question sur place, sans rendez-vous."
+
+# An attribute question whose attribute is not recognised: what the bot can say about the thing.
+DETAIL_WHICH = "Que voulez-vous savoir sur {thing} ? Je peux vous dire : {details}."
+
+DETAIL_WHICH_NOTHING = (
+    "Je n'ai pas compris ce que vous voulez savoir sur {thing}. Pouvez-vous préciser votre question ?"
+)
+
+# The things a detail is asked of, as the French sentence names them.
+THE_ORGANISATION = "la Cité des Métiers"
+THE_NETWORK = "le réseau international des Cités des Métiers"
+THE_CENTRE = "le centre {of_centre}"
+THE_LABEL = "le {label}"
+THE_CHARTER = "la {label}"
+
+# A follow-up that refers to nothing answered yet ("pour revenir à ma question" as a first message).
+NOTHING_TO_GO_BACK_TO = (
+    "Je ne retrouve pas de question précédente à laquelle revenir. Posez-moi votre question, je vous réponds."
+)
+
+LANGUAGE_SWITCHED = "D'accord, je continue en français."
+
+# A message with nothing to read: blank, punctuation or emoji only.
+EMPTY_MESSAGE = "Je n'ai pas reçu de question. Écrivez-moi ce que vous cherchez (une formation, un emploi, votre orientation…) ou ce que vous voulez savoir sur la Cité des Métiers."

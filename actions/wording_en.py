@@ -114,3 +114,27 @@ TOPIC_TITLES = {
     "ask_practical_details": "Practical info (workshops, access, parking…)",
     "ask_capabilities": "What you can do",
 }
+
+DISTRESS = "What you are going through sounds really hard, and I am truly sorry you are facing this. You don't have to stay alone with it: people can listen to you, right now.\n{facts}"
+
+REFERRAL = "On this subject ({subject}), I can't answer you myself: I give no personal advice, no legal advice and no figure without a source. Here is who can help:\n{facts}\n\n{sources}"
+
+REFERRAL_UNNAMED = "This question needs a personal answer, which I can't give: I give no personal advice, no legal advice and no figure without a source.\n{facts}\n\n{sources}"
+
+DETAIL_UNKNOWN = "My sources don't give {detail} for {thing}, and I'd rather not make anything up. Please see {website}, or ask on site, no appointment needed."
+
+DETAIL_WHICH = "What would you like to know about {thing}? I can tell you: {details}."
+
+DETAIL_WHICH_NOTHING = "I didn't understand what you would like to know about {thing}. Could you say a little more?"
+
+THE_ORGANISATION = "the Cité des Métiers"
+THE_NETWORK = "the international network of Cités des Métiers"
+THE_CENTRE = "the centre {of_centre}"
+THE_LABEL = "the {label}"
+THE_CHARTER = "the {label}"
+
+NOTHING_TO_GO_BACK_TO = "I can't find an earlier question to go back to. Ask me your question and I'll answer it."
+
+LANGUAGE_SWITCHED = "Sure, I'll carry on in English."
+
+EMPTY_MESSAGE = "I didn't get a question. Tell me what you are looking for (a training, a job, choosing your path…) or what you would like to know about the Cité des Métiers."

@@ -117,6 +117,14 @@ def _rating(parse_data: dict[str, Any]) -> str | None:
     return None
 
 
+def _language_of_message(parse_data: dict[str, Any]) -> str | None:
+    """The language the NLU found the message written in (rasa_extensions/language_id.py), if it was sure."""
+    for entity in parse_data.get("entities") or []:
+        if entity.get("entity") == "language" and entity.get("value") in ("fr", "en"):
+            return str(entity["value"])
+    return None
+
+
 # Rasa's intent of the message that opens a new session (rasa.shared.core.constants.USER_INTENT_SESSION_START).
 SESSION_START_INTENT = "session_start"
 
@@ -130,12 +138,15 @@ def turns_from_events(events: Iterable[dict[str, Any]], conversation: int = 0, l
     """
     turns: list[Turn] = []
     current: Turn | None = None
+    # Whether the current message's own language is known (the NLU's `language` entity): a turn records the
+    # language the visitor wrote in, not the conversation's.
+    own_language = False
     asked_at = 0.0
     for event in events:
         kind = event.get("event")
         if kind == "slot" and event.get("name") == "language" and event.get("value") in ("fr", "en"):
             language = str(event["value"])
-            if current is not None:
+            if current is not None and not own_language:
                 current.language = language
         elif kind == "user":
             parse_data = event.get("parse_data") or {}
@@ -149,7 +160,11 @@ def turns_from_events(events: Iterable[dict[str, Any]], conversation: int = 0, l
             intent, confidence, runner_up, fell_back = _predicted(parse_data)
             asked_at = float(event.get("timestamp") or 0.0)
             text = str(event.get("text") or "")
-            current = Turn(_day(asked_at), conversation, text, language, intent, confidence, runner_up, fell_back)
+            written_in = _language_of_message(parse_data)
+            own_language = written_in is not None
+            current = Turn(
+                _day(asked_at), conversation, text, written_in or language, intent, confidence, runner_up, fell_back
+            )
             turns.append(current)
         elif current is not None and kind == "action" and event.get("name") not in _BOOKKEEPING_ACTIONS:
             current.actions.append(str(event.get("name")))

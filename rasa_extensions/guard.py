@@ -7,6 +7,10 @@
   (rasa_extensions/rate_limit.py) gets a short polite reply; the message is neither parsed nor stored;
 - a message longer than `MAX_MESSAGE_CHARS` (default 2,000) gets a polite request to shorten it and is
   neither parsed nor stored;
+- a message with nothing to read (blank, punctuation or emoji only) is handled as the intent `empty_message`: a
+  short prompt in the conversation's language (a rule of data/rules.yml), never an error;
+- a message of two or three questions is handled as that many messages, in order, when each is a confident
+  question of its own (rasa_extensions/clauses.py);
 - message metadata, which the bot never uses, is not stored;
 - every `MAX_TURNS_PER_SESSION`-th message of a conversation opens a fresh session first, its slots carried
   over, so that a turn's cost stays bounded (rasa_extensions/session_limit.py);
@@ -26,8 +30,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from sanic.exceptions import SanicException
 
 from rasa_extensions import wording
+from rasa_extensions.clauses import Parse, questions_in
 from rasa_extensions.language_id import language_of_text
 from rasa_extensions.privacy import clean_text, mask_personal_data, name_model
 from rasa_extensions.rate_limit import RateLimits
@@ -39,6 +45,25 @@ MAX_MESSAGE_CHARS_ENV = "MAX_MESSAGE_CHARS"
 DEFAULT_MAX_MESSAGE_CHARS = 2000
 
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
+# What a message with nothing to read is handled as (its rule answers with a prompt to type a question).
+EMPTY_MESSAGE_PAYLOAD = "/empty_message"
+
+
+def has_words(text: str) -> bool:
+    """Whether a text holds a letter or a digit: blank, punctuation and emoji say nothing to answer."""
+    return any(char.isalnum() for char in text)
+
+
+def server_parse() -> Parse | None:
+    """The running Rasa server's NLU (its agent's `parse_message`), or None outside a server."""
+    from sanic import Sanic
+
+    try:
+        agent = Sanic.get_app().ctx.agent
+    except (SanicException, AttributeError):
+        return None
+    parse: Parse = agent.parse_message
+    return parse
 
 
 class GuardedHandler(Protocol):
@@ -75,7 +100,10 @@ def turn_failed_reply(website: str | None, language: str = "fr") -> str:
 
 
 def guarded(
-    on_new_message: MessageHandler, website: str | None = None, rate_limits: RateLimits | None = None
+    on_new_message: MessageHandler,
+    website: str | None = None,
+    rate_limits: RateLimits | None = None,
+    parse: Callable[[], Parse | None] = server_parse,
 ) -> GuardedHandler:
     limit = max_message_chars()
     limits = rate_limits or RateLimits.from_environment()
@@ -99,6 +127,8 @@ def guarded(
             too_long = wording.MESSAGE_TOO_LONG_EN if language_of_text(text) == "en" else wording.MESSAGE_TOO_LONG
             await channel.send_text_message(recipient, too_long.format(length=len(text), limit=limit))
             return
+        if not has_words(text):
+            text = EMPTY_MESSAGE_PAYLOAD
         masked = mask_personal_data(text)
         if masked.kinds:
             english = language_of_text(text) == "en"
@@ -115,6 +145,13 @@ def guarded(
                     SESSION_START_MESSAGE, CollectingOutputChannel(), recipient, input_channel=message.input_channel
                 )
                 await on_new_message(start)
+            nlu = parse()
+            questions = await questions_in(masked.text, nlu) if nlu is not None else [masked.text]
+            for question in questions[:-1]:
+                await on_new_message(
+                    UserMessage(question, counter, recipient, input_channel=message.input_channel, metadata=None)
+                )
+            message.text = questions[-1]
             await on_new_message(message)
         except Exception:  # noqa: BLE001 - the visitor gets an apology, never a stack trace or silence
             # No message text in the log: it may hold personal data that the masking missed.

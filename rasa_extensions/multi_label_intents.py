@@ -181,8 +181,10 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
         """One matrix per featurizer (rows: messages); a featurizer a message lacks gives a zero row."""
         features = [self._sentence_features(message) for message in messages]
         blocks = []
-        for origin in self.origins:
-            width = next(found[origin].shape[1] for found in features if origin in found)
+        for index, origin in enumerate(self.origins):
+            # A message without this featurizer's features (an empty text) has a zero row of the fitted width.
+            widths = [found[origin].shape[1] for found in features if origin in found]
+            width = widths[0] if widths else len(self.weightings[index].idf_)
             rows = [found.get(origin, scipy.sparse.csr_matrix((1, width))) for found in features]
             blocks.append(scipy.sparse.vstack(rows).tocsr())
         return blocks

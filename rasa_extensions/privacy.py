@@ -314,6 +314,24 @@ def _introduced_names(text: str) -> Iterator[tuple[Span, bool]]:
                 yield span, confirm
 
 
+# A greeting that opens the message, then perhaps the visitor's name ("Bonjour, Sandrine Lefebvre, je voudrais…").
+_GREETING = re.compile(
+    r"^\s*(?:bonjour|bonsoir|salut|coucou|bjr|slt|hello|hi|hey|good\s+morning)\b[\s,!.]*", re.IGNORECASE
+)
+# What may follow a name right after the greeting: a punctuation mark, the end, or the visitor speaking.
+_AFTER_GREETED_NAME = re.compile(rf"\s*(?:[,.;:!?]|$|(?:je|j{_AP}|moi|i|i{_AP}m|my)\b)", re.IGNORECASE)
+
+
+def _greeted_name(text: str) -> Span | None:
+    """Two name words or more right after an opening greeting, then a comma, the end or "je": a signature at
+    the start ("Bonjour, Sandrine Lefebvre, je voudrais…"). One word is not enough ("Bonjour Madame")."""
+    greeting = _GREETING.match(text)
+    span = _name_after(text, greeting.end(), any_case=False) if greeting else None
+    if span is None or len(_NAME_WORD.findall(text, *span)) < 2:
+        return None
+    return span if _AFTER_GREETED_NAME.match(text, span[1]) else None
+
+
 def _signature(text: str) -> Span | None:
     """The name a message ends with, after closing words ("Merci, Karim"; "... ? Cordialement. Aïcha D.")."""
     closings = list(_CLOSINGS.finditer(text))
@@ -388,6 +406,9 @@ def _name_spans(text: str) -> list[Span]:
     signature = _signature(text)
     if signature and _overlaps(signature, seen):
         spans.append(signature)
+    greeted = _greeted_name(text) if cased else None
+    if greeted:
+        spans.append(greeted)
     if not _is_title_case(text):
         spans += [person for person in _persons(text, entities) if not _PLACE_BEFORE.search(text, 0, person[0])]
     placeholders = [match.span() for match in _PLACEHOLDER.finditer(text)]

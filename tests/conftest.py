@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,38 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
+@dataclass(frozen=True)
+class Asked:
+    """A question asked earlier in the conversation, and what answered it (the `answer` and `focus` slots)."""
+
+    text: str
+    intent: str
+    entities: Sequence[tuple[str, str]] = ()
+    answers: Sequence[str] = ()
+    focus: str | None = None
+
+
+def _parse_data(text: str, intent: str, entities: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.98},
+        "entities": [{"entity": name, "value": value, "start": 0, "end": len(value)} for name, value in entities],
+    }
+
+
+def history_events(history: Sequence[Asked]) -> list[dict[str, Any]]:
+    """The tracker's events of earlier questions, as the Rasa server sends them to the action server."""
+    events: list[dict[str, Any]] = []
+    for asked in history:
+        events.append(
+            {"event": "user", "text": asked.text, "parse_data": _parse_data(asked.text, asked.intent, asked.entities)}
+        )
+        events += [{"event": "slot", "name": "answer", "value": answer} for answer in asked.answers]
+        if asked.focus is not None:
+            events.append({"event": "slot", "name": "focus", "value": asked.focus})
+    return events
+
+
 def make_tracker(
     text: str,
     intent: str,
@@ -27,21 +60,26 @@ def make_tracker(
     focus: str | None = None,
     ranking: Sequence[tuple[str, float]] = (),
     language: str = "fr",
+    history: Sequence[Asked] = (),
 ) -> Tracker:
     """A tracker whose latest message is `text`, classified as `intent` with `entities` (name, value),
-    with `focus` as the thing in focus ("centre:gap"), `ranking` as the NLU's intent ranking and `language`
-    as the conversation's language (the slot)."""
+    with `focus` as the thing in focus ("centre:gap"), `ranking` as the NLU's intent ranking, `language`
+    as the conversation's language (the slot) and `history` the questions asked before (their focus, if
+    `focus` is not given, is the last one's)."""
     latest_message = {
-        "text": text,
-        "intent": {"name": intent, "confidence": 0.98},
-        "entities": [{"entity": name, "value": value, "start": 0, "end": len(value)} for name, value in entities],
+        **_parse_data(text, intent, entities),
         "intent_ranking": [{"name": name, "confidence": confidence} for name, confidence in ranking],
     }
+    if focus is None and history:
+        focus = next((asked.focus for asked in reversed(history) if asked.focus), None)
+    events = (
+        [*history_events(history), {"event": "user", "text": text, "parse_data": latest_message}] if history else []
+    )
     return Tracker(
         sender_id="test-visitor",
         slots={"focus": focus, "language": language},
         latest_message=latest_message,
-        events=[],
+        events=events,
         paused=False,
         followup_action=None,
         active_loop={},

@@ -23,9 +23,10 @@ MIN_TRAINING_EXAMPLES = 20
 MIN_MULTI_INTENT_EXAMPLES = 15
 MIN_ENGLISH_EXAMPLES = 15
 MIN_ENGLISH_HOLDOUT = 60
-# Intents that buttons send (their payload never reaches the NLU): a few examples of the same in words, as
-# `rasa data validate` wants every intent to have some, and none held out, as visitors hardly type them.
-BUTTON_INTENTS = {"rate_answer"}
+# Intents that buttons or the channel send (their payload never reaches the NLU: a rating, a message with nothing
+# to read): a few examples, as `rasa data validate` wants every intent to have some, and none held out, as
+# visitors hardly type them.
+BUTTON_INTENTS = {"rate_answer", "empty_message"}
 MIN_BUTTON_INTENT_EXAMPLES = 5
 
 

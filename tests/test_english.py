@@ -124,6 +124,9 @@ LANGUAGE_OF = LanguageOfMessage([0.9, 0.8, 0.6])
         ("c gratuit ?", "fr"),
         ("Vous êtes où et vous ouvrez à quelle heure ?", "fr"),
         ("jcherche une formation d'aide soignante", "fr"),
+        # Lingua unsure of a short message, but only one language writes its small words.
+        ("y a un parking ?", "fr"),
+        ("and Istres?", "en"),
         # Too short to tell: the conversation keeps its language.
         ("ok", None),
         ("hello", None),

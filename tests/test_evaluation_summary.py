@@ -130,8 +130,8 @@ def test_the_expected_answer_of_an_intent_comes_from_the_rules():
         "action_answer_free",
         "action_answer_anonymous",
     )
-    assert answer_for(answers, "inform", frozenset({"centre"})) == ("action_answer_centres",)
-    assert answer_for(answers, "inform", frozenset()) == ("action_answer_mention",)
+    assert answer_for(answers, "inform", frozenset({"centre"})) == ("action_answer_followup",)
+    assert answer_for(answers, "inform", frozenset()) == ("action_answer_followup",)
     assert answer_for(answers, "nlu_fallback", frozenset()) == ("action_two_stage_fallback",)
 
 

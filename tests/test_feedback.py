@@ -108,13 +108,17 @@ async def test_an_answer_with_facts_carries_the_rating_buttons_in_the_turn_langu
 
 
 def test_every_answer_with_facts_may_be_rated_and_no_other_reply():
-    """Every `action_answer_*` but the reply to a rating is an AnswerAction; the fallback's steps are not."""
+    """Every `action_answer_*` but the reply to a rating and the prompt after an empty message is an
+    AnswerAction; the fallback's steps are not."""
     executor = ActionExecutor()
     executor.register_package("actions")
     answering = {
         name for name, run in executor.actions.items() if isinstance(getattr(run, "__self__", None), AnswerAction)
     }
-    expected = {name for name in DOMAIN["actions"] if name.startswith("action_answer_")} - {"action_answer_rating"}
+    expected = {name for name in DOMAIN["actions"] if name.startswith("action_answer_")} - {
+        "action_answer_rating",
+        "action_answer_empty_message",
+    }
     assert answering == expected
     assert not issubclass(ActionAnswerRating, AnswerAction)
     assert not any(issubclass(fallback, AnswerAction) for fallback in (ActionDontKnow, ActionOutOfScope))

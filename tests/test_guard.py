@@ -53,6 +53,27 @@ async def test_a_name_is_masked_and_the_visitor_told():
     )
 
 
+@pytest.mark.parametrize("text", ["", "   ", "???", "…", "😅🙏", " \t "])
+async def test_a_message_with_nothing_to_read_is_handled_as_an_empty_message(text):
+    rasa = FakeRasa()
+    assert await send(text, rasa) == ["Oui, c'est gratuit."]
+    assert [message.text for message in rasa.received] == ["/empty_message"]
+
+
+async def test_two_confident_questions_are_handled_in_turn_and_one_reply_per_question():
+    rasa = FakeRasa()
+    intents = {"c'est gratuit ?": "ask_free", "vous êtes où ?": "ask_address"}
+
+    async def parse(text: str) -> dict[str, Any]:
+        return {"intent": {"name": intents.get(text, "ask_free"), "confidence": 0.9}}
+
+    collector = CollectingOutputChannel()
+    handle = guarded(rasa, WEBSITE, parse=lambda: parse)
+    await handle(UserMessage("c'est gratuit ? et vous êtes où ?", collector, "visitor-1"))
+    assert [message.text for message in rasa.received] == ["c'est gratuit ?", "vous êtes où ?"]
+    assert len(collector.messages) == 2
+
+
 async def test_a_message_without_personal_data_gets_only_the_answer():
     rasa = FakeRasa()
     assert await send("c gratuit ?", rasa) == ["Oui, c'est gratuit."]

@@ -218,7 +218,8 @@ def test_undeclared_source_and_fact_are_named(write_knowledge, knowledge_data):
     assert problems == [
         "facts > free: source 'blog' is not declared under 'sources'; declare it there (title, url) "
         "or use one of: seed, projets, koinai_2005, latribune_2022, labrseinnovation_2013, madeinmarseille, "
-        "fcuni_2011, reseau, moncompteformation, france_vae, france_travail, missions_locales, apec, bge",
+        "fcuni_2011, reseau, moncompteformation, france_vae, france_travail, missions_locales, apec, bge, numero_3114, "
+        "code_travail, onisep, enic_naric, cap_emploi, eures, cybermalveillance",
         "topics > hours: fact 'opening_hours' is not declared under 'facts'; add it there (text, source) "
         "or fix the key's spelling",
     ]

@@ -102,6 +102,11 @@ def test_a_name_and_a_phone_number_are_both_masked():
         ("Mme Chevalier de la Mission Locale m'envoie", "Mme [nom masqué] de la Mission Locale m'envoie"),
         ("Hi, I'm Sarah, I'm looking for a job", "Hi, I'm [nom masqué], I'm looking for a job"),
         ("my name is John Smith", "my name is [nom masqué]"),
+        # Right after a greeting, two name words and a comma or "je": a signature at the start.
+        ("Bonjour, Sandrine Lefebvre, je voudrais une formation", "Bonjour, [nom masqué], je voudrais une formation"),
+        ("Bonjour Sandrine Lefebvre je cherche un emploi", "Bonjour [nom masqué] je cherche un emploi"),
+        ("Hello, John Smith, I need help", "Hello, [nom masqué], I need help"),
+        ("Bonjour Madame, je voudrais un rendez-vous", "Bonjour Madame, je voudrais un rendez-vous"),
     ],
 )
 def test_names_are_masked_and_the_words_around_them_kept(text, masked):

@@ -153,6 +153,22 @@ def test_the_language_of_a_turn_follows_the_slot():
     assert [(turn.language, turn.rating, turn.unknown_answer) for turn in turns] == [("en", "helpful", True)]
 
 
+def test_a_turn_records_the_language_of_its_message_not_the_conversation_s():
+    """A French message in an English conversation is reviewed as French, and the reverse."""
+    french = {"entity": "language", "value": "fr", "start": 0, "end": 17}
+    events = [
+        SlotSet("language", "en", timestamp=WEEK_48),
+        *asked("is it free?", "ask_free", 0.9, WEEK_48 + 1),
+        *answered("action_answer_free", WEEK_48 + 1.1),
+        *asked("y a un parking ?", "ask_practical_details", 0.9, WEEK_48 + 2, entities=[french]),
+        SlotSet("language", "fr", timestamp=WEEK_48 + 2),
+        *answered("action_answer_not_in_sources", WEEK_48 + 2.1),
+        *asked("ok", "thank", 0.9, WEEK_48 + 3),
+        *answered("utter_you_are_welcome", WEEK_48 + 3.1),
+    ]
+    assert [turn.language for turn in turns_from_events(as_dicts(events))] == ["en", "fr", "fr"]
+
+
 def test_failures_are_grouped_most_frequent_first_with_their_reasons():
     groups = review_groups(conversations())
 

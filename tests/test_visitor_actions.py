@@ -171,7 +171,7 @@ async def test_who_awarded_without_a_label_asks_which():
     [
         ("label:diversite", [], "Label Diversité : obtenu en 2017."),
         ("label:cite_des_metiers", [], "Label Cité des Métiers : obtenu en 2002 et 2005."),
-        ("centre:marseille", [], "Elle a ouvert ses portes au public en mars 2005."),
+        ("centre:marseille", [], "La Cité des Métiers de Marseille a ouvert ses portes au public le 23 mars 2005."),
         ("centre:gap", [], "Je n'ai pas la date d'ouverture du centre associé de Gap"),
         ("label:diversite", [("centre", "Istres")], "Je n'ai pas la date d'ouverture du centre associé d'Istres"),
         (None, [("label", "spo")], "Label Service Public de l'Orientation (SPO) : obtenu en 2011."),

@@ -1,0 +1,82 @@
+"""What a bot must not answer with facts about itself: a person in distress, and questions only a person or
+another public service answers (labour law, a salary, writing a CV for the visitor, a foreign diploma...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.feedback import AnswerAction
+from actions.focus import TOPIC, focus_on, message_text
+from actions.knowledge import Knowledge, Topic
+from actions.knowledge_store import get_knowledge
+from actions.language import turn_language, words
+from actions.questions import ANSWER_SLOT
+from actions.replies import facts_sources, facts_text, say
+
+REFERRAL = "referral"
+REFERRAL_ACTION = "action_answer_referral"
+# At most this many subjects answered for one message.
+MAX_REFERRALS = 2
+
+
+def say_distress(dispatcher: CollectingDispatcher, knowledge: Knowledge) -> list[dict[str, Any]]:
+    """A few human words, then the numbers and the advisers; no sources line, no rating buttons."""
+    lines = "\n".join(f"- {fact.text_in(turn_language())}" for fact in knowledge.distress_facts)
+    say(dispatcher, words().DISTRESS, facts=lines)
+    return [focus_on(TOPIC, "distress")]
+
+
+def referred(dispatcher: CollectingDispatcher, knowledge: Knowledge, text: str) -> list[dict[str, Any]] | None:
+    """For another intent's action (a need, an out-of-scope question): the referral answer when the message
+    names a subject only a person answers ("écrivez-moi mon CV", "combien gagne un électricien"), recorded
+    as the referral's; None otherwise."""
+    if not knowledge.referrals_in(text):
+        return None
+    return [*say_referrals(dispatcher, knowledge, text), SlotSet(ANSWER_SLOT, REFERRAL_ACTION)]
+
+
+def say_referrals(dispatcher: CollectingDispatcher, knowledge: Knowledge, text: str) -> list[dict[str, Any]]:
+    """Each subject the message names, with where its answer is; else that an adviser answers it."""
+    referrals = knowledge.referrals_in(text)[:MAX_REFERRALS]
+    if not referrals:
+        facts = knowledge.topic(Topic.ADVISERS)[:1]
+        say(dispatcher, words().REFERRAL_UNNAMED, facts=facts_text(facts), sources=facts_sources(knowledge, facts))
+        return [focus_on(TOPIC, REFERRAL)]
+    for referral in referrals:
+        facts = knowledge.facts(referral.facts)
+        say(
+            dispatcher,
+            words().REFERRAL,
+            subject=referral.subject_in(turn_language()),
+            facts="\n".join(f"- {fact.text_in(turn_language())}" for fact in facts),
+            sources=facts_sources(knowledge, facts),
+        )
+    return [focus_on(REFERRAL, referrals[-1].id)]
+
+
+class ActionAnswerDistress(AnswerAction):
+    """A person in distress: the 3114, 15 / 112, and the advisers, in a few human words."""
+
+    def name(self) -> str:
+        return "action_answer_distress"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        return say_distress(dispatcher, get_knowledge())
+
+
+class ActionAnswerReferral(AnswerAction):
+    """A question for a person or another public service: no advice or figure, where the answer is."""
+
+    def name(self) -> str:
+        return REFERRAL_ACTION
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        return say_referrals(dispatcher, get_knowledge(), message_text(tracker))

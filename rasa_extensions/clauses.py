@@ -1,0 +1,102 @@
+"""Two or three questions in one message, answered in the visitor's order: the message is cut into clauses at
+the places a new question starts, each clause is understood on its own, and, when each is a confident question
+of its own, the clauses are handled one after the other as the visitor's messages.
+
+Rasa's multi-intents (`ask_free+ask_anonymous`) name the pairs the training data declares, and each pair needs
+its examples and its rule; any other pair ("Depuis quand vous avez le label SPO, et est-ce que vous faites
+partie d'un réseau international ?") got one answer. Cutting at clause boundaries covers any combination with
+the intents the bot already knows, and each clause keeps the conversation's context: in "vous avez un centre
+à Gap ? et il ouvre quand ?" the second clause is about Gap, as a follow-up would be.
+
+A message is cut only when it is safe: at most three clauses, each of two words or more; the whole message is
+not a declared multi-intent (its rule answers both); every clause's intent is confident (not the fallback, not
+a follow-up, a greeting or thanks) and they are not all the same. Otherwise the message is handled whole, as
+before. Only messages with a boundary are parsed more than once (about 7 ms a parse).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+# Where a new question starts: after a question mark or a semicolon, or before a question word that follows
+# "et" / "and" / "mais" / "aussi" or a comma.
+_QUESTION_STARTS_FR = (
+    r"est[- ]ce|c['’]\s*est|vous|quels?|quelles?|o[uù]|comment|combien|qui|quand|depuis|pourquoi|faut[- ]il|"
+    r"y\s+a[- ]t[- ]il|il\s+y\s+a|avez[- ]vous|[eê]tes[- ]vous|peut[- ]on|on\s+peut|je\s+peux|puis[- ]je|"
+    r"je\s+dois|dois[- ]je|c\s+|ya"
+)
+_QUESTION_STARTS_EN = (
+    r"is|are|do|does|can|could|what|where|when|who|how|which|why|will|would|should|have\s+you|is\s+there|are\s+there"
+)
+_BOUNDARY = re.compile(
+    rf"(?<=[?;])\s+(?=\S)|"
+    rf"\s*,?\s+(?:et|mais|aussi|and|also|but)\s+(?:aussi\s+|also\s+)?(?=(?:{_QUESTION_STARTS_FR}|{_QUESTION_STARTS_EN})\b)|"
+    rf"\s*,\s+(?=(?:{_QUESTION_STARTS_FR}|{_QUESTION_STARTS_EN})\b)",
+    re.IGNORECASE,
+)
+# "et", "and" left at the start of a clause cut after a question mark ("c'est gratuit ? et c'est où ?").
+_LEADING_CONNECTOR = re.compile(r"^(?:et|mais|aussi|puis|and|but|also|then)\s+(?:aussi\s+|also\s+)?", re.IGNORECASE)
+MAX_CLAUSES = 3
+MIN_CLAUSE_WORDS = 2
+# A clause is a question of its own only with this confidence (the FallbackClassifier's threshold).
+MIN_CONFIDENCE = 0.5
+# Intents that are not a question of their own: a clause of them joins no split.
+_NOT_QUESTIONS = frozenset(
+    {
+        "nlu_fallback",
+        "inform",
+        "greet",
+        "goodbye",
+        "thank",
+        "rate_answer",
+        "empty_message",
+        "go_back",
+        "switch_language",
+    }
+)
+# Rasa's symbol between the intents of a multi-intent.
+_MULTI = "+"
+
+Parse = Callable[[str], Awaitable[dict[str, Any]]]
+
+
+def candidate_clauses(text: str) -> list[str]:
+    """The text cut where a new question may start; [text] when there is no such place, or too many."""
+    if text.startswith("/"):  # a button's payload
+        return [text]
+    clauses = [_LEADING_CONNECTOR.sub("", clause.strip(" ,")) for clause in _BOUNDARY.split(text)]
+    clauses = [clause for clause in clauses if clause]
+    if len(clauses) < 2 or len(clauses) > MAX_CLAUSES:
+        return [text]
+    if any(len(clause.split()) < MIN_CLAUSE_WORDS for clause in clauses):
+        return [text]
+    return clauses
+
+
+def _intent(parse_data: dict[str, Any]) -> tuple[str, float]:
+    intent = parse_data.get("intent") or {}
+    return str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
+
+
+def split_on_parses(whole: dict[str, Any], clauses: list[dict[str, Any]]) -> bool:
+    """Whether to handle the clauses apart, given the NLU's parse of the whole message and of each clause."""
+    whole_intent, _ = _intent(whole)
+    if _MULTI in whole_intent or whole_intent == "distress":
+        return False
+    intents = [_intent(parse) for parse in clauses]
+    if any(name in _NOT_QUESTIONS or _MULTI in name or confidence < MIN_CONFIDENCE for name, confidence in intents):
+        return False
+    return len({name for name, _ in intents}) > 1
+
+
+async def questions_in(text: str, parse: Parse) -> list[str]:
+    """The questions of a message, in order: its clauses when they are confident questions of their own,
+    else the message whole."""
+    clauses = candidate_clauses(text)
+    if len(clauses) == 1:
+        return clauses
+    whole = await parse(text)
+    parses = [await parse(clause) for clause in clauses]
+    return clauses if split_on_parses(whole, parses) else [text]

@@ -1,0 +1,97 @@
+"""A floor under the intent classifier for people in distress: a message with words of despair, suicidal
+thoughts, harassment or violence is given the intent `distress`, whatever the classifier thought.
+
+The classifier learns `distress` from its examples (data/nlu/distress.yml), but a statistical model misses some
+phrasings, and here a miss is the worst answer the bot can give: a list of facts to a person who wrote "je veux
+en finir". These patterns are the safety net: missing one costs a person the 3114; a false alarm costs a job
+seeker one kind, useless answer. They are checked on the message folded (lower case, no accents, apostrophes
+as spaces), after the classifier and before the FallbackClassifier, which then leaves a certain intent alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+INTENT_NAME = "distress"
+
+# French, folded. "\b" ends are left open where a word has many endings ("harcel" for harcèlement, harcelé...).
+_FRENCH = (
+    r"\bsuicid", r"\bme tuer\b", r"\bme foutre en l air\b", r"\bmettre fin a (?:mes|ma) (?:jours|vie)\b",
+    r"\b(?:veux|voudrais|envie de|prefere|vais|va) mourir\b", r"\ben finir\b", r"\bplus (?:envie|gout) de vivre\b",
+    r"\bpas envie de vivre\b", r"\braison de vivre\b", r"\braison de continuer\b", r"\bdisparaitre\b",
+    r"\bmieux sans moi\b", r"\bj(?:e)? ?n ?en peux plus\b", r"\bplus la force\b", r"\ba bout\b",
+    r"\bau bout du rouleau\b", r"\b(?:plus d|aucune|pas d) ?issue\b", r"\bplus (?:aucun )?espoir\b",
+    r"\ba quoi bon\b", r"\bdesespere", r"\bdeprim", r"\bje craque\b", r"\bharcel",
+    r"\b(?:m a|me|nous a|l a|m ont) frapp", r"\bviolen", r"\bagress", r"\bhumili", r"\brabaiss", r"\bmenac",
+    r"\bcogne", r"\bpeur d aller (?:au|a mon) (?:travail|boulot|taf)\b", r"\bje tremble\b",
+    r"\bpleure tous les jours\b", r"\bplus de sens\b", r"\bsens a (?:rien|ma vie)\b", r"\bje vaux rien\b",
+    r"\bje sers a rien\b", r"\bpersonne ne (?:m aime|me comprend)\b", r"\bseul au monde\b", r"\bme faire du mal\b",
+    r"\bmourir\b", r"\bplus vivre\b", r"\bnoir total\b",
+)  # fmt: skip
+# English, folded.
+_ENGLISH = (
+    r"\bsuicid", r"\bkill (?:myself|me)\b", r"\bend (?:my life|it all)\b", r"\b(?:want|wanna|going) to die\b",
+    r"\bwanna die\b", r"\bbetter off (?:without me|dead)\b",
+    r"\bno (?:reason|point) (?:to|in) (?:live|living|go on)\b", r"\bcan ?t go on\b",
+    r"\bcan ?t take (?:it|this) any ?more\b", r"\bcan ?t do this any ?more\b",
+    r"\bwhat ?s the point(?:$| of (?:living|life|it all|anything|going on|trying|carrying on)| any ?more)",
+    r"\bno way out\b", r"\bhopeless\b", r"\bgive up on (?:life|everything)\b", r"\bharass",
+    r"\bbull(?:y|ied|ies|ying)\b", r"\b(?:hits|hit|beat|beats|slapped|punched|grabbed|pushed) me\b", r"\bassault",
+    r"\babus(?:e|ed|ive|ing)\b", r"\bthreaten",
+    r"\b(?:scared|afraid|terrified) (?:to|of) go(?:ing)? (?:to|back to) work\b", r"\bbreakdown\b", r"\bdisappear\b",
+    r"\bhurt myself\b", r"\bself harm", r"\bworthless\b", r"\bno one (?:cares|would care)\b",
+    r"\bnobody (?:cares|would care)\b", r"\bcry(?:ing)? every (?:day|night)\b", r"\bdesperate\b",
+    r"\bat the end of my rope\b", r"\bcan ?t cope\b",
+)  # fmt: skip
+_PATTERNS = re.compile("|".join((*_FRENCH, *_ENGLISH)))
+
+
+def fold(text: str) -> str:
+    """Lower case, accents and apostrophes removed, one space between words."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+
+
+def is_distress(text: str) -> bool:
+    """Whether a message holds words of distress."""
+    return bool(_PATTERNS.search(fold(text)))
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class DistressFloor(GraphComponent):
+    """Sets the intent `distress` (confidence 1) on a message with words of distress."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> DistressFloor:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/") or not is_distress(text):
+                continue
+            distress = {"name": INTENT_NAME, "confidence": 1.0}
+            others = [ranked for ranked in message.get(INTENT_RANKING_KEY) or [] if ranked.get("name") != INTENT_NAME]
+            message.set(INTENT, distress, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [distress, *others], add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

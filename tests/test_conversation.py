@@ -1,0 +1,261 @@
+"""A conversation that keeps its thread, action by action on tracker fixtures: corrections, the visitor's own
+lists, any detail of the thing in focus, a change of language, going back, people in distress, questions for a
+person, and messages with nothing to read."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.details import ActionAnswerDetail
+from actions.fallback import ActionAnswerEmptyMessage, ActionOutOfScope
+from actions.followups import ActionAnswerFollowup
+from actions.knowledge_store import get_knowledge
+from actions.needs import ActionAnswerNeed
+from actions.questions import followup_question, last_list, questions_before
+from actions.referrals import ActionAnswerDistress, ActionAnswerReferral
+from actions.topics import ActionAnswerHours
+from tests.conftest import Asked, history_events, make_tracker, run_action, run_action_with_events
+
+
+def answers_and_focus(events: list[dict[str, object]]) -> tuple[list[object], object]:
+    answers = [event["value"] for event in events if event["name"] == "answer"]
+    focus = [event["value"] for event in events if event["name"] == "focus"]
+    return answers, focus[-1] if focus else None
+
+
+MARTIGUES_SATURDAY = Asked(
+    "Martigues vous ouvrez le samedi ?",
+    "ask_hours",
+    [("centre", "Martigues")],
+    ["action_answer_hours"],
+    "centre:martigues",
+)
+THREE_TOWNS = Asked(
+    "Vous avez des centres à Gap, Istres et Martigues ?",
+    "ask_centres",
+    [("centre", "Gap"), ("centre", "Istres"), ("centre", "Martigues")],
+    ["action_answer_centres"],
+    "centre:martigues",
+)
+LABELS_LIST = Asked("quels sont vos labels ?", "ask_labels", [], ["action_answer_labels"], "labels")
+NETWORK = Asked("Parlez-moi du réseau international", "ask_network", [], ["action_answer_network"], "network")
+
+
+# --- Corrections ------------------------------------------------------------------------------------
+
+
+async def test_a_correction_asks_the_last_question_again_about_the_corrected_town():
+    tracker = make_tracker("non je voulais dire Istres", "inform", [("centre", "Istres")], history=[MARTIGUES_SATURDAY])
+    messages, events = await run_action_with_events(ActionAnswerFollowup(), tracker)
+    text = " ".join(message["text"] for message in messages)
+    assert "Istres" in text and "horaires" in text and "Martigues" not in text
+    assert answers_and_focus(events) == (["action_answer_hours"], "centre:istres")
+
+
+async def test_a_correction_to_a_year_designates_that_year_s_label():
+    asked = Asked(
+        "qui a décerné le label diversité ?",
+        "ask_issuer",
+        [("label", "diversite")],
+        ["action_answer_issuer"],
+        "label:diversite",
+    )
+    tracker = make_tracker("pardon, celui de 2011", "inform", history=[asked])
+    messages, events = await run_action_with_events(ActionAnswerFollowup(), tracker)
+    assert "SPO" in messages[0]["text"]
+    assert answers_and_focus(events) == (["action_answer_issuer"], "label:spo")
+
+
+async def test_a_town_named_after_an_unrelated_question_gets_its_centre():
+    asked = Asked("c'est gratuit ?", "ask_free", [], ["action_answer_free"], "topic:free")
+    tracker = make_tracker("et à Gap ?", "inform", [("centre", "Gap")], history=[asked])
+    _, events = await run_action_with_events(ActionAnswerFollowup(), tracker)
+    assert answers_and_focus(events) == (["action_answer_centres"], "centre:gap")
+
+
+# --- The visitor's own lists and the bot's ---------------------------------------------------------
+
+
+async def test_an_ordinal_points_into_the_visitor_s_own_list_in_their_order():
+    tracker = make_tracker("le deuxième, il ouvre le samedi ?", "ask_hours", history=[THREE_TOWNS])
+    messages, events = await run_action_with_events(ActionAnswerHours(), tracker)
+    assert "Istres" in messages[0]["text"]
+    assert answers_and_focus(events)[1] == "centre:istres"
+
+
+async def test_the_last_of_the_bot_s_list_of_labels():
+    tracker = make_tracker("et le dernier ?", "inform", history=[LABELS_LIST])
+    _, events = await run_action_with_events(ActionAnswerFollowup(), tracker)
+    assert answers_and_focus(events) == (["action_answer_labels"], "label:charte_diversite")
+
+
+def test_the_last_list_is_the_most_recent_whoever_gave_it():
+    knowledge = get_knowledge()
+    events = [*history_events([LABELS_LIST, THREE_TOWNS]), {"event": "user", "text": "le premier ?"}]
+    assert last_list(events, knowledge) == ("centre", ["gap", "istres", "martigues"])
+    events = [*history_events([THREE_TOWNS, LABELS_LIST]), {"event": "user", "text": "le premier ?"}]
+    kind, ids = last_list(events, knowledge) or ("", [])
+    assert kind == "label" and ids[0] == "cite_des_metiers" and ids[-1] == "charte_diversite"
+
+
+# --- Any detail of the thing in focus ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "history", "said"),
+    [
+        ("il regroupe combien de pays ?", [NETWORK], "7 pays"),
+        ("et combien de villes ?", [NETWORK], "25 Cités des Métiers"),
+        (
+            "c'était quel jour ?",
+            [
+                Asked(
+                    "le label diversité ?",
+                    "ask_labels",
+                    [("label", "diversite")],
+                    ["action_answer_labels"],
+                    "label:diversite",
+                )
+            ],
+            "1er mars 2017",
+        ),
+        (
+            "qui organisait ?",
+            [
+                Asked(
+                    "et la charte ?",
+                    "inform",
+                    [("label", "charte_diversite")],
+                    ["action_answer_labels"],
+                    "label:charte_diversite",
+                )
+            ],
+            "Les Entreprises pour la Cité",
+        ),
+        (
+            "elle a ouvert quel jour ?",
+            [Asked("vous êtes où ?", "ask_address", [], ["action_answer_address"], "centre:marseille")],
+            "23 mars 2005",
+        ),
+    ],
+)
+async def test_a_detail_of_the_thing_in_focus(text, history, said):
+    [reply] = await run_action(ActionAnswerDetail(), make_tracker(text, "ask_detail", history=history))
+    assert said in reply
+    assert "Source" in reply
+
+
+async def test_a_detail_the_sources_do_not_hold_gets_the_honest_unknown_for_that_thing():
+    asked = Asked(
+        "vous avez un centre à Gap ?", "ask_centres", [("centre", "Gap")], ["action_answer_centres"], "centre:gap"
+    )
+    [reply] = await run_action(
+        ActionAnswerDetail(), make_tracker("c'est quoi leur numéro de téléphone ?", "ask_detail", history=[asked])
+    )
+    assert "Gap" in reply and "coordonnées" in reply
+    [reply] = await run_action(
+        ActionAnswerDetail(), make_tracker("c'est qui le directeur ?", "ask_detail", history=[NETWORK])
+    )
+    assert reply.startswith("Mes sources ne donnent pas le nom de la direction pour le réseau international")
+
+
+# --- Language on request -----------------------------------------------------------------------------
+
+
+async def test_in_english_please_repeats_the_last_answer_in_english_and_keeps_it():
+    tracker = make_tracker("can you say that in English please?", "switch_language", history=[NETWORK])
+    messages, events = await run_action_with_events(ActionAnswerFollowup(), tracker)
+    assert messages[0]["text"] == "Sure, I'll carry on in English."
+    assert "7 countries" in messages[1]["text"]
+    assert {"event": "slot", "name": "language", "value": "en", "timestamp": None} in events
+    assert answers_and_focus(events) == (["action_answer_network"], "network")
+
+
+async def test_en_francais_written_in_english_conversation_switches_back():
+    tracker = make_tracker("en français svp", "switch_language", language="en", history=[NETWORK])
+    messages, _ = await run_action_with_events(ActionAnswerFollowup(), tracker)
+    assert messages[0]["text"] == "D'accord, je continue en français."
+    assert "7 pays" in messages[1]["text"]
+
+
+# --- Going back --------------------------------------------------------------------------------------
+
+
+async def test_back_to_the_first_question():
+    free = Asked("c'est gratuit ?", "ask_free", [], ["action_answer_free"], "topic:free")
+    tracker = make_tracker("pour revenir à ma première question", "go_back", history=[free, NETWORK, THREE_TOWNS])
+    _, events = await run_action_with_events(ActionAnswerFollowup(), tracker)
+    assert answers_and_focus(events) == (["action_answer_free"], "topic:free")
+
+
+async def test_back_to_the_label_of_a_while_ago_is_about_that_label_not_the_focus():
+    issuer = Asked("qui l'a décerné ?", "ask_issuer", [], ["action_answer_issuer"], "label:diversite")
+    tracker = make_tracker("et pour le label de tout à l'heure ?", "go_back", history=[issuer, THREE_TOWNS])
+    _, events = await run_action_with_events(ActionAnswerFollowup(), tracker)
+    assert answers_and_focus(events) == (["action_answer_issuer"], "label:diversite")
+
+
+def test_a_follow_up_is_remembered_as_the_question_it_asked_again():
+    knowledge = get_knowledge()
+    correction = Asked("non, Istres", "inform", [("centre", "Istres")], ["action_answer_hours"], "centre:istres")
+    events = [*history_events([MARTIGUES_SATURDAY, correction]), {"event": "user", "text": "in English please"}]
+    [_, asked_again] = questions_before(events, knowledge)
+    assert (asked_again.intent, asked_again.entities) == ("ask_hours", (("centre", "Istres"),))
+    message = {"text": "in English please", "intent": {"name": "switch_language"}}
+    assert followup_question(message, [], knowledge) is None
+
+
+async def test_going_back_with_nothing_before_says_so():
+    [reply] = await run_action(ActionAnswerFollowup(), make_tracker("pour revenir à ma question", "go_back"))
+    assert "précédente" in reply
+
+
+# --- People in distress, questions for a person --------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_distress_gets_human_words_and_the_numbers_never_a_fact_list(language):
+    [reply] = await run_action(ActionAnswerDistress(), make_tracker("je n'en peux plus", "distress", language=language))
+    assert "3114" in reply and "112" in reply and "15" in reply
+    assert ("désolé" in reply) if language == "fr" else ("sorry" in reply)
+    assert "Source" not in reply and "labels" not in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Combien gagne un électricien débutant à Marseille ?", ["onisep.fr", "francetravail.fr"]),
+        ("mon patron ne me paie pas mes heures sup", ["code.travail.gouv.fr"]),
+        ("écrivez-moi mon CV svp", ["vous aide à écrire votre CV"]),
+        ("j'ai reçu un SMS : vos droits CPF expirent, cliquez sur le lien", ["cybermalveillance.gouv.fr"]),
+        ("je voudrais faire reconnaître mon diplôme étranger", ["ENIC-NARIC"]),
+        ("je suis travailleur handicapé, qui peut m'aider ?", ["Cap emploi", "MDPH"]),
+    ],
+)
+async def test_questions_for_a_person_get_the_service_and_no_figure(text, said):
+    [reply] = await run_action(ActionAnswerReferral(), make_tracker(text, "ask_referral"))
+    for words in said:
+        assert words in reply
+    assert "conseil personnalisé" in reply
+    assert "€" not in reply
+
+
+async def test_a_salary_question_taken_for_out_of_scope_or_a_need_is_still_referred():
+    text = "Combien gagne un électricien débutant à Marseille ?"
+    for action, intent in ((ActionOutOfScope(), "out_of_scope"), (ActionAnswerNeed(), "ask_need")):
+        messages, events = await run_action_with_events(action, make_tracker(text, intent))
+        assert "onisep.fr" in messages[0]["text"]
+        assert answers_and_focus(events) == (["action_answer_referral"], "referral:salary")
+
+
+# --- Nothing to read ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "start"), [("fr", "Je n'ai pas reçu de question"), ("en", "I didn't get a question")]
+)
+async def test_an_empty_message_gets_a_short_prompt_in_the_conversation_s_language(language, start):
+    [reply] = await run_action(
+        ActionAnswerEmptyMessage(), make_tracker("/empty_message", "empty_message", language=language)
+    )
+    assert reply.startswith(start)
