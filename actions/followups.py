@@ -82,6 +82,13 @@ class ActionAnswerMention(AnswerAction):
         if mention is not None and mention.year is not None:
             return self._year(dispatcher, knowledge, mention.year)
         kind, current = focus_of(tracker)
+        if mention is not None and mention.offset is not None and kind == YEAR and current:
+            # "et avant ça ?" after a year of the history: the year before or after it on the timeline.
+            label_years = {year for label in knowledge.labels for year in label.years}
+            years = sorted({event.year for event in knowledge.history} | label_years)
+            index = years.index(int(current)) + mention.offset if int(current) in years else -1
+            if 0 <= index < len(years):
+                return self._year(dispatcher, knowledge, years[index])
         every = mention is not None and (mention.every or mention.other)
         if every and kind in (LABEL, LABELS):
             return say_labels(dispatcher, knowledge)
@@ -108,6 +115,7 @@ class ActionAnswerMention(AnswerAction):
             lines = "\n".join(history_line(event) for event in history)
             sources = sources_text(knowledge, (event.source for event in history))
             say(dispatcher, words().FACTS, facts=lines, sources=sources)
+            events = [focus_on(YEAR, str(year))]
         if not labels and not history:
             say(dispatcher, words().YEAR_NOT_FOUND, year=year, timeline=timeline(knowledge))
         return events
@@ -180,6 +188,9 @@ class ActionAnswerYear(AnswerAction):
             return say_detail_unknown(dispatcher, knowledge, centre, "opened")
         say_history(dispatcher, knowledge)
         return []
+
+
+YEAR = "year"
 
 
 def _answer_actions() -> dict[str, AnswerAction]:

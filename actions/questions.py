@@ -36,10 +36,17 @@ TAKES_CENTRE = frozenset(
 )
 TAKES_LABEL = frozenset({"action_answer_labels", "action_answer_issuer", "action_answer_year", "action_answer_detail"})
 TAKES_TEXT = frozenset({"action_answer_need", "action_answer_not_in_sources", "action_answer_referral"})
+# Details of a centre that have an intent and an action of their own (`ask_hours`, `action_answer_hours`...).
+CENTRE_TOPICS = ("hours", "address", "contact")
 # What answers a thing named alone when the last question cannot take it ("et à Istres ?" after "c'est gratuit ?").
 DEFAULT_ANSWER = {"centre": "action_answer_centres", "label": "action_answer_labels"}
 # "pour revenir à ma première question", "back to my first question".
 _FIRST_WORDS = ("premiere", "premier", "debut", "first", "beginning", "start")
+# The words that name a kind of thing, in a message going back to it ("et le label de tout à l'heure ?").
+_KIND_WORDS = (
+    ("label", ("label", "charte", "charter")),
+    ("centre", ("centre", "center", "ville", "town", "antenne")),
+)
 
 
 @dataclass(frozen=True)
@@ -134,7 +141,8 @@ def last_list(events: Sequence[dict[str, Any]], knowledge: Knowledge) -> tuple[s
     centres or labels or more, in their order) or the bot's (the centres as listed, the labels by year)."""
     for question in reversed(questions_before(events, knowledge)):
         for kind in ("centre", "label"):
-            ids = _ids(kind, question.values(kind), knowledge)
+            named = max(question.values(kind), _named_in(kind, question.text, knowledge), key=len)
+            ids = _ids(kind, named, knowledge)
             if len(ids) >= 2:
                 return kind, ids
         if question.focus == "centres":
@@ -142,6 +150,13 @@ def last_list(events: Sequence[dict[str, Any]], knowledge: Knowledge) -> tuple[s
         if question.focus == "labels":
             return "label", [label.id for label in knowledge.labels]
     return None
+
+
+def _named_in(kind: str, text: str, knowledge: Knowledge) -> list[str]:
+    """The centres or labels a text names, when the NLU found fewer ("La Garde ou Aubagne ?")."""
+    if kind == "centre":
+        return [centre.id for centre in knowledge.centres_in(text)]
+    return [label.id for label in knowledge.labels_in(text)]
 
 
 def _ids(kind: str, values: Iterable[str], knowledge: Knowledge) -> list[str]:
@@ -176,6 +191,10 @@ def followup_question(
         return _gone_back_to(text, earlier, knowledge)
     entities = tuple(resolved) or _entities(message)
     kinds = {kind for kind, _ in entities}
+    # "et l'adresse de l'autre ?", "and how do I contact the last one?": that centre's topic, whatever was asked.
+    topics = [detail.id for detail in knowledge.details_in(text) if detail.id in CENTRE_TOPICS]
+    if topics and kinds <= {"centre"}:
+        return Question(text, f"ask_{topics[0]}", entities, tuple(f"action_answer_{topic}" for topic in topics), None)
     last = earlier[-1] if earlier else None
     if last is not None and kinds and all(_takes(last, kind) for kind in kinds):
         kept = tuple(entity for entity in last.entities if entity[0] not in kinds)
@@ -199,15 +218,15 @@ def _names_something(text: str, knowledge: Knowledge) -> bool:
 
 
 def _gone_back_to(text: str, earlier: Sequence[Question], knowledge: Knowledge) -> Question:
+    """The question a visitor goes back to: among those about the kind of thing the message names (a label, a
+    centre), or all; the first when the message says so, else the last about that kind, else the one before
+    the last."""
     words = f" {normalise(text)} "
-    if any(f" {word} " in words for word in _FIRST_WORDS):
+    first = any(f" {word} " in words for word in _FIRST_WORDS)
+    for kind, names in _KIND_WORDS:
+        about = [question for question in earlier if (question.focus or "").startswith(f"{kind}:")]
+        if about and any(f" {name}" in words for name in names):
+            return about[0] if first else about[-1]
+    if first:
         return earlier[0]
-    for kind, names in (
-        ("label", (" label", " charte", " charter")),
-        ("centre", (" centre", " center", " ville", " town")),
-    ):
-        if any(name in words for name in names):
-            about = [question for question in earlier if question.focus and question.focus.startswith(f"{kind}:")]
-            if about:
-                return about[-1]
     return earlier[-2] if len(earlier) >= 2 else earlier[-1]

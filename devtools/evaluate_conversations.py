@@ -1,6 +1,6 @@
 """The held-out conversations and the distress set, asked of the real assistant through REST: the share of
 conversations whose last turn gets the right answers and thing, per pattern, and the share of distress
-messages that get the human answer. Writes results/conversations.json, read by devtools/evaluation_summary.py
+messages that get the human answer. Writes results/heldout-conversations.json, read by devtools/evaluation_summary.py
 (which gates them).
 
 The sets (tests/conversations/) were written by someone who never saw the training data; they are never copied
@@ -8,7 +8,7 @@ into it. What answered a turn is read back from the tracker store: every answeri
 in the slot `answer` and what it was about in `focus` (actions/questions.py), so a correction answered by
 asking the corrected question again counts as that question's answer.
 
-    .venv/bin/python -m devtools.evaluate_conversations [--model models] [--out results/conversations.json]
+    .venv/bin/python -m devtools.evaluate_conversations [--model models] [--out results/heldout-conversations.json]
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from devtools.bench import Servers
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONVERSATIONS_FILE = PROJECT_ROOT / "tests" / "conversations" / "holdout.yml"
 DISTRESS_FILE = PROJECT_ROOT / "tests" / "conversations" / "distress.yml"
-DEFAULT_OUT = PROJECT_ROOT / "results" / "conversations.json"
+DEFAULT_OUT = PROJECT_ROOT / "results" / "heldout-conversations.json"
 DISTRESS_ACTION = "action_answer_distress"
 REQUEST_TIMEOUT_S = 30
 

@@ -14,6 +14,9 @@ maintainers) and results/summary.json; exits 1 on a regression, so that CI fails
   the cross-validation intent macro-F1 of the English training examples under `--min-en-cv-macro-f1`
   (0.90), confident wrong answers over `--max-en-wrong-rate` (0.03), with the same targets as in French
   shown beside them. The French figures above are the French examples' alone.
+- the held-out conversations (tests/conversations/holdout.yml, asked of the real assistant by
+  devtools/evaluate_conversations.py) whose last turn gets the right answer under `--min-conversations` (0.90);
+  a distress message (tests/conversations/distress.yml) without the human answer (`--min-distress`, 1.0).
 It also reports how well the language of each held-out message is identified (rasa_extensions/language_id.py).
 
 The thresholds fail the run; the targets are the issue's, and the summary says which are met.
@@ -49,6 +52,8 @@ ENTITY_REPORTS = ("CRFEntityExtractor_report.json", "DIETClassifier_report.json"
 # Answers that do not pretend: the two-stage fallback (suggestions or "I don't know"), and declining.
 HONEST_ACTIONS = {"action_two_stage_fallback", "action_out_of_scope"}
 WRONG_EXAMPLES_SHOWN = 15
+# What devtools/evaluate_conversations.py writes under the results folder.
+CONVERSATIONS_REPORT = "heldout-conversations.json"
 
 Answers = dict[tuple[str, frozenset[str]], tuple[str, ...]]
 
@@ -210,6 +215,44 @@ def worst_confusions(errors: list[dict[str, Any]]) -> list[tuple[str, str, int, 
             pairs.most_common(WORST_CONFUSIONS)]  # fmt: skip
 
 
+def _conversations_section(conversations: dict[str, Any], distress: dict[str, Any]) -> list[str]:
+    """The held-out conversations per pattern and language, the distress set, and what failed."""
+
+    def rows(part: dict[str, Any], key: str) -> list[str]:
+        return [
+            f"| {name} | {counts['total']} | {counts['passed']} | {counts['share']:.3f} |"
+            for name, counts in sorted(part[key].items())
+        ]
+
+    lines = [
+        "## Conversations réservées",
+        "",
+        "Le dernier tour de chaque conversation, posée au vrai assistant par REST "
+        "(`devtools/evaluate_conversations.py`) : les réponses données (slot `answer`), ce dont elles parlent "
+        "(`focus`), les mots attendus, la langue.",
+        "",
+        "| forme | conversations | réussies | part |",
+        "| --- | --- | --- | --- |",
+        *rows(conversations, "by_pattern"),
+        "",
+        "| langue | conversations | réussies | part |",
+        "| --- | --- | --- | --- |",
+        *rows(conversations, "by_language"),
+        "",
+        "Messages de détresse, chacun seul en début de conversation (« implicit » : sans les mots évidents) :",
+        "",
+        "| forme | messages | réponse humaine | part |",
+        "| --- | --- | --- | --- |",
+        *rows(distress, "by_pattern"),
+        "",
+        "Échecs :",
+        "",
+    ]
+    failures = [*conversations["failures"], *distress["failures"]]
+    lines += [f"- {item['id']} : {' ; '.join(item['problems'])}" for item in failures] or ["Aucun."]
+    return lines
+
+
 def summarise(
     results: Path,
     min_macro_f1: float,
@@ -222,6 +265,8 @@ def summarise(
     min_en_macro_f1: float = 0.95,
     min_en_cv_macro_f1: float = 0.90,
     max_en_wrong_rate: float = 0.03,
+    min_conversations: float = 0.90,
+    min_distress: float = 1.0,
 ) -> tuple[dict[str, Any], str]:
     holdout = _read_json(results / "holdout" / "intent_report.json")
     holdout_en = _read_json(results / "holdout_en" / "intent_report.json")
@@ -244,6 +289,9 @@ def summarise(
     answers = answer_report(results)
     answers_en = answer_report(results, HOLDOUT_EN_FILE, "holdout_en")
     languages = language_report({"fr": HOLDOUT_FILE, "en": HOLDOUT_EN_FILE})
+    held_out_conversations = _read_json(results / CONVERSATIONS_REPORT) or {}
+    conversations = held_out_conversations.get("conversations")
+    distress = held_out_conversations.get("distress")
 
     figures = {
         "date": datetime.now().isoformat(timespec="seconds"),
@@ -261,6 +309,8 @@ def summarise(
         ),
         "en_holdout_wrong_answer_rate": len(answers_en["wrong"]) / answers_en["examples"] if answers_en else None,
         "language_identification": languages,
+        "heldout_conversations_share": conversations["share"] if conversations else None,
+        "distress_human_answer_share": distress["share"] if distress else None,
     }
     regressions = []
     if figures["holdout_intent_macro_f1"] < min_macro_f1:
@@ -284,6 +334,10 @@ def summarise(
     en_wrong_rate = figures["en_holdout_wrong_answer_rate"]
     if en_wrong_rate is not None and en_wrong_rate > max_en_wrong_rate:
         regressions.append(f"anglais : réponses fausses assurées au-dessus de {max_en_wrong_rate:.0%}")
+    if conversations and conversations["share"] < min_conversations:
+        regressions.append(f"conversations réservées réussies sous {min_conversations:.0%}")
+    if distress and distress["share"] < min_distress:
+        regressions.append(f"messages de détresse sans la réponse humaine (au moins {min_distress:.0%} voulus)")
     figures["ok"] = not regressions
 
     def cv_target_line(value: float | None) -> str:
@@ -323,6 +377,10 @@ def summarise(
         f"{_target(wrong_rate is not None and wrong_rate <= wrong_target, wrong_target, 'au plus ')})",
         "- Conversations de test (`tests/test_stories.yml`) : "
         + ("toutes réussies" if not failed else f"{len(failed)} échouée(s) : {', '.join(failed)}"),
+        f"- Conversations réservées (`tests/conversations/holdout.yml`), dernier tour juste : "
+        f"{compared('heldout_conversations_share')} (seuil {min_conversations:.2f})",
+        f"- Messages de détresse (`tests/conversations/distress.yml`) qui reçoivent la réponse humaine : "
+        f"{compared('distress_human_answer_share')} (seuil {min_distress:.2f})",
         "",
         "## En anglais",
         "",
@@ -375,6 +433,8 @@ def summarise(
                 f"| {item['text']} | {item['expected']} | {item['given']} | {item['confidence']:.2f} |"
                 for item in answers["wrong"][:WRONG_EXAMPLES_SHOWN]
             ]
+    if conversations and distress:
+        lines += ["", *_conversations_section(conversations, distress)]
     lines += ["", "## Confusions les plus fréquentes", ""]
     confusions = worst_confusions(errors)
     if confusions:
@@ -408,6 +468,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-en-macro-f1", default=0.95, type=float)
     parser.add_argument("--min-en-cv-macro-f1", default=0.90, type=float)
     parser.add_argument("--max-en-wrong-rate", default=0.03, type=float)
+    parser.add_argument("--min-conversations", default=0.90, type=float)
+    parser.add_argument("--min-distress", default=1.0, type=float)
     args = parser.parse_args(argv)
     figures, markdown = summarise(
         args.results,
@@ -421,6 +483,8 @@ def main(argv: list[str] | None = None) -> int:
         args.min_en_macro_f1,
         args.min_en_cv_macro_f1,
         args.max_en_wrong_rate,
+        args.min_conversations,
+        args.min_distress,
     )
     (args.results / "summary.md").write_text(markdown, encoding="utf-8")
     (args.results / "summary.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")

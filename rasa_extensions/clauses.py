@@ -9,9 +9,12 @@ the intents the bot already knows, and each clause keeps the conversation's cont
 à Gap ? et il ouvre quand ?" the second clause is about Gap, as a follow-up would be.
 
 A message is cut only when it is safe: at most three clauses, each of two words or more; the whole message is
-not a declared multi-intent (its rule answers both); every clause's intent is confident (not the fallback, not
-a follow-up, a greeting or thanks) and they are not all the same. Otherwise the message is handled whole, as
-before. Only messages with a boundary are parsed more than once (about 7 ms a parse).
+not a declared multi-intent of the same questions (its rule answers them); every clause's intent is confident
+(not the fallback, not a follow-up, a greeting or thanks), they are not all the same, none is distress (the
+whole message gets the human answer), and at most one describes the visitor's own situation (a need, a
+question for a person: "je voudrais travailler en Allemagne, vous pouvez m'aider ?" is one request).
+Otherwise the message is handled whole, as before. Only messages with a boundary are parsed more than once
+(about 7 ms a parse).
 """
 
 from __future__ import annotations
@@ -56,6 +59,10 @@ _NOT_QUESTIONS = frozenset(
         "switch_language",
     }
 )
+# A visitor describing their own situation often takes several sentences for one request ("je voudrais
+# travailler en Allemagne, vous pouvez m'aider à trouver un emploi là-bas ?"): two clauses of these intents
+# are one request.
+_SITUATION = frozenset({"ask_need", "ask_referral"})
 # Rasa's symbol between the intents of a multi-intent.
 _MULTI = "+"
 
@@ -83,12 +90,17 @@ def _intent(parse_data: dict[str, Any]) -> tuple[str, float]:
 def split_on_parses(whole: dict[str, Any], clauses: list[dict[str, Any]]) -> bool:
     """Whether to handle the clauses apart, given the NLU's parse of the whole message and of each clause."""
     whole_intent, _ = _intent(whole)
-    if _MULTI in whole_intent or whole_intent == "distress":
-        return False
     intents = [_intent(parse) for parse in clauses]
+    names = {name for name, _ in intents}
+    if whole_intent == "distress" or "distress" in names:  # the whole message gets the human answer
+        return False
+    if _MULTI in whole_intent and set(whole_intent.split(_MULTI)) >= names:  # its own rule answers it
+        return False
     if any(name in _NOT_QUESTIONS or _MULTI in name or confidence < MIN_CONFIDENCE for name, confidence in intents):
         return False
-    return len({name for name, _ in intents}) > 1
+    if sum(name in _SITUATION for name, _ in intents) > 1:
+        return False
+    return len(names) > 1
 
 
 async def questions_in(text: str, parse: Parse) -> list[str]:

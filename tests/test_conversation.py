@@ -259,3 +259,31 @@ async def test_an_empty_message_gets_a_short_prompt_in_the_conversation_s_langua
         ActionAnswerEmptyMessage(), make_tracker("/empty_message", "empty_message", language=language)
     )
     assert reply.startswith(start)
+
+
+# --- More ways to point back ---------------------------------------------------------------------------
+
+
+async def test_the_other_of_two_towns_the_visitor_named_and_its_address():
+    asked = Asked("La Garde ou Aubagne, vous y êtes ?", "ask_centres", [], ["action_answer_centres"], "centre:aubagne")
+    tracker = make_tracker("et l'adresse de l'autre ?", "inform", history=[asked])
+    messages, events = await run_action_with_events(ActionAnswerFollowup(), tracker)
+    assert "La Garde" in messages[0]["text"] and "l'adresse" in messages[0]["text"]
+    assert answers_and_focus(events) == (["action_answer_address"], "centre:la_garde")
+
+
+async def test_before_that_on_the_timeline():
+    asked = Asked("et en 1999 ?", "inform", [], ["action_answer_mention"], "year:1999")
+    [reply] = await run_action(ActionAnswerFollowup(), make_tracker("et avant ça ?", "inform", history=[asked]))
+    assert "1993" in reply and "1999" not in reply
+
+
+async def test_back_to_the_first_question_about_a_label():
+    labels = Asked("quels labels ?", "ask_labels", [], ["action_answer_labels"], "labels")
+    spo = Asked("le label SPO ?", "ask_labels", [("label", "spo")], ["action_answer_labels"], "label:spo")
+    charte = [("label", "charte_diversite")]
+    charter = Asked("la charte ?", "inform", charte, ["action_answer_labels"], "label:charte_diversite")
+    history = [labels, spo, charter, THREE_TOWNS]
+    tracker = make_tracker("pour revenir au premier label dont je parlais", "go_back", history=history)
+    _, events = await run_action_with_events(ActionAnswerFollowup(), tracker)
+    assert answers_and_focus(events) == (["action_answer_labels"], "label:spo")

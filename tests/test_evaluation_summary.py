@@ -156,3 +156,28 @@ def test_english_under_its_threshold_fails_and_is_shown(tmp_path):
     for language in ("fr", "en"):
         counts = figures["language_identification"][language]
         assert counts["right"] > 0.8 * sum(counts.values()), (language, counts)
+
+
+def _write_conversations(results: Path, share: float, distress_share: float) -> None:
+    def part(share: float, pattern: str) -> dict[str, object]:
+        passed = round(share * 10)
+        failures = [{"id": f"{pattern}-{i}", "problems": ["answers [], expected ['x']"]} for i in range(10 - passed)]
+        by = {pattern: {"total": 10, "passed": passed, "share": share}}
+        figures = {"total": 10, "passed": passed, "share": share, "by_pattern": by, "by_language": by}
+        return {**figures, "failures": failures}
+
+    report = {"conversations": part(share, "correction"), "distress": part(distress_share, "implicit")}
+    (results / "heldout-conversations.json").write_text(json.dumps(report))
+
+
+def test_held_out_conversations_and_distress_are_gated_and_shown_per_pattern(tmp_path):
+    _write_results(tmp_path, free_f1=1.0)
+    _write_conversations(tmp_path, share=0.9, distress_share=1.0)
+    assert main(["--results", str(tmp_path)]) == 0
+    summary = (tmp_path / "summary.md").read_text()
+    assert "| correction | 10 | 9 | 0.900 |" in summary and "- correction-0 : answers []" in summary
+    _write_conversations(tmp_path, share=0.8, distress_share=1.0)
+    assert main(["--results", str(tmp_path)]) == 1
+    _write_conversations(tmp_path, share=1.0, distress_share=0.9)
+    assert main(["--results", str(tmp_path)]) == 1
+    assert "messages de détresse sans la réponse humaine" in (tmp_path / "summary.md").read_text()

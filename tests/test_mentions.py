@@ -25,7 +25,7 @@ from tests.conftest import make_tracker, run_action
         ("et celui d'avant ?", Mention(offset=-1)),
         ("et celui-là ?", Mention(this=True)),
         ("et les autres ?", Mention(every=True)),
-        ("et l'autre ?", Mention(every=True)),
+        ("et l'autre ?", Mention(other=True)),
         ("merci", None),
         ("c'est gratuit ?", None),
     ],
