@@ -3,7 +3,8 @@
 - `knowledge`: the knowledge file (load, validate, look up, normalise French text); no Rasa in it.
 - `knowledge_store`: the knowledge loaded once per process.
 - `wording`: the French templates of the actions' replies; `replies`: formatting of facts to fill them.
-- `topics`, `centres`, `labels`, `about`, `fallback`: the actions, one module per concern.
+- `topics`, `centres`, `labels`, `about`, `needs`, `unknowns`, `details`, `referrals`, `followups`, `fallback`: the
+  actions, one module per concern; `questions`: the conversation so far, read from the tracker's events.
 - `feedback`: the 👍 / 👎 buttons under the answers with facts (`AnswerAction`), and the reply to a rating.
 - `startup`: refuses to start the action server on a broken knowledge file.
 """

@@ -40,6 +40,8 @@ class Thing:
     def details(self, knowledge: Knowledge) -> dict[str, str]:
         if self.label is not None:
             return dict(self.label.details)
+        if self.centre is not None and self.centre.kind == "main":  # Marseille is the organisation's seat
+            return {**knowledge.organisation.details, **self.centre.details}
         if self.centre is not None:
             return dict(self.centre.details)
         if self.kind == NETWORK:
@@ -76,6 +78,11 @@ def thing_asked(tracker: Tracker, knowledge: Knowledge) -> Thing | str:
     if knowledge.names_network(message_text(tracker)):
         return Thing(NETWORK)
     kind, item_id = focus_of(tracker)
+    details = knowledge.details_in(message_text(tracker))
+    if details and all(
+        detail.id in knowledge.network.details and detail.id not in knowledge.organisation.details for detail in details
+    ):  # "combien de pays ?", whatever was in focus: only the network has countries
+        return Thing(NETWORK)
     if kind == LABEL and item_id and (label := knowledge.find_label(item_id)) is not None:
         return Thing(LABEL, label=label)
     if kind == CENTRE and item_id and (centre := knowledge.centre(item_id)) is not None:

@@ -13,7 +13,7 @@ from actions.focus import NEED, TOPIC, focus_on, message_text
 from actions.knowledge import Fact, Knowledge, Need
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
-from actions.referrals import referred
+from actions.referrals import REFERRAL_ACTION, referred, say_referrals
 from actions.replies import facts_sources, say, spoken_list
 
 
@@ -69,3 +69,21 @@ class ActionAnswerNeed(AnswerAction):
             sources=sources,
         )
         return [focus_on(NEED, needs[0].id)]
+
+
+class ActionAnswerReferral(AnswerAction):
+    """A question for a person or another public service (labour law, a salary, writing a CV for the visitor...):
+    no advice or figure, where the answer is. Beside the needs: a message that names a need and no such
+    subject ("comment faire une lettre de motivation ?") gets the need's answer."""
+
+    def name(self) -> str:
+        return REFERRAL_ACTION
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        knowledge, text = get_knowledge(), message_text(tracker)
+        if not knowledge.referrals_in(text) and knowledge.needs_in(text):
+            events: list[dict[str, Any]] = await ActionAnswerNeed().run(dispatcher, tracker, domain)
+            return events
+        return say_referrals(dispatcher, knowledge, text)

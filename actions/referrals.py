@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.feedback import AnswerAction
-from actions.focus import TOPIC, focus_on, message_text
+from actions.focus import TOPIC, focus_on
 from actions.knowledge import Knowledge, Topic
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
@@ -68,15 +68,3 @@ class ActionAnswerDistress(AnswerAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         return say_distress(dispatcher, get_knowledge())
-
-
-class ActionAnswerReferral(AnswerAction):
-    """A question for a person or another public service: no advice or figure, where the answer is."""
-
-    def name(self) -> str:
-        return REFERRAL_ACTION
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        return say_referrals(dispatcher, get_knowledge(), message_text(tracker))

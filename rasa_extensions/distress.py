@@ -36,10 +36,13 @@ _FRENCH = (
     r"\bcogne", r"\bpeur d aller (?:au|a mon) (?:travail|boulot|taf)\b", r"\bje tremble\b",
     r"\bpleure tous les jours\b", r"\bplus de sens\b", r"\bsens a (?:rien|ma vie)\b", r"\bje vaux rien\b",
     r"\bje sers a rien\b", r"\bpersonne ne (?:m aime|me comprend)\b", r"\bseul au monde\b", r"\bme faire du mal\b",
-    r"\bmourir\b", r"\bplus vivre\b", r"\bnoir total\b",
- r"\b(?:me )?(?:hurle|crie|gueule) dessus\b", r"\bm insult", r"\battouchement",
-    r"\bharcelement sexuel\b", r"\b(?:veux|veut) plus vivre\b", r"\benvie de rien\b", r"\bfatigue de (?:tout|vivre)\b",
-    r"\bj abandonne tout\b", r"\bje me sens (?:vide|inutile|nul|nulle)\b", r"\bpeur de mon (?:chef|patron|manager)\b",
+    r"\bmourir\b", r"\bplus vivre\b", r"\bnoir total\b", r"\b(?:me )?(?:hurle|crie|gueule) dessus\b", r"\bm insult",
+    r"\battouchement", r"\bharcelement sexuel\b", r"\b(?:veux|veut) plus vivre\b", r"\benvie de rien\b",
+    r"\bfatigue de (?:tout|vivre)\b", r"\bj abandonne tout\b", r"\bidees? noires?\b", r"\bpensees? noires?\b",
+    r"\bje (?:ne )?tiens plus\b", r"\bje (?:ne )?supporte plus (?:rien|ma vie|cette vie)\b",
+    r"\bmarre de (?:vivre|tout)\b", r"\bcrises? d angoisse\b", r"\bje m effondre\b", r"\bme pendre\b",
+    r"\bdormir pour toujours\b", r"\bplus la peine de (?:vivre|continuer)\b", r"\bun poids pour\b",
+    r"\bje me sens (?:vide|inutile|nul|nulle)\b", r"\bpeur de mon (?:chef|patron|manager)\b",
 )  # fmt: skip
 # English, folded.
 _ENGLISH = (
@@ -53,12 +56,14 @@ _ENGLISH = (
     r"\babus(?:e|ed|ive|ing)\b", r"\bthreaten",
     r"\b(?:scared|afraid|terrified) (?:to|of) go(?:ing)? (?:to|back to) work\b", r"\bbreakdown\b", r"\bdisappear\b",
     r"\bhurt myself\b", r"\bself harm", r"\bworthless\b", r"\bno one (?:cares|would care)\b",
-    r"\bnobody (?:cares|would care)\b", r"\bcry(?:ing)? every (?:day|night)\b",
-    r"\bat the end of my rope\b", r"\bcan ?t cope\b",
-    r"\bdon ?t want to (?:live|be here|wake up)\b", r"\b(?:tired|sick) of (?:living|life|everything)\b",
-    r"\bnothing matters\b", r"\b(?:shouts|yells|screams|screamed|yelled|shouted) at me\b", r"\btouch(?:es|ed) me\b",
+    r"\bnobody (?:cares|would care)\b", r"\bcry(?:ing)? every (?:day|night)\b", r"\bat the end of my rope\b",
+    r"\bcan ?t cope\b", r"\bdon ?t want to (?:live|be here|wake up)\b",
+    r"\b(?:tired|sick) of (?:living|life|everything)\b", r"\bnothing matters\b",
+    r"\b(?:shouts|yells|screams|screamed|yelled|shouted) at me\b", r"\btouch(?:es|ed) me\b",
     r"\bsexual(?:ly)? harass", r"\b(?:scared|afraid|terrified) of my (?:boss|manager|supervisor)\b",
-    r"\bi give up on\b",
+    r"\bi give up on\b", r"\bdark thoughts\b", r"\bfalling apart\b", r"\bpanic attacks?\b", r"\bnot worth living\b",
+    r"\bend things\b", r"\bdon ?t see the point\b", r"\ba burden\b", r"\b(?:he|she|they) hurt me\b",
+    r"\bsleep forever\b", r"\bdone with (?:life|everything)\b",
 )  # fmt: skip
 _PATTERNS = re.compile("|".join((*_FRENCH, *_ENGLISH)))
 

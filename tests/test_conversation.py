@@ -10,9 +10,9 @@ from actions.details import ActionAnswerDetail
 from actions.fallback import ActionAnswerEmptyMessage, ActionOutOfScope
 from actions.followups import ActionAnswerFollowup
 from actions.knowledge_store import get_knowledge
-from actions.needs import ActionAnswerNeed
+from actions.needs import ActionAnswerNeed, ActionAnswerReferral
 from actions.questions import followup_question, last_list, questions_before
-from actions.referrals import ActionAnswerDistress, ActionAnswerReferral
+from actions.referrals import ActionAnswerDistress
 from actions.topics import ActionAnswerHours
 from tests.conftest import Asked, history_events, make_tracker, run_action, run_action_with_events
 
@@ -287,3 +287,19 @@ async def test_back_to_the_first_question_about_a_label():
     tracker = make_tracker("pour revenir au premier label dont je parlais", "go_back", history=history)
     _, events = await run_action_with_events(ActionAnswerFollowup(), tracker)
     assert answers_and_focus(events) == (["action_answer_labels"], "label:spo")
+
+
+async def test_a_question_for_a_person_that_names_only_a_need_gets_the_need_s_answer():
+    messages, events = await run_action_with_events(
+        ActionAnswerReferral(), make_tracker("comment faire une lettre de motivation", "ask_referral")
+    )
+    assert "C'est exactement le rôle de la Cité des Métiers" in messages[0]["text"]
+    assert answers_and_focus(events) == (["action_answer_need"], "need:job_search")
+
+
+async def test_countries_are_the_network_s_whatever_is_in_focus():
+    free = Asked("c'est gratuit ?", "ask_free", [], ["action_answer_free"], "topic:free")
+    [reply] = await run_action(
+        ActionAnswerDetail(), make_tracker("combien de pays ont une cité ?", "ask_detail", history=[free])
+    )
+    assert "7 pays" in reply
