@@ -30,6 +30,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from sanic import Sanic
 from sanic.exceptions import SanicException
 
 from rasa_extensions import wording
@@ -56,8 +57,6 @@ def has_words(text: str) -> bool:
 
 def server_parse() -> Parse | None:
     """The running Rasa server's NLU (its agent's `parse_message`), or None outside a server."""
-    from sanic import Sanic
-
     try:
         agent = Sanic.get_app().ctx.agent
     except (SanicException, AttributeError):
