@@ -65,9 +65,9 @@ class Thing:
         return focus_on(NETWORK) if self.kind == NETWORK else focus_on(TOPIC, "presentation")
 
 
-def thing_asked(tracker: Tracker, knowledge: Knowledge) -> Thing | str:
+def thing_asked(tracker: Tracker, knowledge: Knowledge, details: list[Detail]) -> Thing | str:
     """The thing the question names (a label, a centre, the network), else the one in focus, else the Cité des
-    Métiers; or the name of a town that is not a centre of the association."""
+    Métiers; or the name of a town that is not a centre of the association. `details`: what the question asks."""
     labels = labels_asked(tracker, knowledge)
     if labels:
         return Thing(LABEL, label=labels[0])
@@ -78,7 +78,6 @@ def thing_asked(tracker: Tracker, knowledge: Knowledge) -> Thing | str:
     if knowledge.names_network(message_text(tracker)):
         return Thing(NETWORK)
     kind, item_id = focus_of(tracker)
-    details = knowledge.details_in(message_text(tracker))
     if details and all(
         detail.id in knowledge.network.details and detail.id not in knowledge.organisation.details for detail in details
     ):  # "combien de pays ?", whatever was in focus: only the network has countries
@@ -139,10 +138,10 @@ class ActionAnswerDetail(AnswerAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
-        thing = thing_asked(tracker, knowledge)
+        details = knowledge.details_in(message_text(tracker))[:MAX_DETAILS]
+        thing = thing_asked(tracker, knowledge, details)
         if isinstance(thing, str):  # a town without a centre of the association: say so, and what exists
             return say_town(dispatcher, knowledge, thing)
-        details = knowledge.details_in(message_text(tracker))[:MAX_DETAILS]
         if not details:
             known = [knowledge.detail(detail_id).name_in(turn_language()) for detail_id in thing.details(knowledge)]
             if known:

@@ -83,7 +83,8 @@ class ActionAnswerReferral(AnswerAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         knowledge, text = get_knowledge(), message_text(tracker)
-        if not knowledge.referrals_in(text) and knowledge.needs_in(text):
+        referrals = knowledge.referrals_in(text)
+        if not referrals and knowledge.needs_in(text):
             events: list[dict[str, Any]] = await ActionAnswerNeed().run(dispatcher, tracker, domain)
             return events
-        return say_referrals(dispatcher, knowledge, text)
+        return say_referrals(dispatcher, knowledge, referrals)

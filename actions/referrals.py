@@ -3,6 +3,7 @@ another public service answers (labour law, a salary, writing a CV for the visit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -11,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.feedback import AnswerAction
 from actions.focus import TOPIC, focus_on
-from actions.knowledge import Knowledge, Topic
+from actions.knowledge import Knowledge, Referral, Topic
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
 from actions.questions import ANSWER_SLOT
@@ -34,14 +35,18 @@ def referred(dispatcher: CollectingDispatcher, knowledge: Knowledge, text: str) 
     """For another intent's action (a need, an out-of-scope question): the referral answer when the message
     names a subject only a person answers ("écrivez-moi mon CV", "combien gagne un électricien"), recorded
     as the referral's; None otherwise."""
-    if not knowledge.referrals_in(text):
+    referrals = knowledge.referrals_in(text)
+    if not referrals:
         return None
-    return [*say_referrals(dispatcher, knowledge, text), SlotSet(ANSWER_SLOT, REFERRAL_ACTION)]
+    return [*say_referrals(dispatcher, knowledge, referrals), SlotSet(ANSWER_SLOT, REFERRAL_ACTION)]
 
 
-def say_referrals(dispatcher: CollectingDispatcher, knowledge: Knowledge, text: str) -> list[dict[str, Any]]:
-    """Each subject the message names, with where its answer is; else that an adviser answers it."""
-    referrals = knowledge.referrals_in(text)[:MAX_REFERRALS]
+def say_referrals(
+    dispatcher: CollectingDispatcher, knowledge: Knowledge, found: Sequence[Referral]
+) -> list[dict[str, Any]]:
+    """Each subject found in the message (`Knowledge.referrals_in`), with where its answer is; none found: that
+    an adviser answers it."""
+    referrals = found[:MAX_REFERRALS]
     if not referrals:
         facts = knowledge.topic(Topic.ADVISERS)[:1]
         say(dispatcher, words().REFERRAL_UNNAMED, facts=facts_text(facts), sources=facts_sources(knowledge, facts))
