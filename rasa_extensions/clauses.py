@@ -8,9 +8,10 @@ partie d'un réseau international ?") got one answer. Cutting at clause boundari
 the intents the bot already knows, and each clause keeps the conversation's context: in "vous avez un centre
 à Gap ? et il ouvre quand ?" the second clause is about Gap, as a follow-up would be.
 
-A message is cut only when it is safe: at most three clauses, each of two words or more; the whole message is
+A message is cut only when it is safe: at most three clauses, each of two words or more, each but the last a
+question itself (a question mark or word: "le centre d'Antibes, il est où ?" is one question); the whole message is
 not a declared multi-intent of the same questions (its rule answers them); every clause's intent is confident
-(not the fallback, not a follow-up, a greeting or thanks), they are not all the same, none is distress (the
+(not the fallback, out of scope, a follow-up, a greeting or thanks), they are not all the same, none is distress (the
 whole message gets the human answer), and at most one describes the visitor's own situation (a need, a
 question for a person: "je voudrais travailler en Allemagne, vous pouvez m'aider ?" is one request).
 Otherwise the message is handled whole, as before. Only messages with a boundary are parsed more than once
@@ -23,20 +24,34 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-# Where a new question starts: after a question mark or a semicolon, or before a question word that follows
-# "et" / "and" / "mais" / "aussi" or a comma.
+# Where a new question starts: after a question mark or a semicolon; after a comma and "et" / "and" / "mais";
+# after a comma before a question word; after "et" / "and" before a question word or a determiner ("vos
+# horaires et votre numéro ?"). Each cut is only a candidate: the clauses must each parse as a confident
+# question of its own (split_on_parses).
 _QUESTION_STARTS_FR = (
     r"est[- ]ce|c['’]\s*est|vous|quels?|quelles?|o[uù]|comment|combien|qui|quand|depuis|pourquoi|faut[- ]il|"
     r"y\s+a[- ]t[- ]il|il\s+y\s+a|avez[- ]vous|[eê]tes[- ]vous|peut[- ]on|on\s+peut|je\s+peux|puis[- ]je|"
     r"je\s+dois|dois[- ]je|c\s+|ya"
 )
 _QUESTION_STARTS_EN = (
-    r"is|are|do|does|can|could|what|where|when|who|how|which|why|will|would|should|have\s+you|is\s+there|are\s+there"
+    r"is|are|do|does|can|could|what|what['’]?s|wats?|where|where['’]?s|when|who|how|which|why|will|would|should|"
+    r"have\s+you|is\s+there|are\s+there"
 )
+_DETERMINERS = r"votre|vos|le|la|les|l['’]|celui|celle|il|elle|your|the|its|it"
+_STARTS = rf"(?:{_QUESTION_STARTS_FR}|{_QUESTION_STARTS_EN}|{_DETERMINERS})"
 _BOUNDARY = re.compile(
     rf"(?<=[?;])\s+(?=\S)|"
-    rf"\s*,?\s+(?:et|mais|aussi|and|also|but)\s+(?:aussi\s+|also\s+)?(?=(?:{_QUESTION_STARTS_FR}|{_QUESTION_STARTS_EN})\b)|"
+    rf"\s*,\s*(?:et|mais|and|but)\s+(?:aussi\s+|also\s+)?(?=\S)|"
+    rf"\s+(?:et|mais|aussi|and|also|but)\s+(?:aussi\s+|also\s+)?(?={_STARTS}(?<=['’])|{_STARTS}\b)|"
     rf"\s*,\s+(?=(?:{_QUESTION_STARTS_FR}|{_QUESTION_STARTS_EN})\b)",
+    re.IGNORECASE,
+)
+# A clause before a cut must itself be a question (a question mark or word): "the Antibes centre, where is it?"
+# and "my son wants to come after school, what time do you close?" are one question each.
+_ASKS = re.compile(
+    r"\?|\b(?:est[- ]ce|quels?|quelles?|o[uù]|comment|combien|qui|quand|depuis quand|pourquoi|quoi|"
+    r"what|what['’]?s|wats?|where|when|who|how|which|why|is\s+it|is\s+there|are\s+there|do\s+you|"
+    r"are\s+you|can\s+i|can\s+you|do\s+i)\b",
     re.IGNORECASE,
 )
 # "et", "and" left at the start of a clause cut after a question mark ("c'est gratuit ? et c'est où ?").
@@ -57,6 +72,7 @@ _NOT_QUESTIONS = frozenset(
         "empty_message",
         "go_back",
         "switch_language",
+        "out_of_scope",
     }
 )
 # A visitor describing their own situation often takes several sentences for one request ("je voudrais
@@ -78,6 +94,8 @@ def candidate_clauses(text: str) -> list[str]:
     if len(clauses) < 2 or len(clauses) > MAX_CLAUSES:
         return [text]
     if any(len(clause.split()) < MIN_CLAUSE_WORDS for clause in clauses):
+        return [text]
+    if not all(_ASKS.search(clause) for clause in clauses[:-1]):
         return [text]
     return clauses
 

@@ -23,10 +23,28 @@ from rasa_extensions.clauses import candidate_clauses, questions_in, split_on_pa
             "vous avez un centre à Gap ? et il ouvre quand ? et c'est anonyme ?",
             ["vous avez un centre à Gap ?", "il ouvre quand ?", "c'est anonyme ?"],
         ),
+        # After "et" / "and" before a determiner, and after a comma and "et" / "and".
+        (
+            "c'est quoi vos horaires et votre numéro de téléphone",
+            ["c'est quoi vos horaires", "votre numéro de téléphone"],
+        ),
+        ("what are your hours and your email", ["what are your hours", "your email"]),
+        (
+            "vos valeurs c'est quoi, et la charte diversité vous l'avez depuis quand ?",
+            ["vos valeurs c'est quoi", "la charte diversité vous l'avez depuis quand ?"],
+        ),
+        ("c quoi la cite des metiers et elle est ou", ["c quoi la cite des metiers", "elle est ou"]),
         # No place where a new question starts, or a clause too short: the message whole.
         ("c'est gratuit et anonyme ?", ["c'est gratuit et anonyme ?"]),
         ("Bonjour, vous êtes où ?", ["Bonjour, vous êtes où ?"]),
         ("/ask_free", ["/ask_free"]),
+        # The part before the cut is not a question: a topic, or the visitor's situation, then one question.
+        ("the Antibes centre, where is it exactly?", ["the Antibes centre, where is it exactly?"]),
+        (
+            "mon fils veut passer après les cours, vous fermez à quelle heure ?",
+            ["mon fils veut passer après les cours, vous fermez à quelle heure ?"],
+        ),
+        ("je cherche une formation et un emploi", ["je cherche une formation et un emploi"]),
         ("a ? b c ? d e ? f g ? h i ?", ["a ? b c ? d e ? f g ? h i ?"]),
     ],
 )
@@ -50,6 +68,7 @@ def test_confident_distinct_questions_are_handled_apart():
         (parsed("ask_centres"), [parsed("ask_centres"), parsed("inform")]),  # "... ? et à Istres ?"
         (parsed("ask_need"), [parsed("ask_need"), parsed("ask_free", 0.3)]),  # an unsure clause
         (parsed("distress"), [parsed("ask_need"), parsed("ask_free")]),  # distress is answered whole
+        (parsed("ask_free"), [parsed("ask_free"), parsed("out_of_scope")]),  # not a question the bot answers
     ],
 )
 def test_otherwise_the_message_is_handled_whole(whole, clauses):
