@@ -122,3 +122,17 @@ def centre_in_focus(tracker: Tracker, knowledge: Knowledge) -> Centre | None:
 def label_in_focus(tracker: Tracker, knowledge: Knowledge) -> Label | None:
     kind, item_id = focus_of(tracker)
     return knowledge.find_label(item_id) if kind == LABEL and item_id else None
+
+
+def label_talked_about(tracker: Tracker, knowledge: Knowledge) -> Label | None:
+    """The last label the conversation was about, even if other things came since ("qui vous l'a donné ?"
+    after the label, then the network); None when the labels were listed after it (which one is then unsaid)."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "slot" or event.get("name") != FOCUS_SLOT:
+            continue
+        value = str(event.get("value") or "")
+        if value == LABELS:
+            return None
+        if value.startswith(f"{LABEL}:"):
+            return knowledge.find_label(value.partition(":")[2])
+    return None

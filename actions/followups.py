@@ -22,6 +22,7 @@ from actions.focus import (
     focus_of,
     focus_on,
     label_in_focus,
+    label_talked_about,
     labels_asked,
     message_text,
     towns_asked,
@@ -131,7 +132,8 @@ class ActionAnswerIssuer(AnswerAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
-        label = _label_asked_or_in_focus(tracker, knowledge)
+        # Only a label has an issuer: the last one talked about, when the message names none.
+        label = _label_asked_or_in_focus(tracker, knowledge) or label_talked_about(tracker, knowledge)
         if label is None:
             say(dispatcher, words().LABEL_WHICH, labels=labels_list(knowledge))
             return [focus_on(LABELS)]

@@ -46,6 +46,7 @@ _FIRST_WORDS = ("premiere", "premier", "debut", "first", "beginning", "start")
 _KIND_WORDS = (
     ("label", ("label", "charte", "charter")),
     ("centre", ("centre", "center", "ville", "town", "antenne")),
+    ("network", ("reseau", "network")),
 )
 
 
@@ -224,7 +225,7 @@ def _gone_back_to(text: str, earlier: Sequence[Question], knowledge: Knowledge) 
     words = f" {normalise(text)} "
     first = any(f" {word} " in words for word in _FIRST_WORDS)
     for kind, names in _KIND_WORDS:
-        about = [question for question in earlier if (question.focus or "").startswith(f"{kind}:")]
+        about = [question for question in earlier if (question.focus or "").partition(":")[0] == kind]
         if about and any(f" {name}" in words for name in names):
             return about[0] if first else about[-1]
     if first:

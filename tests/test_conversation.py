@@ -8,7 +8,7 @@ import pytest
 
 from actions.details import ActionAnswerDetail
 from actions.fallback import ActionAnswerEmptyMessage, ActionOutOfScope
-from actions.followups import ActionAnswerFollowup
+from actions.followups import ActionAnswerFollowup, ActionAnswerIssuer
 from actions.knowledge_store import get_knowledge
 from actions.needs import ActionAnswerNeed, ActionAnswerReferral
 from actions.questions import followup_question, last_list, questions_before
@@ -303,3 +303,41 @@ async def test_countries_are_the_network_s_whatever_is_in_focus():
         ActionAnswerDetail(), make_tracker("combien de pays ont une cité ?", "ask_detail", history=[free])
     )
     assert "7 pays" in reply
+
+
+async def test_who_awarded_it_after_another_subject_is_about_the_label_talked_about():
+    issuer = Asked(
+        "qui vous a décerné le label diversité ?",
+        "ask_issuer",
+        [("label", "diversite")],
+        ["action_answer_issuer"],
+        "label:diversite",
+    )
+    tracker = make_tracker(
+        "revenons au label, c'était qui déjà qui vous l'avait donné ?", "ask_issuer", history=[issuer, NETWORK]
+    )
+    messages, events = await run_action_with_events(ActionAnswerIssuer(), tracker)
+    assert "AFNOR" in " ".join(message["text"] for message in messages)
+    assert answers_and_focus(events) == (["action_answer_issuer"], "label:diversite")
+
+
+async def test_who_awarded_it_after_the_list_of_labels_asks_which_label():
+    issuer = Asked(
+        "qui vous a décerné le label diversité ?",
+        "ask_issuer",
+        [("label", "diversite")],
+        ["action_answer_issuer"],
+        "label:diversite",
+    )
+    tracker = make_tracker("et qui l'a donné ?", "ask_issuer", history=[issuer, LABELS_LIST])
+    _, events = await run_action_with_events(ActionAnswerIssuer(), tracker)
+    assert answers_and_focus(events) == (["action_answer_issuer"], "labels")
+
+
+async def test_back_to_the_network_after_another_question():
+    free = Asked("c'est gratuit ?", "ask_free", [], ["action_answer_free"], "topic:free")
+    tracker = make_tracker(
+        "pour en revenir au réseau, vous pouvez répéter ?", "go_back", history=[NETWORK, free, THREE_TOWNS]
+    )
+    _, events = await run_action_with_events(ActionAnswerFollowup(), tracker)
+    assert answers_and_focus(events) == (["action_answer_network"], "network")
