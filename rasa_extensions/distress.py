@@ -43,6 +43,22 @@ _FRENCH = (
     r"\bmarre de (?:vivre|tout)\b", r"\bcrises? d angoisse\b", r"\bje m effondre\b", r"\bme pendre\b",
     r"\bdormir pour toujours\b", r"\bplus la peine de (?:vivre|continuer)\b", r"\bun poids pour\b",
     r"\bje me sens (?:vide|inutile|nul|nulle)\b", r"\bpeur de mon (?:chef|patron|manager)\b",
+    # Farewells: a last message is a warning sign, whatever else it says.
+    r"\b(?:dire|dis|fais mes) adieux?\b", r"\badieu (?:a tous|tout le monde|pour toujours)\b", r"\blettre d adieu",
+    r"\b(?:mon|un) dernier message\b", r"\bje (?:ne )?serai (?:plus|bientot plus) la\b",
+    r"\bvous (?:ne )?(?:me )?reverrez plus\b", r"\b(?:ne )?plus me reveiller\b", r"\bmes affaires en ordre\b",
+    # Unmistakable words of a plan or a wish to die, of self-harm, of self-hatred.
+    r"\b(?:envie de|veux|vais|voudrais) crever\b", r"\bme jeter (?:sous|du|de|par)\b", r"\bje me tue\b(?! a)",
+    r"\bme tuerai", r"\bmettre fin a\b",
+    r"\bfait une tentative\b", r"\bque (?:tout|ca) s arrete\b", r"\bme fais du mal\b",
+    r"\bfaire une (?:betise|connerie)\b", r"\bpartir pour (?:de bon|toujours)\b", r"\bsi j (?:e )?etais mort",
+    r"\bouvert les veines\b", r"\bsauter (?:par la fenetre|du (?:balcon|pont|toit))\b", r"\bpense a la mort\b",
+    r"\bje me deteste\b", r"\bmerite pas de (?:vivre|exister)\b", r"\bdevrais (?:meme )?pas exister\b",
+    r"\bau fond du trou\b", r"\bsi (?:demain )?(?:je n |j )?(?:etais|suis|serais) plus la\b",
+    r"\bavaler (?:toute la boite|tous mes (?:medicaments|cachets))\b", r"\bpris (?:beaucoup|trop) de medicaments\b",
+    r"\bpreparer? une corde\b", r"\bpeur de moi\b", r"\ben detresse\b", r"\bdesespoir\b",
+    r"\bje vais (?:vraiment |tres )?mal\b", r"\bmarre de la vie\b", r"\ba quoi (?:ca|sa) sert de vivre\b",
+    r"\bfardeau\b", r"\bboulet pour\b", r"\bbout du tunnel\b", r"\bplus (?:dans le decor|de ce monde)\b",
 )  # fmt: skip
 # English, folded.
 _ENGLISH = (
@@ -64,6 +80,20 @@ _ENGLISH = (
     r"\bi give up on\b", r"\bdark thoughts\b", r"\bfalling apart\b", r"\bpanic attacks?\b", r"\bnot worth living\b",
     r"\bend things\b", r"\bdon ?t see the point\b", r"\ba burden\b", r"\b(?:he|she|they) hurt me\b",
     r"\bsleep forever\b", r"\bdone with (?:life|everything)\b",
+    r"\bgoodbye (?:forever|for ever|to (?:everyone|everybody|the world|all of you|you all))\b",
+    r"\b(?:final|last) goodbyes?\b", r"\bfarewell (?:to|everyone|everybody|forever)\b",
+    r"\bmy last message\b", r"\bwon ?t be (?:here|around) (?:any ?more|much longer|tomorrow)\b",
+    r"\b(?:not|never|wouldn ?t|won ?t) wake up\b", r"\b(?:my )?affairs in order\b",
+    r"\bgive away my (?:things|stuff)\b",
+    r"\bending it\b", r"\b(?:want|wanna|going|gonna|think(?:ing)? about|to) end it\b", r"\bkilling myself\b",
+    r"\b(?:take|taking|swallow|swallowed|swallowing) (?:all |a lot of )?(?:my |the )?(?:pills|meds|tablets)\b",
+    r"\bif i (?:was|were) gone\b", r"\bcut myself\b", r"\bjump (?:out of|off) (?:the|a|my)\b",
+    r"\bthink(?:ing)? about death\b", r"\bhate myself\b", r"\bdon ?t deserve to live\b",
+    r"\bshouldn ?t (?:even )?exist\b", r"\brock bottom\b", r"\bdo something stupid\b",
+    r"\bscared of (?:myself|what i might do)\b", r"\bwasn ?t around\b", r"\bdying would\b",
+    r"\bwant (?:it|everything|it all) (?:all )?to (?:stop|end)\b", r"\bi ?m not ok(?:ay)?\b", r"\bin distress\b",
+    r"\bdespair\b", r"\bhurting myself\b", r"\bnothing left (?:in me|to (?:give|fight for|live for))\b",
+    r"\b(?:better|fine) without me\b", r"\bwant to vanish\b", r"\bend of the tunnel\b",
 )  # fmt: skip
 _PATTERNS = re.compile("|".join((*_FRENCH, *_ENGLISH)))
 

@@ -20,6 +20,10 @@ from rasa_extensions.distress import DistressFloor, is_distress
         "everyone would be better off without me",
         "I can't go on like this",
         "my manager keeps bullying me",
+        "I just wanted to say goodbye to everyone, thanks for trying",
+        "c'est mon dernier message, merci pour tout",
+        "j'ai peur de faire une bêtise ce soir",
+        "I'm scared of what I might do tonight",
     ],
 )
 def test_words_of_distress_are_found(text):
@@ -34,6 +38,10 @@ def test_words_of_distress_are_found(text):
         "je suis en burn out et je veux me reconvertir",
         "whats the point of the Cité des Métiers label for people like me",
         "je ne peux plus venir samedi, vous ouvrez quand ?",
+        "ok goodbye, thanks for the help",
+        "merci, au revoir et à bientôt",
+        "mon cactus est en train de crever",
+        "je veux sauter le pas et me reconvertir",
     ],
 )
 def test_ordinary_questions_are_left_to_the_classifier(text):
