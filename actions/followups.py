@@ -11,12 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.about import history_line, say_history, timeline
 from actions.centres import say_centres, say_detail_unknown, say_town
+from actions.details import Thing, say_detail
 from actions.feedback import AnswerAction
 from actions.focus import (
     CENTRE,
     CENTRES,
     LABEL,
     LABELS,
+    NETWORK,
     centre_in_focus,
     designated,
     focus_of,
@@ -188,6 +190,10 @@ class ActionAnswerYear(AnswerAction):
             return [focus_on(CENTRE, centre.id)]
         if centre is not None:
             return say_detail_unknown(dispatcher, knowledge, centre, "opened")
+        if knowledge.names_network(message_text(tracker)) or focus_of(tracker)[0] == NETWORK:
+            network = Thing(NETWORK)  # "le réseau, il a été créé quand ?": the network's own date
+            say_detail(dispatcher, knowledge, network, knowledge.detail(YEAR))
+            return [network.focus()]
         say_history(dispatcher, knowledge)
         return []
 

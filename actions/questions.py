@@ -40,6 +40,19 @@ TAKES_TEXT = frozenset({"action_answer_need", "action_answer_not_in_sources", "a
 CENTRE_TOPICS = ("hours", "address", "contact")
 # What answers a thing named alone when the last question cannot take it ("et à Istres ?" after "c'est gratuit ?").
 DEFAULT_ANSWER = {"centre": "action_answer_centres", "label": "action_answer_labels"}
+# "et à Aubagne, vous avez quelque chose ?": whether there is a centre, whatever the last question was.
+_EXISTENCE_WORDS = (
+    "vous avez",
+    "avez vous",
+    "il y a",
+    "y a t il",
+    "ya",
+    "y a",
+    "existe",
+    "do you have",
+    "is there",
+    "any",
+)
 # "pour revenir à ma première question", "back to my first question".
 _FIRST_WORDS = ("premiere", "premier", "debut", "first", "beginning", "start")
 # The words that name a kind of thing, in a message going back to it ("et le label de tout à l'heure ?").
@@ -180,7 +193,8 @@ def followup_question(
       the last;
     - "non, je voulais dire Istres", "et à Istres ?" (inform): the last question, about the thing now named
       (`resolved`: the entities the message names or designates), when that question takes such a thing; else
-      the default question about the thing ("et à Istres ?" after "c'est gratuit ?": the centre of Istres).
+      the default question about the thing ("et à Istres ?" after "c'est gratuit ?": the centre of Istres),
+      as for a town asked about with "vous avez" ("et à Aubagne, vous avez quelque chose ?").
     """
     intent = intent_of(message)
     text = str(message.get("text") or "")
@@ -197,6 +211,9 @@ def followup_question(
     if topics and kinds <= {"centre"}:
         return Question(text, f"ask_{topics[0]}", entities, tuple(f"action_answer_{topic}" for topic in topics), None)
     last = earlier[-1] if earlier else None
+    words = f" {normalise(text)} "
+    if kinds == {"centre"} and any(f" {existence} " in words for existence in _EXISTENCE_WORDS):
+        return Question(text, INFORM, entities, (DEFAULT_ANSWER["centre"],), None)
     if last is not None and kinds and all(_takes(last, kind) for kind in kinds):
         kept = tuple(entity for entity in last.entities if entity[0] not in kinds)
         return Question(text, last.intent, kept + entities, last.answers, last.focus)

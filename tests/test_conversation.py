@@ -8,7 +8,7 @@ import pytest
 
 from actions.details import ActionAnswerDetail
 from actions.fallback import ActionAnswerEmptyMessage, ActionOutOfScope
-from actions.followups import ActionAnswerFollowup, ActionAnswerIssuer
+from actions.followups import ActionAnswerFollowup, ActionAnswerIssuer, ActionAnswerYear
 from actions.knowledge_store import get_knowledge
 from actions.needs import ActionAnswerNeed, ActionAnswerReferral
 from actions.questions import followup_question, last_list, questions_before
@@ -341,3 +341,25 @@ async def test_back_to_the_network_after_another_question():
     )
     _, events = await run_action_with_events(ActionAnswerFollowup(), tracker)
     assert answers_and_focus(events) == (["action_answer_network"], "network")
+
+
+async def test_and_in_that_town_do_you_have_something_asks_for_a_centre_not_the_last_topic():
+    address = Asked(
+        "vous êtes où à Marseille ?",
+        "ask_address",
+        [("centre", "Marseille")],
+        ["action_answer_address"],
+        "centre:marseille",
+    )
+    tracker = make_tracker("et à Aubagne vous avez qqch ?", "inform", [("centre", "Aubagne")], history=[address])
+    _, events = await run_action_with_events(ActionAnswerFollowup(), tracker)
+    assert answers_and_focus(events)[0] == ["action_answer_centres"]
+
+
+async def test_when_was_it_created_about_the_network_in_focus_is_the_network_s_date():
+    tracker = make_tracker("il a été créé quand ?", "ask_year", history=[NETWORK])
+    messages, events = await run_action_with_events(ActionAnswerYear(), tracker)
+    knowledge = get_knowledge()
+    founded = knowledge.fact(knowledge.network.details["founded"]).text
+    assert founded in " ".join(message["text"] for message in messages)
+    assert answers_and_focus(events) == (["action_answer_year"], "network")
