@@ -46,6 +46,8 @@ _FRENCH = (
     # Farewells: a last message is a warning sign, whatever else it says.
     r"\b(?:dire|dis|fais mes) adieux?\b", r"\badieu (?:a tous|tout le monde|pour toujours)\b", r"\blettre d adieu",
     r"\b(?:mon|un) dernier message\b", r"\bje (?:ne )?serai (?:plus|bientot plus) la\b",
+    r"\bau revoir\b.*\b(?:pour toujours|pour de bon|derniere fois|plus besoin|plus jamais)\b",
+    r"\b(?:je ne|j) ?(?:embeterai|derangerai|ennuierai) plus personne\b", r"\bc est (?:un|mon) adieu\b",
     r"\bvous (?:ne )?(?:me )?reverrez plus\b", r"\b(?:ne )?plus me reveiller\b", r"\bmes affaires en ordre\b",
     # Unmistakable words of a plan or a wish to die, of self-harm, of self-hatred.
     r"\b(?:envie de|veux|vais|voudrais) crever\b", r"\bme jeter (?:sous|du|de|par)\b", r"\bje me tue\b(?! a)",
@@ -81,7 +83,10 @@ _ENGLISH = (
     r"\bend things\b", r"\bdon ?t see the point\b", r"\ba burden\b", r"\b(?:he|she|they) hurt me\b",
     r"\bsleep forever\b", r"\bdone with (?:life|everything)\b",
     r"\bgoodbye (?:forever|for ever|to (?:everyone|everybody|the world|all of you|you all))\b",
-    r"\b(?:final|last) goodbyes?\b", r"\bfarewell (?:to|everyone|everybody|forever)\b",
+    r"\b(?:final|last) goodbyes?\b", r"\bfarewell (?:to|everyone|everybody|forever)\b", r"\bthis is goodbye\b",
+    r"\b(?:good ?bye|bye)\b.*\b(?:for good|forever|for ever|last time|won ?t (?:be|need|bother)|no more|not be)\b",
+    r"\b(?:won ?t|will not|never) (?:bother|trouble) (?:anyone|anybody|you|people) (?:again|any ?more)\b",
+    r"\bwon ?t need (?:it|anything|any of this|help) any ?more\b", r"\bthank(?:s| you) for everything\b.*\bgoodbye\b",
     r"\bmy last message\b", r"\bwon ?t be (?:here|around) (?:any ?more|much longer|tomorrow)\b",
     r"\b(?:not|never|wouldn ?t|won ?t) wake up\b", r"\b(?:my )?affairs in order\b",
     r"\bgive away my (?:things|stuff)\b",

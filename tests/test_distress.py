@@ -24,6 +24,8 @@ from rasa_extensions.distress import DistressFloor, is_distress
         "c'est mon dernier message, merci pour tout",
         "j'ai peur de faire une bêtise ce soir",
         "I'm scared of what I might do tonight",
+        "bye, I won't bother anyone anymore",
+        "au revoir, vous n'aurez plus jamais de mes nouvelles",
     ],
 )
 def test_words_of_distress_are_found(text):
@@ -42,6 +44,8 @@ def test_words_of_distress_are_found(text):
         "merci, au revoir et à bientôt",
         "mon cactus est en train de crever",
         "je veux sauter le pas et me reconvertir",
+        "bye, see you next week!",
+        "adieu, c'est gratuit chez vous ?",
     ],
 )
 def test_ordinary_questions_are_left_to_the_classifier(text):
