@@ -15,13 +15,25 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.about import ActionAnswerNetwork
 from actions.centres import say_detail_unknown, say_town
 from actions.feedback import AnswerAction
 from actions.focus import CENTRE, LABEL, NETWORK, TOPIC, focus_of, focus_on, labels_asked, message_text, towns_asked
 from actions.knowledge import Centre, Detail, Knowledge, Label, Topic
 from actions.knowledge_store import get_knowledge
+from actions.labels import say_label
 from actions.language import turn_language, words
-from actions.replies import capitalised, facts_sources, facts_text, of_place, say, sources_text, spoken_list, years_text
+from actions.replies import (
+    capitalised,
+    distinct_entity_values,
+    facts_sources,
+    facts_text,
+    of_place,
+    say,
+    sources_text,
+    spoken_list,
+    years_text,
+)
 
 # At most this many details answered for one question ("combien de pays et de villes ?").
 MAX_DETAILS = 2
@@ -91,6 +103,14 @@ def thing_asked(tracker: Tracker, knowledge: Knowledge, details: list[Detail]) -
     return Thing("organisation")
 
 
+def _named(tracker: Tracker, knowledge: Knowledge, thing: Thing) -> bool:
+    """Whether the latest message names the thing (not only points at it, nor leaves it in focus)."""
+    text = message_text(tracker)
+    if thing.label is not None:
+        return thing.label in knowledge.labels_in(text) or thing.label.id in distinct_entity_values(tracker, "label")
+    return thing.kind == NETWORK and knowledge.names_network(text)
+
+
 def fact_of(knowledge: Knowledge, thing: Thing, detail: Detail) -> str | None:
     """The key of the fact that answers `detail` for `thing`, if it has one."""
     known = thing.details(knowledge)
@@ -142,6 +162,12 @@ class ActionAnswerDetail(AnswerAction):
         thing = thing_asked(tracker, knowledge, details)
         if isinstance(thing, str):  # a town without a centre of the association: say so, and what exists
             return say_town(dispatcher, knowledge, thing)
+        if not details and thing.kind in (NETWORK, LABEL) and _named(tracker, knowledge, thing):
+            # "pour en revenir au réseau, vous pouvez me redonner la réponse ?": no attribute, the thing itself
+            if thing.label is not None:
+                return say_label(dispatcher, knowledge, thing.label)
+            events: list[dict[str, Any]] = await ActionAnswerNetwork().run(dispatcher, tracker, domain)
+            return events
         if not details:
             known = [knowledge.detail(detail_id).name_in(turn_language()) for detail_id in thing.details(knowledge)]
             if known:

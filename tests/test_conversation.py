@@ -363,3 +363,18 @@ async def test_when_was_it_created_about_the_network_in_focus_is_the_network_s_d
     founded = knowledge.fact(knowledge.network.details["founded"]).text
     assert founded in " ".join(message["text"] for message in messages)
     assert answers_and_focus(events) == (["action_answer_year"], "network")
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "answer", "focus"),
+    [
+        ("pour en revenir au réseau, vous pouvez me redonner la réponse ?", "25", "action_answer_network", "network"),
+        ("et le label diversité alors ?", "AFNOR", "action_answer_detail", "label:diversite"),
+    ],
+)
+async def test_a_thing_named_without_an_attribute_gets_its_own_answer(text, said, answer, focus):
+    free = Asked("c'est gratuit ?", "ask_free", [], ["action_answer_free"], "topic:free")
+    tracker = make_tracker(text, "ask_detail", history=[NETWORK, free])
+    messages, events = await run_action_with_events(ActionAnswerDetail(), tracker)
+    assert said in " ".join(message["text"] for message in messages)
+    assert answers_and_focus(events) == ([answer], focus)
