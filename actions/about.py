@@ -6,10 +6,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.feedback import AnswerAction
-from actions.focus import NETWORK, TOPIC, focus_on
+from actions.focus import NETWORK, TOPIC, YEAR, focus_on, message_text
 from actions.knowledge import HistoryEvent, Knowledge
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
+from actions.mentions import parse_mention
 from actions.replies import colon, label_line, say, sources_text
 
 
@@ -30,8 +31,21 @@ def say_history(dispatcher: CollectingDispatcher, knowledge: Knowledge) -> None:
     say(dispatcher, words().HISTORY, timeline=timeline(knowledge), sources=sources_text(knowledge, source_ids))
 
 
+def say_history_of_year(
+    dispatcher: CollectingDispatcher, knowledge: Knowledge, year: int
+) -> list[dict[str, Any]] | None:
+    """What happened in `year` on the timeline, with that year in focus ("et avant ça ?" counts from it); None
+    when nothing did."""
+    events = [event for event in knowledge.history if event.year == year]
+    if not events:
+        return None
+    lines = "\n".join(history_line(event) for event in events)
+    say(dispatcher, words().FACTS, facts=lines, sources=sources_text(knowledge, (event.source for event in events)))
+    return [focus_on(YEAR, str(year))]
+
+
 class ActionAnswerHistory(AnswerAction):
-    """A timeline of the history events and of the labels, by year."""
+    """A timeline of the history events and of the labels, by year; what happened in a year the message names."""
 
     def name(self) -> str:
         return "action_answer_history"
@@ -39,7 +53,13 @@ class ActionAnswerHistory(AnswerAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        say_history(dispatcher, get_knowledge())
+        knowledge = get_knowledge()
+        mention = parse_mention(message_text(tracker))
+        if mention is not None and mention.year is not None:
+            events = say_history_of_year(dispatcher, knowledge, mention.year)
+            if events is not None:
+                return events
+        say_history(dispatcher, knowledge)
         return [focus_on(TOPIC, "history")]
 
 

@@ -27,6 +27,7 @@ LABELS = "labels"
 NEED = "need"
 NETWORK = "network"
 TOPIC = "topic"
+YEAR = "year"
 
 
 def focus_on(kind: str, item_id: str | None = None) -> dict[str, Any]:

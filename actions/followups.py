@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.about import history_line, say_history, timeline
+from actions.about import say_history, say_history_of_year, timeline
 from actions.centres import say_centres, say_detail_unknown, say_town
 from actions.details import Thing, say_detail
 from actions.feedback import AnswerAction
@@ -19,6 +19,7 @@ from actions.focus import (
     LABEL,
     LABELS,
     NETWORK,
+    YEAR,
     centre_in_focus,
     designated,
     focus_of,
@@ -89,9 +90,12 @@ class ActionAnswerMention(AnswerAction):
             # "et avant ça ?" after a year of the history: the year before or after it on the timeline.
             label_years = {year for label in knowledge.labels for year in label.years}
             years = sorted({event.year for event in knowledge.history} | label_years)
-            index = years.index(int(current)) + mention.offset if int(current) in years else -1
-            if 0 <= index < len(years):
-                return self._year(dispatcher, knowledge, years[index])
+            # A year off the timeline ("en 1999 ?", then "et avant ça ?"): the nearest one on that side.
+            before = [year for year in years if year < int(current)]
+            after = [year for year in years if year > int(current)]
+            side = before[-1:] if mention.offset < 0 else after[:1]
+            if side:
+                return self._year(dispatcher, knowledge, side[0])
         every = mention is not None and (mention.every or mention.other)
         if every and kind in (LABEL, LABELS):
             return say_labels(dispatcher, knowledge)
@@ -113,14 +117,11 @@ class ActionAnswerMention(AnswerAction):
         events: list[dict[str, Any]] = []
         for label in labels:
             events = say_label(dispatcher, knowledge, label)
-        history = [event for event in knowledge.history if event.year == year]
-        if history and not labels:
-            lines = "\n".join(history_line(event) for event in history)
-            sources = sources_text(knowledge, (event.source for event in history))
-            say(dispatcher, words().FACTS, facts=lines, sources=sources)
-            events = [focus_on(YEAR, str(year))]
-        if not labels and not history:
+        if not labels:
+            events = say_history_of_year(dispatcher, knowledge, year) or []
+        if not labels and not events:
             say(dispatcher, words().YEAR_NOT_FOUND, year=year, timeline=timeline(knowledge))
+            events = [focus_on(YEAR, str(year))]  # asked about, so "et avant ça ?" counts from it
         return events
 
 
@@ -190,15 +191,17 @@ class ActionAnswerYear(AnswerAction):
             return [focus_on(CENTRE, centre.id)]
         if centre is not None:
             return say_detail_unknown(dispatcher, knowledge, centre, "opened")
+        mention = parse_mention(message_text(tracker))
+        if mention is not None and mention.year is not None:  # "il s'est passé quoi en 1999 ?"
+            events = say_history_of_year(dispatcher, knowledge, mention.year)
+            if events is not None:
+                return events
         if knowledge.names_network(message_text(tracker)) or focus_of(tracker)[0] == NETWORK:
             network = Thing(NETWORK)  # "le réseau, il a été créé quand ?": the network's own date
             say_detail(dispatcher, knowledge, network, knowledge.detail(YEAR))
             return [network.focus()]
         say_history(dispatcher, knowledge)
         return []
-
-
-YEAR = "year"
 
 
 def _answer_actions() -> dict[str, AnswerAction]:

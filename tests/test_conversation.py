@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from actions.about import ActionAnswerHistory
 from actions.details import ActionAnswerDetail
 from actions.fallback import ActionAnswerEmptyMessage, ActionOutOfScope
 from actions.followups import ActionAnswerFollowup, ActionAnswerIssuer, ActionAnswerYear
@@ -378,3 +379,20 @@ async def test_a_thing_named_without_an_attribute_gets_its_own_answer(text, said
     messages, events = await run_action_with_events(ActionAnswerDetail(), tracker)
     assert said in " ".join(message["text"] for message in messages)
     assert answers_and_focus(events) == ([answer], focus)
+
+
+@pytest.mark.parametrize("intent", ["ask_history", "ask_year"])
+async def test_a_year_of_the_history_then_before_that(intent):
+    action = ActionAnswerHistory() if intent == "ask_history" else ActionAnswerYear()
+    messages, events = await run_action_with_events(action, make_tracker("il s'est passé quoi en 1999 ?", intent))
+    assert "1999" in messages[0]["text"] and "1993" not in messages[0]["text"]
+    assert answers_and_focus(events)[1] == "year:1999"
+    asked = Asked("il s'est passé quoi en 1999 ?", intent, [], [action.name()], "year:1999")
+    [reply] = await run_action(ActionAnswerFollowup(), make_tracker("et avant ça ?", "inform", history=[asked]))
+    assert "1993" in reply
+
+
+async def test_before_a_year_that_is_not_on_the_timeline_is_the_one_before_it():
+    asked = Asked("et en 2001 ?", "inform", [], ["action_answer_mention"], "year:2001")
+    [reply] = await run_action(ActionAnswerFollowup(), make_tracker("et avant ça ?", "inform", history=[asked]))
+    assert "1999" in reply

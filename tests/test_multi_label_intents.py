@@ -120,3 +120,12 @@ def test_an_untrained_classifier_sets_no_intent(storage: LocalModelStorage):
     message = Message.build(text="bonjour")
     classifier.process([message])
     assert message.get("intent") is None
+
+
+def test_a_higher_pair_threshold_asks_more_of_the_second_intent():
+    intents = ["ask_anonymous", "ask_free"]
+    labels = ["ask_anonymous", "ask_free", "ask_free+ask_anonymous"]
+    assert labels[int(np.argmax(label_scores(np.array([0.6, 0.9]), intents, labels, pair_threshold=0.7)))] == "ask_free"
+    assert labels[int(np.argmax(label_scores(np.array([0.8, 0.9]), intents, labels, pair_threshold=0.7)))] == (
+        "ask_free+ask_anonymous"
+    )
