@@ -56,13 +56,23 @@ SPLIT_SYMBOL = "+"
 
 
 def label_scores(
-    probabilities: npt.NDArray[np.float64], intents: list[str], labels: list[str]
+    probabilities: npt.NDArray[np.float64], intents: list[str], labels: list[str], pair_threshold: float = 0.5
 ) -> npt.NDArray[np.float64]:
     """One confidence per label (an intent or intents joined by `+`), summing to 1: the likelihood that the
     message holds exactly that label's intents, each intent independent of the others, normalised over the
     labels. Only log-odds matter: log p(set) = sum of log(1 - p) over all intents + sum of the set's log-odds.
-    """
-    return np.asarray(_scores(probabilities[np.newaxis, :], _label_intents(intents, labels))[0])
+    A joined label pays the log-odds of `pair_threshold` for each intent beyond the first: its second intent
+    must be that likely for the pair to win (0.5: more likely than not)."""
+    label_intents = _label_intents(intents, labels)
+    return np.asarray(
+        _scores(probabilities[np.newaxis, :], label_intents, _penalties(label_intents, pair_threshold))[0]
+    )
+
+
+def _penalties(label_intents: npt.NDArray[np.float64], pair_threshold: float) -> npt.NDArray[np.float64]:
+    """Per label: the log-odds of `pair_threshold` for each of its intents beyond the first."""
+    log_odds = float(np.log(pair_threshold) - np.log1p(-pair_threshold))
+    return np.asarray(log_odds * (label_intents.sum(axis=1) - 1.0))
 
 
 def _label_intents(intents: list[str], labels: list[str]) -> npt.NDArray[np.float64]:
@@ -75,10 +85,12 @@ def _label_intents(intents: list[str], labels: list[str]) -> npt.NDArray[np.floa
     return incidence
 
 
-def _scores(probabilities: npt.NDArray[np.float64], label_intents: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+def _scores(
+    probabilities: npt.NDArray[np.float64], label_intents: npt.NDArray[np.float64], penalties: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
     """label_scores for each row of `probabilities` (messages x intents): messages x labels."""
     clipped = np.clip(probabilities, 1e-9, 1 - 1e-9)
-    scores = (np.log(clipped) - np.log1p(-clipped)) @ label_intents.T
+    scores = (np.log(clipped) - np.log1p(-clipped)) @ label_intents.T - penalties
     scores = np.exp(scores - scores.max(axis=1, keepdims=True))
     return np.asarray(scores / scores.sum(axis=1, keepdims=True))
 
@@ -92,10 +104,11 @@ class _LinearScorer:
     weights: npt.NDArray[np.float64]  # features x intents
     intercepts: npt.NDArray[np.float64]  # intents
     label_intents: npt.NDArray[np.float64]  # labels x intents
+    penalties: npt.NDArray[np.float64]  # labels: what a joined label pays (label_scores)
 
     @classmethod
     def of(cls, weightings: list[TfidfTransformer], classifier: OneVsRestClassifier, intents: list[str],
-           labels: list[str]) -> _LinearScorer:  # fmt: skip
+           labels: list[str], pair_threshold: float) -> _LinearScorer:  # fmt: skip
         estimators: list[LogisticRegression] = classifier.estimators_
         # Features x intents, each feature's row contiguous: a block's rows are then a slice that scipy's
         # product reads in place (a strided one it copied whole, 6 MB, at every message).
@@ -105,8 +118,9 @@ class _LinearScorer:
             estimator.coef_ = weights[:, column][np.newaxis, :]
         idfs = [np.asarray(weighting.idf_, dtype=np.float64) for weighting in weightings]
         offsets = np.cumsum([0] + [len(idf) for idf in idfs[:-1]]).tolist()
+        label_intents = _label_intents(intents, labels)
         return cls(idfs, offsets, weights, np.array([e.intercept_[0] for e in estimators]),
-                   _label_intents(intents, labels))  # fmt: skip
+                   label_intents, _penalties(label_intents, pair_threshold))  # fmt: skip
 
     def probabilities(self, blocks: list[scipy.sparse.csr_matrix]) -> npt.NDArray[np.float64]:
         """messages x intents: as `predict_proba` of the regressions on the blocks weighted as
@@ -121,7 +135,7 @@ class _LinearScorer:
 
     def scores(self, blocks: list[scipy.sparse.csr_matrix]) -> npt.NDArray[np.float64]:
         """messages x labels: label_scores of each message."""
-        return _scores(self.probabilities(blocks), self.label_intents)
+        return _scores(self.probabilities(blocks), self.label_intents, self.penalties)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -141,6 +155,8 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
         return {
             # Inverse regularisation of each intent's regression: 30 did best in cross-validation (3 to 100).
             "C": 30.0,
+            # How likely a second intent must be for a joined label (ask_free+ask_audience) to win.
+            "pair_threshold": 0.5,
             "max_iter": 1000,
             "random_state": 42,
             LABEL_RANKING_LENGTH: 10,
@@ -218,7 +234,9 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
     def _prepare_scorer(self) -> None:
         if self.classifier is not None and self.binarizer is not None:
             intents = [str(intent) for intent in self.binarizer.classes_]
-            self._scorer = _LinearScorer.of(self.weightings, self.classifier, intents, self.labels)
+            self._scorer = _LinearScorer.of(
+                self.weightings, self.classifier, intents, self.labels, self.config["pair_threshold"]
+            )
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self._scorer is None or not messages:
