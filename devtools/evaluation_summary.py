@@ -7,7 +7,9 @@ maintainers) and results/summary.json; exits 1 on a regression, so that CI fails
 - more held-out examples than `--max-wrong-rate` (3 %; the target, `--wrong-target`, is shown) that would
   get a confident wrong answer: the
   action the bot runs for the predicted intent is not the one for the expected intent, and the bot did
-  not say it was unsure (a wrong answer is worse than an honest "I don't know");
+  not say it was unsure (a wrong answer is worse than an honest "I don't know"); the answer the visitor
+  reads counts (a need's action gives a referral's answer when the message names its subject), and the
+  right answer with another one is counted apart ('extra'), not as wrong;
 - the held-out entity macro-F1 (centres and labels) under `--min-entity-f1` (0.85);
 - a failed test conversation;
 - in English: the held-out intent macro-F1 under `--min-en-macro-f1` (0.95),
@@ -36,6 +38,9 @@ from typing import Any
 
 import yaml
 
+from actions.knowledge import Knowledge
+from actions.knowledge_store import get_knowledge
+
 # Keys of a Rasa report that are averages, not intents.
 _AVERAGES = {"accuracy", "macro avg", "weighted avg", "micro avg"}
 WORST_CONFUSIONS = 5
@@ -51,6 +56,11 @@ TARGET_FOLDS = 5
 ENTITY_REPORTS = ("CRFEntityExtractor_report.json", "DIETClassifier_report.json")
 # Answers that do not pretend: the two-stage fallback (suggestions or "I don't know"), and declining.
 HONEST_ACTIONS = {"action_two_stage_fallback", "action_out_of_scope"}
+NEED_ACTION, REFERRAL_ACTION, OUT_OF_SCOPE_ACTION = (
+    "action_answer_need",
+    "action_answer_referral",
+    "action_out_of_scope",
+)
 WRONG_EXAMPLES_SHOWN = 15
 # What devtools/evaluate_conversations.py writes under the results folder.
 CONVERSATIONS_REPORT = "heldout-conversations.json"
@@ -98,14 +108,32 @@ def answer_for(answers: Answers, intent: str, entities: frozenset[str]) -> tuple
 
 
 def judge_answer(expected: tuple[str, ...], predicted: tuple[str, ...]) -> str:
-    """'right', 'incomplete' (part of a multi-question answer), 'honest' (unsure, or declined) or 'wrong'."""
+    """'right', 'incomplete' (part of a multi-question answer), 'extra' (the answer asked, and another),
+    'honest' (unsure, or declined) or 'wrong' (another subject's answer)."""
     if predicted == expected:
         return "right"
     if set(predicted) & HONEST_ACTIONS:
         return "honest"
     if predicted and set(predicted) < set(expected):
         return "incomplete"
+    if expected and set(predicted) > set(expected):
+        return "extra"
     return "wrong"
+
+
+def as_read(actions: tuple[str, ...], text: str, knowledge: Knowledge) -> tuple[str, ...]:
+    """The answers a visitor reads: the need, referral and out-of-scope actions choose between them by the
+    subjects the message names (actions/needs.py, actions/referrals.py), whichever intent was predicted."""
+    referral, need = bool(knowledge.referrals_in(text)), bool(knowledge.needs_in(text))
+
+    def read(action: str) -> str:
+        if action in (NEED_ACTION, OUT_OF_SCOPE_ACTION) and referral:
+            return REFERRAL_ACTION
+        if action == REFERRAL_ACTION and not referral and need:
+            return NEED_ACTION
+        return action
+
+    return tuple(read(action) for action in actions)
 
 
 def answer_report(results: Path, holdout_file: Path = HOLDOUT_FILE, folder: str = "holdout") -> dict[str, Any] | None:
@@ -127,6 +155,7 @@ def answer_report(results: Path, holdout_file: Path = HOLDOUT_FILE, folder: str 
     }
     answers = rule_answers()
     threshold = fallback_threshold()
+    knowledge = get_knowledge()
     verdicts: Counter[str] = Counter()
     wrong: list[dict[str, Any]] = []
     for prediction in predictions:
@@ -137,7 +166,9 @@ def answer_report(results: Path, holdout_file: Path = HOLDOUT_FILE, folder: str 
         if confidence < threshold:
             predicted_intent = "nlu_fallback"
         predicted = answer_for(answers, predicted_intent, entities)
-        verdict = judge_answer(expected, predicted)
+        verdict = judge_answer(
+            as_read(expected, prediction["text"], knowledge), as_read(predicted, prediction["text"], knowledge)
+        )
         verdicts[verdict] += 1
         if verdict == "wrong":
             wrong.append(
@@ -422,7 +453,8 @@ def summarise(
             "## Ce que le bot répondrait aux exemples réservés",
             "",
             f"Sur {answers['examples']} exemples : {verdicts.get('right', 0)} bonnes réponses, "
-            f"{verdicts.get('incomplete', 0)} incomplètes (une des deux questions), {verdicts.get('honest', 0)} "
+            f"{verdicts.get('incomplete', 0)} incomplètes (une des deux questions), {verdicts.get('extra', 0)} "
+            f"avec une réponse en plus (la bonne, et une autre), {verdicts.get('honest', 0)} "
             f"aveux honnêtes (« je ne suis pas sûr », sujets proposés, ou hors sujet), "
             f"{verdicts.get('wrong', 0)} réponses fausses assurées.",
             "",

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from devtools.evaluation_summary import answer_for, main, rule_answers
+from actions.knowledge_store import get_knowledge
+from devtools.evaluation_summary import answer_for, as_read, judge_answer, main, rule_answers
 
 ALL_PASSED = "# None of the test stories failed - all good!\n"
 ONE_FAILED = 'version: "3.1"\nstories:\n- story: Centres, with a follow-up (./tests/test_stories.yml)\n  steps: []\n'
@@ -181,3 +182,30 @@ def test_held_out_conversations_and_distress_are_gated_and_shown_per_pattern(tmp
     _write_conversations(tmp_path, share=1.0, distress_share=0.9)
     assert main(["--results", str(tmp_path)]) == 1
     assert "messages de détresse sans la réponse humaine" in (tmp_path / "summary.md").read_text()
+
+
+def test_the_answer_read_counts_and_one_more_answer_is_not_a_wrong_one(tmp_path):
+    _write_results(tmp_path, free_f1=1.0)
+    successes = [_prediction(f"gratuit {index}", "ask_free", "ask_free") for index in range(8)]
+    errors = [
+        # The need's action answers a named referral subject with the referral's answer: what was asked.
+        _prediction("je suis en fauteuil roulant, qui peut m'aider à trouver un emploi ?", "ask_referral", "ask_need"),
+        # The answer asked, and another: not a wrong answer.
+        _prediction("c'est gratuit ?", "ask_free", "ask_free+ask_anonymous"),
+    ]
+    (tmp_path / "holdout" / "intent_successes.json").write_text(json.dumps(successes))
+    (tmp_path / "holdout" / "intent_errors.json").write_text(json.dumps(errors))
+    assert main(["--results", str(tmp_path), "--max-wrong-rate", "0.0"]) == 0
+    summary = (tmp_path / "summary.md").read_text()
+    assert (
+        "Sur 10 exemples : 9 bonnes réponses, 0 incomplètes (une des deux questions), 1 avec une réponse en plus"
+        in summary
+    )
+    assert "0 réponses fausses assurées" in summary
+
+
+def test_a_need_s_answer_to_a_question_for_a_person_with_no_subject_it_knows_is_still_wrong():
+    knowledge = get_knowledge()
+    text = "mon patron veut me faire signer un papier bizarre"
+    assert as_read(("action_answer_need",), text, knowledge) == ("action_answer_need",)
+    assert judge_answer(as_read(("action_answer_referral",), text, knowledge), ("action_answer_need",)) == "wrong"
