@@ -91,6 +91,8 @@ _ENGLISH = (
     r"\b(?:not|never|wouldn ?t|won ?t) wake up\b", r"\b(?:my )?affairs in order\b",
     r"\bgive away my (?:things|stuff)\b",
     r"\bending it\b", r"\b(?:want|wanna|going|gonna|think(?:ing)? about|to) end it\b", r"\bkilling myself\b",
+    r"\bending my (?:own )?life\b", r"\breason to go on living\b",
+    r"\bno (?:more )?reason to (?:go on|keep going|live)\b",
     r"\b(?:take|taking|swallow|swallowed|swallowing) (?:all |a lot of )?(?:my |the )?(?:pills|meds|tablets)\b",
     r"\bif i (?:was|were) gone\b", r"\bcut myself\b", r"\bjump (?:out of|off) (?:the|a|my)\b",
     r"\bthink(?:ing)? about death\b", r"\bhate myself\b", r"\bdon ?t deserve to live\b",
