@@ -63,6 +63,10 @@ _ONLY_ENGLISH = frozenset(
 )
 
 
+# Lingua's confidence under which small words of one language alone overrule it.
+MARKERS_OVERRULED_FROM = 0.8
+
+
 def _by_marker_words(words: list[str]) -> str | None:
     folded = {word.lower() for word in words}
     french, english = bool(folded & _ONLY_FRENCH), bool(folded & _ONLY_ENGLISH)
@@ -86,9 +90,11 @@ class LanguageOfMessage:
             return None
         best = self.detector.compute_language_confidence_values(" ".join(words))[0]
         needed = self.min_confidence[min(len(words), len(self.min_confidence)) - 1]
+        by_markers = _by_marker_words(words) if len(words) >= 2 else None
         if best.value < needed or best.language not in LANGUAGES:
-            by_markers = _by_marker_words(words) if len(words) >= 2 else None
             return (by_markers, needed) if by_markers else None
+        if by_markers and by_markers != LANGUAGES[best.language] and best.value < MARKERS_OVERRULED_FROM:
+            return by_markers, needed  # "c'est long ?": Lingua 0.61 English, but "c" and "est" are French
         return LANGUAGES[best.language], float(best.value)
 
 

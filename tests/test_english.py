@@ -127,6 +127,9 @@ LANGUAGE_OF = LanguageOfMessage([0.9, 0.8, 0.6])
         # Lingua unsure of a short message, but only one language writes its small words.
         ("y a un parking ?", "fr"),
         ("and Istres?", "en"),
+        # Lingua leans English (0.61), the small words are French only.
+        ("c'est long ?", "fr"),
+        ("is it long?", "en"),
         # Too short to tell: the conversation keeps its language.
         ("ok", None),
         ("hello", None),
