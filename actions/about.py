@@ -44,6 +44,17 @@ def say_history_of_year(
     return [focus_on(YEAR, str(year))]
 
 
+def say_history_of_year_named(
+    dispatcher: CollectingDispatcher, knowledge: Knowledge, tracker: Tracker
+) -> list[dict[str, Any]] | None:
+    """What happened in the year the latest message names ("il s'est passé quoi en 1999 ?"), as
+    say_history_of_year; None when it names no year or nothing happened then."""
+    mention = parse_mention(message_text(tracker))
+    if mention is None or mention.year is None:
+        return None
+    return say_history_of_year(dispatcher, knowledge, mention.year)
+
+
 class ActionAnswerHistory(AnswerAction):
     """A timeline of the history events and of the labels, by year; what happened in a year the message names."""
 
@@ -54,11 +65,9 @@ class ActionAnswerHistory(AnswerAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
-        mention = parse_mention(message_text(tracker))
-        if mention is not None and mention.year is not None:
-            events = say_history_of_year(dispatcher, knowledge, mention.year)
-            if events is not None:
-                return events
+        events = say_history_of_year_named(dispatcher, knowledge, tracker)
+        if events is not None:
+            return events
         say_history(dispatcher, knowledge)
         return [focus_on(TOPIC, "history")]
 

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.about import say_history, say_history_of_year, timeline
+from actions.about import say_history, say_history_of_year, say_history_of_year_named, timeline
 from actions.centres import say_centres, say_detail_unknown, say_town
 from actions.details import Thing, say_detail
 from actions.feedback import AnswerAction
@@ -191,11 +191,9 @@ class ActionAnswerYear(AnswerAction):
             return [focus_on(CENTRE, centre.id)]
         if centre is not None:
             return say_detail_unknown(dispatcher, knowledge, centre, "opened")
-        mention = parse_mention(message_text(tracker))
-        if mention is not None and mention.year is not None:  # "il s'est passé quoi en 1999 ?"
-            events = say_history_of_year(dispatcher, knowledge, mention.year)
-            if events is not None:
-                return events
+        events = say_history_of_year_named(dispatcher, knowledge, tracker)
+        if events is not None:
+            return events
         if knowledge.names_network(message_text(tracker)) or focus_of(tracker)[0] == NETWORK:
             network = Thing(NETWORK)  # "le réseau, il a été créé quand ?": the network's own date
             say_detail(dispatcher, knowledge, network, knowledge.detail(YEAR))

@@ -40,6 +40,13 @@ THREE_TOWNS = Asked(
 )
 LABELS_LIST = Asked("quels sont vos labels ?", "ask_labels", [], ["action_answer_labels"], "labels")
 NETWORK = Asked("Parlez-moi du réseau international", "ask_network", [], ["action_answer_network"], "network")
+DIVERSITY_ISSUER = Asked(
+    "qui a décerné le label diversité ?",
+    "ask_issuer",
+    [("label", "diversite")],
+    ["action_answer_issuer"],
+    "label:diversite",
+)
 
 
 # --- Corrections ------------------------------------------------------------------------------------
@@ -54,14 +61,7 @@ async def test_a_correction_asks_the_last_question_again_about_the_corrected_tow
 
 
 async def test_a_correction_to_a_year_designates_that_year_s_label():
-    asked = Asked(
-        "qui a décerné le label diversité ?",
-        "ask_issuer",
-        [("label", "diversite")],
-        ["action_answer_issuer"],
-        "label:diversite",
-    )
-    tracker = make_tracker("pardon, celui de 2011", "inform", history=[asked])
+    tracker = make_tracker("pardon, celui de 2011", "inform", history=[DIVERSITY_ISSUER])
     messages, events = await run_action_with_events(ActionAnswerFollowup(), tracker)
     assert "SPO" in messages[0]["text"]
     assert answers_and_focus(events) == (["action_answer_issuer"], "label:spo")
@@ -307,15 +307,10 @@ async def test_countries_are_the_network_s_whatever_is_in_focus():
 
 
 async def test_who_awarded_it_after_another_subject_is_about_the_label_talked_about():
-    issuer = Asked(
-        "qui vous a décerné le label diversité ?",
-        "ask_issuer",
-        [("label", "diversite")],
-        ["action_answer_issuer"],
-        "label:diversite",
-    )
     tracker = make_tracker(
-        "revenons au label, c'était qui déjà qui vous l'avait donné ?", "ask_issuer", history=[issuer, NETWORK]
+        "revenons au label, c'était qui déjà qui vous l'avait donné ?",
+        "ask_issuer",
+        history=[DIVERSITY_ISSUER, NETWORK],
     )
     messages, events = await run_action_with_events(ActionAnswerIssuer(), tracker)
     assert "AFNOR" in " ".join(message["text"] for message in messages)
@@ -323,14 +318,7 @@ async def test_who_awarded_it_after_another_subject_is_about_the_label_talked_ab
 
 
 async def test_who_awarded_it_after_the_list_of_labels_asks_which_label():
-    issuer = Asked(
-        "qui vous a décerné le label diversité ?",
-        "ask_issuer",
-        [("label", "diversite")],
-        ["action_answer_issuer"],
-        "label:diversite",
-    )
-    tracker = make_tracker("et qui l'a donné ?", "ask_issuer", history=[issuer, LABELS_LIST])
+    tracker = make_tracker("et qui l'a donné ?", "ask_issuer", history=[DIVERSITY_ISSUER, LABELS_LIST])
     _, events = await run_action_with_events(ActionAnswerIssuer(), tracker)
     assert answers_and_focus(events) == (["action_answer_issuer"], "labels")
 
