@@ -13,7 +13,7 @@ from actions.focus import NEED, TOPIC, focus_on, message_text
 from actions.knowledge import Fact, Knowledge, Need
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
-from actions.referrals import REFERRAL_ACTION, referred, say_referrals
+from actions.referrals import NEED_ACTION, REFERRAL_ACTION, answer_by_subject, referred, say_referrals
 from actions.replies import facts_sources, say, spoken_list
 
 
@@ -83,8 +83,7 @@ class ActionAnswerReferral(AnswerAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         knowledge, text = get_knowledge(), message_text(tracker)
-        referrals = knowledge.referrals_in(text)
-        if not referrals and knowledge.needs_in(text):
+        if answer_by_subject(REFERRAL_ACTION, knowledge, text) == NEED_ACTION:
             events: list[dict[str, Any]] = await ActionAnswerNeed().run(dispatcher, tracker, domain)
             return events
-        return say_referrals(dispatcher, knowledge, referrals)
+        return say_referrals(dispatcher, knowledge, knowledge.referrals_in(text))

@@ -20,6 +20,8 @@ from actions.replies import facts_sources, facts_text, say
 
 REFERRAL = "referral"
 REFERRAL_ACTION = "action_answer_referral"
+NEED_ACTION = "action_answer_need"
+OUT_OF_SCOPE_ACTION = "action_out_of_scope"
 # At most this many subjects answered for one message.
 MAX_REFERRALS = 2
 
@@ -29,6 +31,19 @@ def say_distress(dispatcher: CollectingDispatcher, knowledge: Knowledge) -> list
     lines = "\n".join(f"- {fact.text_in(turn_language())}" for fact in knowledge.distress_facts)
     say(dispatcher, words().DISTRESS, facts=lines)
     return [focus_on(TOPIC, "distress")]
+
+
+def answer_by_subject(action: str, knowledge: Knowledge, text: str) -> str:
+    """The answer `action` gives a message, among a need's, a referral's and out of scope: a need or an
+    out-of-scope question that names a subject only a person answers gets the referral (`referred`); a referral
+    question that names none but a need gets the need's (ActionAnswerReferral). Also how the evaluation reads
+    an answer (devtools/evaluation_summary.py)."""
+    referrals = knowledge.referrals_in(text)
+    if action in (NEED_ACTION, OUT_OF_SCOPE_ACTION) and referrals:
+        return REFERRAL_ACTION
+    if action == REFERRAL_ACTION and not referrals and knowledge.needs_in(text):
+        return NEED_ACTION
+    return action
 
 
 def referred(dispatcher: CollectingDispatcher, knowledge: Knowledge, text: str) -> list[dict[str, Any]] | None:

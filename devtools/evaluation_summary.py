@@ -40,6 +40,7 @@ import yaml
 
 from actions.knowledge import Knowledge
 from actions.knowledge_store import get_knowledge
+from actions.referrals import answer_by_subject
 
 # Keys of a Rasa report that are averages, not intents.
 _AVERAGES = {"accuracy", "macro avg", "weighted avg", "micro avg"}
@@ -56,11 +57,6 @@ TARGET_FOLDS = 5
 ENTITY_REPORTS = ("CRFEntityExtractor_report.json", "DIETClassifier_report.json")
 # Answers that do not pretend: the two-stage fallback (suggestions or "I don't know"), and declining.
 HONEST_ACTIONS = {"action_two_stage_fallback", "action_out_of_scope"}
-NEED_ACTION, REFERRAL_ACTION, OUT_OF_SCOPE_ACTION = (
-    "action_answer_need",
-    "action_answer_referral",
-    "action_out_of_scope",
-)
 WRONG_EXAMPLES_SHOWN = 15
 # What devtools/evaluate_conversations.py writes under the results folder.
 CONVERSATIONS_REPORT = "heldout-conversations.json"
@@ -123,17 +119,8 @@ def judge_answer(expected: tuple[str, ...], predicted: tuple[str, ...]) -> str:
 
 def as_read(actions: tuple[str, ...], text: str, knowledge: Knowledge) -> tuple[str, ...]:
     """The answers a visitor reads: the need, referral and out-of-scope actions choose between them by the
-    subjects the message names (actions/needs.py, actions/referrals.py), whichever intent was predicted."""
-    referral, need = bool(knowledge.referrals_in(text)), bool(knowledge.needs_in(text))
-
-    def read(action: str) -> str:
-        if action in (NEED_ACTION, OUT_OF_SCOPE_ACTION) and referral:
-            return REFERRAL_ACTION
-        if action == REFERRAL_ACTION and not referral and need:
-            return NEED_ACTION
-        return action
-
-    return tuple(read(action) for action in actions)
+    subjects the message names (actions.referrals.answer_by_subject), whichever intent was predicted."""
+    return tuple(answer_by_subject(action, knowledge, text) for action in actions)
 
 
 def answer_report(results: Path, holdout_file: Path = HOLDOUT_FILE, folder: str = "holdout") -> dict[str, Any] | None:

@@ -6,9 +6,9 @@ that joined name as one more label, apart from its parts: the few dozen examples
 with the hundreds of each of its parts. Here every example teaches the intents it contains (a two-question
 example is an example of both), one yes/no logistic regression per intent (one-vs-rest), and a message is
 given the set of intents, among those the training data joins, that is likeliest: a pair wins when the
-second intent is itself more likely than not. In 5-fold cross-validation on this project's data, this and
-the features below raised the intent macro-F1 from 0.86 (Rasa's `LogisticRegressionClassifier`) and 0.85
-(DIET) to about 0.90 (docs/performance.md).
+second intent is itself likely enough (`pair_threshold`, set in config.yml). In 5-fold cross-validation on
+this project's data, this and the features below raised the intent macro-F1 from 0.86 (Rasa's
+`LogisticRegressionClassifier`) and 0.85 (DIET) to about 0.90 (docs/performance.md).
 
 Features: the sparse sentence features of the pipeline's featurizers, each featurizer's block weighted by
 TF-IDF (sublinear counts, unit length) on its own, so that the many character n-grams do not drown the words.
