@@ -11,7 +11,13 @@ from actions.knowledge import HistoryEvent, Knowledge
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
 from actions.mentions import parse_mention
+from actions.not_held import said_details
 from actions.replies import colon, label_line, say, sources_text
+
+# Details a question about the history or the network may ask that the timeline or the network's presentation
+# answer by themselves ("pourquoi a-t-elle été créée ?", "combien de pays ?").
+_HISTORY_SAYS = frozenset({"year", "date", "founded", "opened", "purpose", "website"})
+_NETWORK_SAYS = frozenset({"year", "countries", "cities", "website", "purpose"})
 
 
 def history_line(event: HistoryEvent) -> str:
@@ -65,6 +71,9 @@ class ActionAnswerHistory(AnswerAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
+        if said_details(dispatcher, knowledge, message_text(tracker), knowledge.organisation.details,
+                        words().THE_ORGANISATION, _HISTORY_SAYS):  # fmt: skip
+            return [focus_on(TOPIC, "history")]
         events = say_history_of_year_named(dispatcher, knowledge, tracker)
         if events is not None:
             return events
@@ -83,6 +92,9 @@ class ActionAnswerNetwork(AnswerAction):
     ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
         network = knowledge.network
+        if said_details(dispatcher, knowledge, message_text(tracker), network.details, words().THE_NETWORK,
+                        _NETWORK_SAYS):  # fmt: skip
+            return [focus_on(NETWORK)]
         say(
             dispatcher,
             words().NETWORK,

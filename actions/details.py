@@ -23,15 +23,18 @@ from actions.knowledge import Centre, Detail, Knowledge, Label, Topic
 from actions.knowledge_store import get_knowledge
 from actions.labels import say_label
 from actions.language import turn_language, words
+from actions.not_held import other_year_asked
 from actions.replies import (
     capitalised,
     distinct_entity_values,
     facts_sources,
     facts_text,
+    label_years_template,
     of_place,
     say,
     sources_text,
     spoken_list,
+    the_label,
     years_text,
 )
 
@@ -62,9 +65,7 @@ class Thing:
 
     def named(self) -> str:
         if self.label is not None:
-            name = self.label.name_in(turn_language())
-            template = words().THE_CHARTER if self.label.id.startswith("charte") else words().THE_LABEL
-            return str(template.format(label=name))
+            return the_label(self.label)
         if self.centre is not None:
             return str(words().THE_CENTRE.format(of_centre=of_place(self.centre.name)))
         return str(words().THE_NETWORK if self.kind == NETWORK else words().THE_ORGANISATION)
@@ -77,11 +78,18 @@ class Thing:
         return focus_on(NETWORK) if self.kind == NETWORK else focus_on(TOPIC, "presentation")
 
 
+def _held_by_organisation_only(knowledge: Knowledge, label: Label, details: list[Detail]) -> bool:
+    """ "en 2011, combien de conseillers ?": a year or "la Cité des Métiers" points at a label, but only the
+    organisation holds what is asked."""
+    held = knowledge.organisation.details
+    return bool(details) and all(detail.id in held and detail.id not in label.details for detail in details)
+
+
 def thing_asked(tracker: Tracker, knowledge: Knowledge, details: list[Detail]) -> Thing | str:
     """The thing the question names (a label, a centre, the network), else the one in focus, else the Cité des
     Métiers; or the name of a town that is not a centre of the association. `details`: what the question asks."""
     labels = labels_asked(tracker, knowledge)
-    if labels:
+    if labels and not _held_by_organisation_only(knowledge, labels[0], details):
         return Thing(LABEL, label=labels[0])
     towns = towns_asked(tracker, knowledge)
     if towns:
@@ -119,16 +127,19 @@ def fact_of(knowledge: Knowledge, thing: Thing, detail: Detail) -> str | None:
     return known.get(detail.id)
 
 
-def say_detail(dispatcher: CollectingDispatcher, knowledge: Knowledge, thing: Thing, detail: Detail) -> None:
-    """The fact that answers `detail` for `thing`, or the honest "my sources do not give it"."""
+def say_detail(
+    dispatcher: CollectingDispatcher, knowledge: Knowledge, thing: Thing, detail: Detail, text: str = ""
+) -> None:
+    """The fact that answers `detail` for `thing` (`text`: the question), or the honest "my sources do not
+    give it"."""
     language = turn_language()
     label, centre = thing.label, thing.centre
-    if detail.id == "year" and label is not None:
-        say(dispatcher, words().LABEL_YEARS, label=capitalised(label.name_in(language)),
+    if detail.id == "year" and label is not None and "year" not in label.details:
+        say(dispatcher, label_years_template(label), label=capitalised(label.name_in(language)),
             years=years_text(label.years), sources=sources_text(knowledge, [label.source]))  # fmt: skip
         return
     if detail.id == "issuer" and label is not None and label.issuer:
-        say(dispatcher, words().LABEL_ISSUER, label=capitalised(label.name_in(language)),
+        say(dispatcher, words().LABEL_ISSUER, label=capitalised(the_label(label)),
             issuer=label.issuer_in(language), sources=sources_text(knowledge, [label.source]))  # fmt: skip
         return
     if centre is not None and centre.kind == "associated" and detail.id in words().CENTRE_DETAILS:
@@ -137,6 +148,11 @@ def say_detail(dispatcher: CollectingDispatcher, knowledge: Knowledge, thing: Th
     fact_id = fact_of(knowledge, thing, detail)
     if fact_id is not None:
         facts = [knowledge.fact(fact_id)]
+        other_year = other_year_asked(text, facts[0].text)
+        if other_year is not None:
+            say(dispatcher, words().DETAIL_OF_OTHER_YEAR, detail=detail.name_in(language), year=other_year,
+                facts=facts_text(facts), sources=facts_sources(knowledge, facts))  # fmt: skip
+            return
         say(dispatcher, words().FACTS, facts=facts_text(facts), sources=facts_sources(knowledge, facts))
         return
     topic = _CENTRE_TOPICS.get(detail.id)
@@ -179,6 +195,6 @@ class ActionAnswerDetail(AnswerAction):
         for detail in details:
             fact_id = fact_of(knowledge, thing, detail)
             if fact_id is None or fact_id not in said:  # "elle a ouvert quel jour ?": one fact, said once
-                say_detail(dispatcher, knowledge, thing, detail)
+                say_detail(dispatcher, knowledge, thing, detail, message_text(tracker))
             said.add(fact_id)
         return [thing.focus()]

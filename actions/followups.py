@@ -36,14 +36,17 @@ from actions.labels import labels_list, say_label, say_labels
 from actions.language import SLOT as LANGUAGE_SLOT
 from actions.language import WORDING, turn_language, words
 from actions.mentions import parse_mention
+from actions.not_held import said_not_held_of_label
 from actions.questions import GO_BACK, INFORM, SWITCH_LANGUAGE, Question, followup_question, intent_of, questions_before
 from actions.replies import (
     capitalised,
     distinct_entity_values,
     facts_sources,
     facts_text,
+    label_years_template,
     say,
     sources_text,
+    the_label,
     years_text,
 )
 
@@ -147,7 +150,7 @@ class ActionAnswerIssuer(AnswerAction):
             say(
                 dispatcher,
                 words().LABEL_ISSUER,
-                label=capitalised(label.name_in(language)),
+                label=capitalised(the_label(label)),
                 issuer=issuer,
                 sources=sources,
             )
@@ -176,9 +179,15 @@ class ActionAnswerYear(AnswerAction):
         labels, towns = labels_asked(tracker, knowledge), towns_asked(tracker, knowledge)
         label = labels[0] if labels else None if towns else label_in_focus(tracker, knowledge)
         if label is not None:
+            said_not_held_of_label(dispatcher, knowledge, message_text(tracker), label)
+        if label is not None and "year" in label.details:  # several years, each its own step: the fact says which
+            facts = [knowledge.fact(label.details["year"])]
+            say(dispatcher, words().FACTS, facts=facts_text(facts), sources=facts_sources(knowledge, facts))
+            return [focus_on(LABEL, label.id)]
+        if label is not None:
             say(
                 dispatcher,
-                words().LABEL_YEARS,
+                label_years_template(label),
                 label=capitalised(label.name_in(turn_language())),
                 years=years_text(label.years),
                 sources=sources_text(knowledge, [label.source]),

@@ -162,6 +162,9 @@ class _Said(_Entry):
 
 class Fact(_Said):
     source: Identifier
+    # How visitors ask for this fact, in French or English: the fact search (actions/fact_search.py) finds it
+    # from these and from its texts, with no retraining.
+    asked: tuple[NonEmptyText, ...] = ()
 
 
 class Organisation(_Entry):
@@ -176,6 +179,7 @@ class Organisation(_Entry):
 class HistoryEvent(_Said):
     year: Year
     source: Identifier
+    asked: tuple[NonEmptyText, ...] = ()  # as a fact's
 
 
 class Centre(_Entry):
@@ -195,6 +199,8 @@ class Label(_Entry):
     id: Identifier
     name: NonEmptyText
     name_en: NonEmptyText
+    # A label is obtained; a charter is signed: the wording follows.
+    kind: Literal["label", "charter"] = "label"
     years: NonEmptyList[Year]
     issuer: NonEmptyText | None = None
     issuer_en: NonEmptyText | None = None
@@ -227,6 +233,7 @@ class Network(_Said):
     # The words that name the network in a question ("le réseau", "network").
     aliases: list[NonEmptyText] = []
     details: dict[Identifier, Identifier] = {}
+    asked: tuple[NonEmptyText, ...] = ()  # as a fact's
 
 
 class Need(_Entry):
@@ -453,6 +460,9 @@ class Knowledge:
     @property
     def associated_centres(self) -> list[Centre]:
         return [centre for centre in self.centres if centre.kind == "associated"]
+
+    def all_facts(self) -> dict[str, Fact]:
+        return dict(self._content.facts)
 
     def fact(self, fact_id: str) -> Fact:
         return self._content.facts[fact_id]

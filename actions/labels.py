@@ -6,10 +6,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.feedback import AnswerAction
-from actions.focus import LABEL, LABELS, focus_on, labels_asked
-from actions.knowledge import Knowledge, Label
+from actions.focus import LABEL, LABELS, focus_on, labels_asked, message_text
+from actions.knowledge import Knowledge, Label, normalise
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
+from actions.not_held import said_not_held_of_label
 from actions.replies import (
     capitalised,
     distinct_entity_values,
@@ -17,8 +18,38 @@ from actions.replies import (
     label_line,
     say,
     sources_text,
+    the_label,
     years_text,
 )
+
+# Words that ask for the first or the latest label (accents and case do not matter).
+_FIRST_WORDS = ("premier", "premiere", "1er", "plus ancien", "plus vieux", "first", "earliest", "oldest")
+_LATEST_WORDS = ("plus recent", "dernier", "derniere", "latest", "most recent", "newest", "last one")
+
+
+def label_by_order(knowledge: Knowledge, text: str) -> tuple[str, Label] | None:
+    """("first" or "latest", that label) when the text asks for the first or the latest label."""
+    folded = f" {normalise(text)} "
+    if any(f" {word} " in folded for word in _LATEST_WORDS):
+        return "latest", max(knowledge.labels, key=lambda label: max(label.years))
+    if any(f" {word} " in folded for word in _FIRST_WORDS):
+        return "first", min(knowledge.labels, key=lambda label: min(label.years))
+    return None
+
+
+def say_label_by_order(
+    dispatcher: CollectingDispatcher, knowledge: Knowledge, which: str, label: Label
+) -> list[dict[str, Any]]:
+    facts = knowledge.facts(label.facts)
+    say(
+        dispatcher,
+        words().LABEL_FIRST if which == "first" else words().LABEL_LATEST,
+        year=min(label.years) if which == "first" else max(label.years),
+        label=the_label(label),
+        facts=facts_text(facts),
+        sources=sources_text(knowledge, [label.source, *(fact.source for fact in facts)]),
+    )
+    return [focus_on(LABEL, label.id)]
 
 
 def labels_list(knowledge: Knowledge) -> str:
@@ -67,9 +98,13 @@ class ActionAnswerLabels(AnswerAction):
             # A label was named that the knowledge file does not hold.
             say(dispatcher, words().LABEL_UNKNOWN, labels=labels_list(knowledge))
             return [focus_on(LABELS)]
+        ordered = label_by_order(knowledge, message_text(tracker)) if not labels else None
+        if ordered is not None:
+            return say_label_by_order(dispatcher, knowledge, *ordered)
         if not labels:
             return say_labels(dispatcher, knowledge)
         events: list[dict[str, Any]] = []
         for label in labels:
+            said_not_held_of_label(dispatcher, knowledge, message_text(tracker), label)
             events = say_label(dispatcher, knowledge, label)
         return events

@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import Fact, Knowledge, Label, strip_accents
-from actions.language import turn_language
+from actions.language import turn_language, words
 
 # What of a visitor's words may be echoed in a reply: letters, digits, spaces, ' and -, briefly.
 _ECHO_MAX_LENGTH = 40
@@ -74,6 +74,17 @@ def capitalised(text: str) -> str:
 
 def facts_sources(knowledge: Knowledge, facts: Iterable[Fact]) -> str:
     return sources_text(knowledge, (fact.source for fact in facts))
+
+
+def label_years_template(label: Label) -> str:
+    """ "obtained in" for a label, "signed in" for a charter."""
+    return str(words().CHARTER_YEARS if label.kind == "charter" else words().LABEL_YEARS)
+
+
+def the_label(label: Label) -> str:
+    """ "le label SPO", "la charte de la diversité": the label named with its article."""
+    template = words().THE_CHARTER if label.kind == "charter" else words().THE_LABEL
+    return str(template.format(label=label.name_in(turn_language())))
 
 
 def label_line(label: Label) -> str:

@@ -22,6 +22,9 @@ CENTRE_OF_NETWORK = "{place} ne fait pas partie des centres de la {organisation}
 # A centre asked about something the sources do not hold for it: said for that centre, never another's facts.
 CENTRE_DETAIL_UNKNOWN = "Je n'ai pas {detail} du centre associé {of_centre} dans mes sources. Consultez {website}, ou renseignez-vous à la Cité des Métiers de {main}, sans rendez-vous."
 
+# A dated fact ("en 2013, …") asked of another year: said as what the sources hold, not as the answer.
+DETAIL_OF_OTHER_YEAR = "Mes sources ne donnent pas {detail} pour {year}. Ce qu'elles disent :\n{facts}\n\n{sources}"
+
 CENTRE_DETAILS = {
     "address": "l'adresse",
     "hours": "les horaires",
@@ -44,6 +47,14 @@ LABEL_ISSUER_UNKNOWN = (
 )
 
 LABEL_YEARS = "{label} : obtenu en {years}.\n\n{sources}"
+
+# A charter is signed, not obtained (a label's `kind`).
+CHARTER_YEARS = "{label} : signée en {years}.\n\n{sources}"
+
+# "votre premier label ?", "le plus récent ?": that label, with its facts.
+LABEL_FIRST = "Son premier label, en {year} : {label}.\n{facts}\n\n{sources}"
+
+LABEL_LATEST = "La plus récente de ses distinctions, en {year} : {label}.\n{facts}\n\n{sources}"
 
 LABEL_WHICH = "De quel label parlez-vous ? Voici ceux de la Cité des Métiers :\n{labels}"
 

@@ -22,6 +22,9 @@ CENTRE_OF_NETWORK = "{place} is not one of the centres of the {organisation} ({m
 # A centre asked about something the sources do not hold for it: said for that centre, never another's facts.
 CENTRE_DETAIL_UNKNOWN = "My sources don't include {detail} for the associated centre {of_centre}. Please see {website}, or drop in and ask at the Cité des Métiers in {main}, no appointment needed."
 
+# A dated fact ("en 2013, …") asked of another year: said as what the sources hold, not as the answer.
+DETAIL_OF_OTHER_YEAR = "My sources don't give {detail} for {year}. What they say:\n{facts}\n\n{sources}"
+
 CENTRE_DETAILS = {
     "address": "the address",
     "hours": "the opening hours",
@@ -42,6 +45,14 @@ LABEL_ISSUER = "The {label} was awarded by {issuer}.\n\n{sources}"
 LABEL_ISSUER_UNKNOWN = "My sources don't say who awarded the {label}. Please see {website} to find out.\n\n{sources}"
 
 LABEL_YEARS = "{label}: awarded in {years}.\n\n{sources}"
+
+# A charter is signed, not obtained (a label's `kind`).
+CHARTER_YEARS = "{label}: signed in {years}.\n\n{sources}"
+
+# "your first label?", "the most recent one?": that label, with its facts.
+LABEL_FIRST = "Its first label, in {year}: {label}.\n{facts}\n\n{sources}"
+
+LABEL_LATEST = "The most recent of its distinctions, in {year}: {label}.\n{facts}\n\n{sources}"
 
 LABEL_WHICH = "Which label do you mean? Here are the labels the Cité des Métiers holds:\n{labels}"
 

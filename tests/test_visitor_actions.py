@@ -146,7 +146,7 @@ async def test_who_awarded_the_label_in_focus():
     [reply] = await run_action(
         ActionAnswerIssuer(), make_tracker("qui l'a décerné ?", "ask_issuer", focus="label:diversite")
     )
-    assert reply.startswith("Label Diversité a été décerné par AFNOR")
+    assert reply.startswith("Le label Diversité a été décerné par AFNOR")
 
 
 async def test_who_awarded_a_label_the_sources_are_silent_about():
@@ -158,7 +158,7 @@ async def test_who_awarded_a_label_the_sources_are_silent_about():
 async def test_who_awarded_a_label_named_in_the_message_beats_the_focus():
     tracker = make_tracker("qui décerne le label égalité pro ?", "ask_issuer", [("label", "egalite_professionnelle")])
     [reply] = await run_action(ActionAnswerIssuer(), tracker)
-    assert reply.startswith("Label Égalité professionnelle a été décerné par AFNOR")
+    assert reply.startswith("Le label Égalité professionnelle a été décerné par AFNOR")
 
 
 async def test_who_awarded_without_a_label_asks_which():
@@ -170,7 +170,10 @@ async def test_who_awarded_without_a_label_asks_which():
     ("focus", "entities", "expected"),
     [
         ("label:diversite", [], "Label Diversité : obtenu en 2017."),
-        ("label:cite_des_metiers", [], "Label Cité des Métiers : obtenu en 2002 et 2005."),
+        # Two years, each its own step: the fact that says which.
+        ("label:cite_des_metiers", [], "Elle a obtenu le label « projet » Cité des Métiers en 2002, puis en 2005"),
+        # A charter is signed, not obtained.
+        ("label:charte_diversite", [], "Charte de la diversité : signée en 2023."),
         ("centre:marseille", [], "La Cité des Métiers de Marseille a ouvert ses portes au public le 23 mars 2005."),
         ("centre:gap", [], "Je n'ai pas la date d'ouverture du centre associé de Gap"),
         ("label:diversite", [("centre", "Istres")], "Je n'ai pas la date d'ouverture du centre associé d'Istres"),

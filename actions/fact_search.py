@@ -1,0 +1,222 @@
+"""A search over the facts, for the questions the intents fall short on: the closest stored answer, as Rasa Pro's
+extractive search gives it, with no language model.
+
+Each fact of the knowledge file (and each step of the history, and the network's presentation) is found by its
+French and English texts and by the ways visitors ask for it (`asked:`): TF-IDF over character n-grams
+(scikit-learn), so that SMS spelling, missing accents and typos still meet their fact. A question gets the
+fact whose closest text is at least `MIN_SIMILARITY` alike, or nothing: the threshold was chosen on
+cross-validation of the `asked` phrasings (`python -m devtools.search_threshold`), never on the held-out
+questions. A question that names a label, a centre or the network is only answered with a fact about it.
+
+Pure Python: no Rasa here; actions/search.py is the action.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from actions.knowledge import Knowledge, Language, normalise
+
+# A fact is said only when one of its texts is at least this alike to the question (cosine similarity), and
+# closer than the closest question no source answers by `MIN_MARGIN`. See the module's docstring for how they
+# were chosen.
+MIN_SIMILARITY = 0.65
+MIN_MARGIN = 0.15
+# The questions no source answers: the training examples of these intents (data/nlu/, both languages).
+NLU_FOLDER = Path(__file__).resolve().parent.parent / "data" / "nlu"
+UNANSWERABLE_INTENTS = ("out_of_scope", "ask_practical_details")
+_UNANSWERABLE = -1
+_ANNOTATION = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
+# Words that make any two questions alike ("quel est", "what is", "vous"): left out of the comparison.
+_FUNCTION_WORDS = frozenset(
+    "a au aux ce c ca cela d de des du elle elles en est et etait il ils j je l la le les leur leurs lui m ma me "
+    "mes moi mon n ne nous on ou pas par pour qu que quel quelle quelles quels qui quoi s sa se ses son sont sur "
+    "t ta te tes toi ton tu un une vos votre vous y bonjour svp stp merci "
+    "an and are be can could did do does for from has have how i in is it its me my of on or please tell the this "
+    "to was what which who you your".split()
+)
+# The ids the history's steps and the network's presentation are searched under.
+HISTORY_PREFIX = "history_"
+NETWORK_ENTRY = "network"
+# What an entry that no label, centre or the network refers to is about.
+ORGANISATION = "organisation"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the search can answer with: a fact, a step of the history or the network's presentation."""
+
+    id: str
+    text: str
+    text_en: str
+    source: str
+    asked: tuple[str, ...]
+    # What it is about: "label:<id>", "centre:<id>", "network", or "organisation".
+    about: frozenset[str]
+
+    def text_in(self, language: Language) -> str:
+        return self.text_en if language == "en" else self.text
+
+
+@dataclass(frozen=True)
+class Found:
+    entry: Entry
+    similarity: float
+    # How much closer than the closest question no source answers.
+    margin: float
+
+
+def _about(knowledge: Knowledge) -> dict[str, set[str]]:
+    """The things each fact is said of, from the references of the knowledge file."""
+    about: dict[str, set[str]] = {}
+
+    def mark(fact_ids: Iterable[str], thing: str) -> None:
+        for fact_id in fact_ids:
+            about.setdefault(fact_id, set()).add(thing)
+
+    for label in knowledge.labels:
+        mark([*label.facts, *label.details.values()], f"label:{label.id}")
+    for centre in knowledge.centres:
+        if centre.kind == "associated":
+            mark([*centre.facts, *centre.details.values()], f"centre:{centre.id}")
+    mark(knowledge.network.details.values(), NETWORK_ENTRY)
+    for place in knowledge.network.places:
+        mark(place.facts, NETWORK_ENTRY)
+    return about
+
+
+def entries_of(knowledge: Knowledge) -> list[Entry]:
+    """Every entry the search can answer with."""
+    about = _about(knowledge)
+    entries = [
+        Entry(
+            fact_id,
+            fact.text,
+            fact.text_en,
+            fact.source,
+            tuple(fact.asked),
+            frozenset(about.get(fact_id) or {ORGANISATION}),
+        )  # fmt: skip
+        for fact_id, fact in knowledge.all_facts().items()
+    ]
+    entries += [
+        Entry(
+            f"{HISTORY_PREFIX}{event.year}",
+            event.text,
+            event.text_en,
+            event.source,
+            tuple(event.asked),
+            frozenset({ORGANISATION, NETWORK_ENTRY}),
+        )  # fmt: skip
+        for event in knowledge.history
+    ]
+    network = knowledge.network
+    entries.append(
+        Entry(
+            NETWORK_ENTRY,
+            network.text,
+            network.text_en,
+            network.source,
+            tuple(network.asked),
+            frozenset({NETWORK_ENTRY}),
+        )  # fmt: skip
+    )
+    return entries
+
+
+class FactSearch:
+    """The index of the entries' texts and of questions no source answers; `best` answers a question or abstains."""
+
+    def __init__(self, entries: list[Entry], unanswerable: Iterable[str] = ()) -> None:
+        self.entries = entries
+        owners: list[int] = []
+        texts: list[str] = []
+        for index, entry in enumerate(entries):
+            for text in (entry.text, entry.text_en, *entry.asked):
+                owners.append(index)
+                texts.append(text)
+        for text in unanswerable:
+            owners.append(_UNANSWERABLE)
+            texts.append(text)
+        # Character n-grams within words, of the words that carry meaning: "aliance", "diversite" and
+        # "diversity" still meet, and "quel est" or "what is" do not make two questions alike.
+        self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=_meaningful,
+                                           sublinear_tf=True)  # fmt: skip
+        self._matrix = self._vectorizer.fit_transform(texts)
+        self._owners = owners
+
+    def ranked(self, question: str, about: Iterable[str] | None = None) -> list[Found]:
+        """Every entry (about one of `about`, when given), closest first, each by its closest text; its margin
+        is how much closer it is than the closest question no source answers."""
+        wanted = set(about) if about is not None else None
+        similarities = (self._matrix @ self._vectorizer.transform([question]).T).toarray().ravel().tolist()
+        best: dict[int, float] = {}
+        for owner, similarity in zip(self._owners, similarities, strict=True):
+            if owner != _UNANSWERABLE and wanted is not None and not (self.entries[owner].about & wanted):
+                continue
+            if similarity > best.get(owner, -1.0):
+                best[owner] = similarity
+        unanswerable = best.pop(_UNANSWERABLE, 0.0)
+        order = sorted(best, key=lambda owner: best[owner], reverse=True)
+        return [Found(self.entries[owner], best[owner], best[owner] - unanswerable) for owner in order]
+
+    def best(self, question: str, about: Iterable[str] | None = None) -> Found | None:
+        """The entry that answers the question, or None when none is alike enough to say."""
+        if not _meaningful(question):
+            return None
+        ranked = self.ranked(question, about)
+        if not ranked:
+            return None
+        top = ranked[0]
+        return top if top.similarity >= MIN_SIMILARITY and top.margin >= MIN_MARGIN else None
+
+
+def _meaningful(text: str) -> str:
+    return " ".join(word for word in normalise(text).split() if word not in _FUNCTION_WORDS)
+
+
+def unanswerable_questions(nlu_folder: Path = NLU_FOLDER) -> list[str]:
+    """The training examples of the intents whose questions no source answers, both languages; none when the
+    training data is not there (the search then compares with the facts alone)."""
+    questions: list[str] = []
+    for path in sorted(nlu_folder.rglob("*.yml")):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            if block.get("intent") in UNANSWERABLE_INTENTS:
+                lines = [line.strip() for line in str(block.get("examples") or "").splitlines()]
+                questions += [_ANNOTATION.sub(r"\1", line[2:]) for line in lines if line.startswith("- ")]
+    return questions
+
+
+@lru_cache(maxsize=4)
+def search_of(knowledge: Knowledge) -> FactSearch:
+    """The search over one knowledge base, built once per process."""
+    return FactSearch(entries_of(knowledge), unanswerable_questions())
+
+
+def things_named(knowledge: Knowledge, text: str) -> list[str]:
+    """What a question names, as the `about` of the entries: its labels, its associated centres, the network."""
+    words = normalise(text).split()
+    organisation = normalise(knowledge.organisation.short_name)
+    # "la Cité des Métiers" names the label Cité des Métiers only with the word "label".
+    things = [
+        f"label:{label.id}"
+        for label in knowledge.labels_in(text)
+        if organisation not in normalise(label.name) or "label" in words or "cdm" in words
+    ]
+    things += [f"centre:{centre.id}" for centre in knowledge.centres_in(text) if centre.kind == "associated"]
+    if knowledge.names_network(text):
+        things.append(NETWORK_ENTRY)
+    return things
+
+
+def found_fact(knowledge: Knowledge, text: str, about: Iterable[str] | None = None) -> Found | None:
+    """The entry that answers `text`, among those about `about`, else about what the text names; None to abstain."""
+    wanted = list(about or []) or things_named(knowledge, text)
+    return search_of(knowledge).best(text, wanted or None)

@@ -1,0 +1,59 @@
+"""The details a question asks of a thing beside its main answer: "le réseau a été fondé quand ?", "qui a fondé
+la Cité des Métiers ?", "la date exacte du label Égalité ?". Each detail the thing holds is answered with its fact;
+each it does not gets the honest "my sources do not give it", never a nearby fact in its place."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge import Knowledge, Label
+from actions.language import turn_language, words
+from actions.replies import facts_sources, facts_text, say, the_label
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def other_year_asked(question: str, fact_text: str) -> str | None:
+    """The year the question asks about, when the fact is dated by other years only ("combien de visiteurs en
+    2023 ?" of "En 2013, …")."""
+    asked, dated = set(_YEAR.findall(question)), set(_YEAR.findall(fact_text))
+    return min(asked) if asked and dated and not asked & dated else None
+
+
+def said_details(
+    dispatcher: CollectingDispatcher,
+    knowledge: Knowledge,
+    text: str,
+    held: Mapping[str, str],
+    thing: str,
+    answered_anyway: Collection[str] = (),
+) -> bool:
+    """Says each detail `text` asks that `thing` holds (its fact) or not (the honest answer); the details in
+    `answered_anyway` the thing's own answer says. Whether every detail asked was said: the caller's own answer
+    is then not needed."""
+    asked = [detail for detail in knowledge.details_in(text) if detail.id not in answered_anyway]
+    said: set[str] = set()
+    for detail in asked:
+        name = detail.name_in(turn_language())
+        if detail.id not in held:
+            say(dispatcher, words().DETAIL_UNKNOWN, detail=name, thing=thing, website=knowledge.organisation.website)
+            continue
+        if held[detail.id] in said:  # one fact answers two details ("quand et à quelle occasion ?")
+            continue
+        said.add(held[detail.id])
+        facts = [knowledge.fact(held[detail.id])]
+        other_year = other_year_asked(text, facts[0].text)
+        template = words().DETAIL_OF_OTHER_YEAR if other_year is not None else words().FACTS
+        say(dispatcher, template, detail=name, year=other_year or "", facts=facts_text(facts),
+            sources=facts_sources(knowledge, facts))  # fmt: skip
+    return bool(asked)
+
+
+def said_not_held_of_label(dispatcher: CollectingDispatcher, knowledge: Knowledge, text: str, label: Label) -> bool:
+    """The honest answer for each detail asked of a label that it does not hold ("renouvelé ?", "quel jour ?");
+    its years, issuer and held details are the label's own answer."""
+    held = {"year", "issuer", "founded", "opened", *label.details}
+    return said_details(dispatcher, knowledge, text, {}, the_label(label), held)

@@ -1,0 +1,184 @@
+"""The search over the facts (actions/fact_search.py), its action (actions/search.py), its thresholds' cross-validation
+(devtools/search_threshold.py), and the details a thing does not hold (actions/not_held.py)."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.about import ActionAnswerHistory, ActionAnswerNetwork
+from actions.details import ActionAnswerDetail
+from actions.fact_search import (
+    MIN_MARGIN,
+    MIN_SIMILARITY,
+    FactSearch,
+    entries_of,
+    found_fact,
+    things_named,
+    unanswerable_questions,
+)
+from actions.followups import ActionAnswerYear
+from actions.knowledge_store import get_knowledge
+from actions.labels import ActionAnswerLabels
+from actions.search import ActionAnswerBySearch
+from devtools import search_threshold
+from tests.conftest import make_tracker, run_action, run_action_with_events
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("Quel est le dispositif Alliance ?", "label_diversity_alliance"),
+        ("c koi le dispositif aliance", "label_diversity_alliance"),
+        ("combien de pays dans le réseau international", "network_size"),
+        ("how many countries in the network?", "network_size"),
+        ("la charte de la diversité, signée à quelle occasion ?", "diversity_charter"),
+    ],
+)
+def test_a_question_gets_the_fact_that_answers_it(question, fact):
+    found = found_fact(get_knowledge(), question)
+    assert found is not None and found.entry.id == fact
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Quelle heure est-il ?", "la recette de la bouillabaisse", "what's the weather like?", "", "🙂 !!", "<b>x</b>"],
+)
+def test_a_question_no_fact_answers_gets_none(question):
+    assert found_fact(get_knowledge(), question) is None
+
+
+def test_a_question_that_names_a_label_gets_only_a_fact_about_that_label():
+    knowledge = get_knowledge()
+    question = "le label SPO, il a été signé à quelle occasion ?"
+    assert things_named(knowledge, question) == ["label:spo"]
+    ranked = FactSearch(entries_of(knowledge)).ranked(question, things_named(knowledge, question))
+    assert ranked and all("label:spo" in found.entry.about for found in ranked)
+    assert "diversity_charter" not in [found.entry.id for found in ranked]
+
+
+def test_la_cite_des_metiers_names_the_label_only_with_the_word_label():
+    knowledge = get_knowledge()
+    assert things_named(knowledge, "la cité des métiers c'est gratuit ?") == []
+    assert things_named(knowledge, "le label cité des métiers") == ["label:cite_des_metiers"]
+
+
+def test_a_new_way_of_asking_is_a_knowledge_edit_not_a_retraining():
+    knowledge = get_knowledge()
+    question = "parlez-moi de votre programme de reconnaissance sociale inventif"
+    entries = entries_of(knowledge)
+    before = FactSearch(entries).best(question)
+    taught = [
+        entry if entry.id != "label_diversity_values" else type(entry)(**{**entry.__dict__, "asked": (question,)})
+        for entry in entries
+    ]
+    after = FactSearch(taught).best(question)
+    assert before is None or before.entry.id != "label_diversity_values"
+    assert after is not None and after.entry.id == "label_diversity_values"
+
+
+def test_the_thresholds_in_use_are_those_cross_validation_chooses():
+    knowledge = get_knowledge()
+    results = search_threshold.lookups(knowledge, 5, unanswerable_questions())
+    table = [
+        search_threshold.scores(results, similarity, margin)
+        for similarity in search_threshold.SIMILARITIES
+        for margin in search_threshold.MARGINS
+    ]
+    best = search_threshold.chosen(table)
+    assert best is not None and (best.similarity, best.margin) == (MIN_SIMILARITY, MIN_MARGIN)
+    assert best.wrong <= search_threshold.MAX_WRONG_RATE and best.honest >= search_threshold.MIN_HONEST
+
+
+async def test_the_search_answers_with_the_fact_and_its_source():
+    tracker = make_tracker("Quel est le dispositif Alliance ?", "nlu_fallback")
+    messages, events = await run_action_with_events(ActionAnswerBySearch(), tracker)
+    assert "dispositif Alliance" in messages[0]["text"] and "Source" in messages[0]["text"]
+    assert {"event": "slot", "name": "focus", "value": "label:diversite"} in [
+        {key: event.get(key) for key in ("event", "name", "value")} for event in events
+    ]
+
+
+async def test_the_search_hands_over_to_the_two_stage_fallback_when_no_fact_is_close():
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerBySearch().run(dispatcher, make_tracker("blablabla xyz", "nlu_fallback"), {})
+    assert dispatcher.messages == []
+    assert {"event": "followup", "name": "action_two_stage_fallback"} in [
+        {key: event.get(key) for key in ("event", "name")} for event in events
+    ]
+
+
+@pytest.mark.parametrize(
+    ("action", "text", "intent", "expected", "not_said"),
+    [
+        # What no source holds gets the honest answer, never the nearby fact alone.
+        (
+            ActionAnswerNetwork(),
+            "le réseau est présent dans quels pays ?",
+            "ask_network",
+            "Mes sources ne donnent pas la liste des pays",
+            "25",
+        ),
+        (
+            ActionAnswerHistory(),
+            "qui a fondé la Cité des Métiers ?",
+            "ask_history",
+            "Mes sources ne donnent pas qui l'a fondée",
+            "1993",
+        ),
+        # A detail the thing holds is answered with its fact.
+        (
+            ActionAnswerNetwork(),
+            "le réseau a été fondé en quelle année ?",
+            "ask_network",
+            "date sa fondation de 2001",
+            None,
+        ),
+        (ActionAnswerHistory(), "fréquentation de la cité des métiers ?", "ask_history", "100 000 visiteurs", "1993"),
+    ],
+)
+async def test_a_detail_asked_beside_the_topic(action, text, intent, expected, not_said):
+    said = "\n".join(await run_action(action, make_tracker(text, intent)))
+    assert expected in said
+    assert not_said is None or not_said not in said
+
+
+async def test_a_label_asked_for_what_no_source_holds_gets_the_honest_answer_then_its_years():
+    tracker = make_tracker("le label diversité a été renouvelé ?", "ask_year", [("label", "diversite")])
+    said = await run_action(ActionAnswerYear(), tracker)
+    assert said[0].startswith(
+        "Mes sources ne donnent pas son renouvellement ou sa date de validité pour le label Diversité"
+    )
+    assert "obtenu en 2017" in said[1]
+
+
+async def test_a_dated_fact_asked_of_another_year_is_said_as_what_the_sources_hold():
+    [reply] = await run_action(ActionAnswerDetail(), make_tracker("combien de visiteurs en 2023 ?", "ask_detail"))
+    assert reply.startswith("Mes sources ne donnent pas le nombre de visiteurs pour 2023. Ce qu'elles disent :")
+    assert "En 2013" in reply
+
+
+async def test_a_year_that_points_at_a_label_does_not_take_the_organisation_s_detail_away():
+    [reply] = await run_action(ActionAnswerDetail(), make_tracker("en 2011 combien de conseillers ?", "ask_detail"))
+    assert reply.startswith("En 2011, une dizaine de conseillers")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("quel a été votre premier label ?", "fr", "Son premier label, en 2002 : le label Cité des Métiers."),
+        (
+            "Quel est votre label le plus récent ?",
+            "fr",
+            "La plus récente de ses distinctions, en 2023 : la charte de la diversité.",
+        ),
+        (
+            "what is your most recent label?",
+            "en",
+            "The most recent of its distinctions, in 2023: the Diversity Charter.",
+        ),
+    ],
+)
+async def test_the_first_and_the_latest_label(text, language, expected):
+    [reply] = await run_action(ActionAnswerLabels(), make_tracker(text, "ask_labels", language=language))
+    assert reply.startswith(expected)
