@@ -1,7 +1,7 @@
-"""The held-out conversations and the distress set, asked of the real assistant through REST: the share of
-conversations whose last turn gets the right answers and thing, per pattern, and the share of distress
-messages that get the human answer. Writes results/heldout-conversations.json, read by devtools/evaluation_summary.py
-(which gates them).
+"""The held-out conversations, the distress set and the fact questions, asked of the real assistant through
+REST: the share of conversations whose last turn gets the right answers and thing, per pattern, the share of
+distress messages that get the human answer, and the fact questions' figures (devtools/evaluate_facts.py).
+Writes results/heldout-conversations.json, read by devtools/evaluation_summary.py (which gates them).
 
 The sets (tests/conversations/) were written by someone who never saw the training data; they are never copied
 into it. What answered a turn is read back from the tracker store: every answering action records its name
@@ -21,6 +21,7 @@ import tempfile
 import unicodedata
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,9 @@ from typing import Any
 import requests
 import yaml
 
+from actions.knowledge_store import get_knowledge
 from devtools.bench import Servers
+from devtools.evaluate_facts import facts_summary, load_questions, run_facts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONVERSATIONS_FILE = PROJECT_ROOT / "tests" / "conversations" / "holdout.yml"
@@ -130,6 +133,18 @@ class Conversation:
         return turn
 
 
+def ask_first(rest_url: str, database: Path) -> Callable[[str], tuple[list[str], list[str], dict[str, Any]]]:
+    """A conversation of its own for each message: its replies, the answering actions, and its parse."""
+
+    def ask(text: str) -> tuple[list[str], list[str], dict[str, Any]]:
+        conversation = Conversation(rest_url, database)
+        turn = conversation.last_turn([text])
+        users = [event for _, event in conversation._events() if event.get("event") == "user"]
+        return turn.texts, turn.answers, dict(users[-1].get("parse_data") or {}) if users else {}
+
+    return ask
+
+
 def run_conversations(rest_url: str, database: Path, conversations: list[dict[str, Any]]) -> list[Outcome]:
     outcomes = []
     for conversation in conversations:
@@ -200,16 +215,24 @@ def main(argv: list[str] | None = None) -> int:
             database = log.with_suffix(".db")
             held_out = run_conversations(servers.rest_url, database, conversations)
             distressed = run_distress(servers.rest_url, database, distress)
+            facts = run_facts(ask_first(servers.rest_url, database), load_questions(), get_knowledge())
         finally:
             servers.stop()
-    report = {"conversations": summary(held_out), "distress": summary(distressed)}
+    report = {"conversations": summary(held_out), "distress": summary(distressed), "facts": facts_summary(facts)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    for name, part in report.items():
+    for name, part in (("conversations", report["conversations"]), ("distress", report["distress"])):
         print(f"{name}: {part['passed']}/{part['total']} ({part['share']:.1%})")
         for failure in part["failures"]:
             where = f"{failure['id']} ({failure['pattern']}, {failure['language']})"
             print(f"  FAIL {where}: {'; '.join(failure['problems'])}")
+    fact_report = report["facts"]
+    print(
+        f"fact questions: {fact_report['right']:.1%} of {fact_report['answerable']} answered right, "
+        f"{fact_report['honest']:.1%} of {fact_report['unanswerable']} unanswerable left honest, "
+        f"{fact_report['wrong']:.1%} wrong; unsure of {fact_report['unsure']['questions']}: "
+        f"search right {fact_report['unsure']['search_right']}, buttons right {fact_report['unsure']['buttons_right']}"
+    )
     return 0
 
 

@@ -18,7 +18,11 @@ maintainers) and results/summary.json; exits 1 on a regression, so that CI fails
   shown beside them. The French figures above are the French examples' alone.
 - the held-out conversations (tests/conversations/holdout.yml, asked of the real assistant by
   devtools/evaluate_conversations.py) whose last turn gets the right answer under `--min-conversations` (0.90);
-  a distress message (tests/conversations/distress.yml) without the human answer (`--min-distress`, 1.0).
+  a distress message (tests/conversations/distress.yml) without the human answer (`--min-distress`, 1.0);
+- the held-out fact questions (tests/facts/holdout.yml, devtools/evaluate_facts.py): the share answered with the
+  right fact under `--min-facts-right`, the share of those the sources do not answer given no fact in its place
+  under `--min-facts-honest`, wrong facts said with confidence over `--max-facts-wrong` (`FactFloors`: the floors
+  hold the measured figures; the issue's targets, 0.90, 0.95 and 0.02, are reported beside them).
 It also reports how well the language of each held-out message is identified (rasa_extensions/language_id.py).
 
 The thresholds fail the run; the targets are the issue's, and the summary says which are met.
@@ -32,6 +36,8 @@ import argparse
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -55,8 +61,10 @@ TARGET_FOLDS = 5
 # The report of the extractor of the `centre` and `label` entities, by the name of the component that extracts
 # them (`rasa test nlu` names it so): CRFEntityExtractor today, DIETClassifier before 2026-12-01.
 ENTITY_REPORTS = ("CRFEntityExtractor_report.json", "DIETClassifier_report.json")
-# Answers that do not pretend: the two-stage fallback (suggestions or "I don't know"), and declining.
-HONEST_ACTIONS = {"action_two_stage_fallback", "action_out_of_scope"}
+# Answers that do not pretend: the fact search, which says a fact only when one is close (its answers are judged
+# on the held-out fact questions, devtools/evaluate_facts.py) and else starts the two-stage fallback
+# (suggestions or "I don't know"); and declining.
+HONEST_ACTIONS = {"action_answer_by_search", "action_two_stage_fallback", "action_out_of_scope"}
 WRONG_EXAMPLES_SHOWN = 15
 # What devtools/evaluate_conversations.py writes under the results folder.
 CONVERSATIONS_REPORT = "heldout-conversations.json"
@@ -212,6 +220,39 @@ def _intent_table(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class FactFloors:
+    """The gates on the held-out fact questions (devtools/evaluate_facts.py), and the issue's targets."""
+
+    right: float = 0.70
+    honest: float = 0.80
+    wrong: float = 0.15
+    right_target: float = 0.90
+    honest_target: float = 0.95
+    wrong_target: float = 0.02
+
+
+def _facts_lines(facts: dict[str, Any] | None, floors: FactFloors, compared: Callable[[str], str]) -> list[str]:
+    if not facts:
+        return ["- Questions de faits réservées (`tests/facts/holdout.yml`) : non mesurées"]
+    unsure = facts["unsure"]
+    wrong_met = _target(facts["wrong"] <= floors.wrong_target, floors.wrong_target, "au plus ")
+    return [
+        f"- Questions de faits réservées (`tests/facts/holdout.yml`, {facts['answerable']} questions), réponse "
+        f"avec le bon fait : {compared('facts_right_share')} (seuil {floors.right:.2f} ; "
+        f"{_target(facts['right'] >= floors.right_target, floors.right_target)})",
+        f"- Questions dont les sources n'ont pas la réponse ({facts['unanswerable']}), sans fait à la place : "
+        f"{compared('facts_honest_share')} (seuil {floors.honest:.2f} ; "
+        f"{_target(facts['honest'] >= floors.honest_target, floors.honest_target)})",
+        f"- Faits faux dits avec assurance, sur toutes les questions de faits : {compared('facts_wrong_share')} "
+        f"(au plus {floors.wrong:.2f} ; {wrong_met})",
+        f"- Questions de faits dont la NLU n'était pas sûre ({unsure['questions']}) : la recherche dans les faits en "
+        f"dit {unsure['search_answered']}, {unsure['search_right']} justes et {unsure['search_wrong']} fausses ; "
+        f"les boutons seuls en auraient {unsure['buttons_right']} justes (si le visiteur clique le bon), la "
+        f"recherche puis les boutons {unsure['search_then_buttons_right']}",
+    ]
+
+
 def failed_conversations(conversations_dir: Path) -> list[str]:
     """Names of the test conversations that failed, from Rasa's failed_test_stories.yml."""
     failed_file = conversations_dir / "failed_test_stories.yml"
@@ -285,6 +326,7 @@ def summarise(
     max_en_wrong_rate: float = 0.03,
     min_conversations: float = 0.90,
     min_distress: float = 1.0,
+    facts_floors: FactFloors | None = None,
 ) -> tuple[dict[str, Any], str]:
     holdout = _read_json(results / "holdout" / "intent_report.json")
     holdout_en = _read_json(results / "holdout_en" / "intent_report.json")
@@ -310,6 +352,8 @@ def summarise(
     held_out_conversations = _read_json(results / CONVERSATIONS_REPORT) or {}
     conversations = held_out_conversations.get("conversations")
     distress = held_out_conversations.get("distress")
+    facts = held_out_conversations.get("facts")
+    floors = facts_floors or FactFloors()
 
     figures = {
         "date": datetime.now().isoformat(timespec="seconds"),
@@ -329,6 +373,9 @@ def summarise(
         "language_identification": languages,
         "heldout_conversations_share": conversations["share"] if conversations else None,
         "distress_human_answer_share": distress["share"] if distress else None,
+        "facts_right_share": facts["right"] if facts else None,
+        "facts_honest_share": facts["honest"] if facts else None,
+        "facts_wrong_share": facts["wrong"] if facts else None,
     }
     regressions = []
     if figures["holdout_intent_macro_f1"] < min_macro_f1:
@@ -356,6 +403,12 @@ def summarise(
         regressions.append(f"conversations réservées réussies sous {min_conversations:.0%}")
     if distress and distress["share"] < min_distress:
         regressions.append(f"messages de détresse sans la réponse humaine (au moins {min_distress:.0%} voulus)")
+    if facts and facts["right"] < floors.right:
+        regressions.append(f"questions de faits réservées justes sous {floors.right:.0%}")
+    if facts and facts["honest"] < floors.honest:
+        regressions.append(f"questions sans réponse dans les sources traitées honnêtement sous {floors.honest:.0%}")
+    if facts and facts["wrong"] > floors.wrong:
+        regressions.append(f"faits faux assurés au-dessus de {floors.wrong:.0%} des questions de faits")
     figures["ok"] = not regressions
 
     def cv_target_line(value: float | None) -> str:
@@ -399,6 +452,7 @@ def summarise(
         f"{compared('heldout_conversations_share')} (seuil {min_conversations:.2f})",
         f"- Messages de détresse (`tests/conversations/distress.yml`) qui reçoivent la réponse humaine : "
         f"{compared('distress_human_answer_share')} (seuil {min_distress:.2f})",
+        *_facts_lines(facts, floors, compared),
         "",
         "## En anglais",
         "",
@@ -489,6 +543,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-en-wrong-rate", default=0.03, type=float)
     parser.add_argument("--min-conversations", default=0.90, type=float)
     parser.add_argument("--min-distress", default=1.0, type=float)
+    parser.add_argument("--min-facts-right", default=FactFloors.right, type=float)
+    parser.add_argument("--min-facts-honest", default=FactFloors.honest, type=float)
+    parser.add_argument("--max-facts-wrong", default=FactFloors.wrong, type=float)
     args = parser.parse_args(argv)
     figures, markdown = summarise(
         args.results,
@@ -504,6 +561,7 @@ def main(argv: list[str] | None = None) -> int:
         args.max_en_wrong_rate,
         args.min_conversations,
         args.min_distress,
+        FactFloors(args.min_facts_right, args.min_facts_honest, args.max_facts_wrong),
     )
     (args.results / "summary.md").write_text(markdown, encoding="utf-8")
     (args.results / "summary.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")

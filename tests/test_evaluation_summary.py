@@ -133,7 +133,7 @@ def test_the_expected_answer_of_an_intent_comes_from_the_rules():
     )
     assert answer_for(answers, "inform", frozenset({"centre"})) == ("action_answer_followup",)
     assert answer_for(answers, "inform", frozenset()) == ("action_answer_followup",)
-    assert answer_for(answers, "nlu_fallback", frozenset()) == ("action_two_stage_fallback",)
+    assert answer_for(answers, "nlu_fallback", frozenset()) == ("action_answer_by_search",)
 
 
 def test_entities_under_their_threshold_fail(tmp_path):
@@ -209,3 +209,26 @@ def test_a_need_s_answer_to_a_question_for_a_person_with_no_subject_it_knows_is_
     text = "mon patron veut me faire signer un papier bizarre"
     assert as_read(("action_answer_need",), text, knowledge) == ("action_answer_need",)
     assert judge_answer(as_read(("action_answer_referral",), text, knowledge), ("action_answer_need",)) == "wrong"
+
+
+def _write_facts(results: Path, right: float, honest: float, wrong: float) -> None:
+    _write_conversations(results, share=1.0, distress_share=1.0)
+    report = json.loads((results / "heldout-conversations.json").read_text())
+    unsure = {"questions": 10, "search_answered": 4, "search_right": 4, "search_wrong": 0, "buttons_right": 6,
+              "search_then_buttons_right": 7}  # fmt: skip
+    report["facts"] = {"answerable": 150, "unanswerable": 40, "right": right, "honest": honest, "wrong": wrong,
+                       "unsure": unsure}  # fmt: skip
+    (results / "heldout-conversations.json").write_text(json.dumps(report))
+
+
+def test_held_out_fact_questions_are_gated_and_the_issue_s_targets_shown(tmp_path):
+    _write_results(tmp_path, free_f1=1.0)
+    _write_facts(tmp_path, right=0.8, honest=0.9, wrong=0.1)
+    assert main(["--results", str(tmp_path)]) == 0
+    summary = (tmp_path / "summary.md").read_text()
+    assert "réponse avec le bon fait : 0.800 (seuil 0.70 ; objectif 0.90 : non atteint)" in summary
+    assert "la recherche puis les boutons 7" in summary
+    for figures in ({"right": 0.6, "honest": 0.9, "wrong": 0.1}, {"right": 0.8, "honest": 0.7, "wrong": 0.1},
+                    {"right": 0.8, "honest": 0.9, "wrong": 0.2}):  # fmt: skip
+        _write_facts(tmp_path, **figures)
+        assert main(["--results", str(tmp_path)]) == 1
