@@ -42,7 +42,7 @@ def test_who_awarded_the_label_in_focus(assistant: Assistant):
     visitor = new_visitor()
     assert assistant.texts("Parlez-moi du label diversité", visitor).startswith("Label Diversité (2017)")
     reply = assistant.texts("qui l'a décerné ?", visitor)
-    assert reply.startswith("Label Diversité a été décerné par AFNOR")
+    assert reply.startswith("Le label Diversité a été décerné par AFNOR")
     assert "- 2011" not in reply  # not the list of all labels
 
 
