@@ -23,7 +23,7 @@ from actions.replies import (
 )
 
 # Words that ask for the first or the latest label (accents and case do not matter).
-_FIRST_WORDS = ("premier", "premiere", "1er", "plus ancien", "plus vieux", "first", "earliest", "oldest")
+_FIRST_WORDS = ("premier", "premiere", "plus ancien", "plus vieux", "first", "earliest", "oldest")
 _LATEST_WORDS = ("plus recent", "dernier", "derniere", "latest", "most recent", "newest", "last one")
 
 

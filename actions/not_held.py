@@ -54,6 +54,6 @@ def said_details(
 
 def said_not_held_of_label(dispatcher: CollectingDispatcher, knowledge: Knowledge, text: str, label: Label) -> bool:
     """The honest answer for each detail asked of a label that it does not hold ("renouvelé ?", "quel jour ?");
-    its years, issuer and held details are the label's own answer."""
-    held = {"year", "issuer", "founded", "opened", *label.details}
+    its years, issuer, held details and what its facts say it brings ("pourquoi ?") are the label's own answer."""
+    held = {"year", "issuer", "founded", "opened", "purpose", *label.details}
     return said_details(dispatcher, knowledge, text, {}, the_label(label), held)

@@ -182,3 +182,16 @@ async def test_a_year_that_points_at_a_label_does_not_take_the_organisation_s_de
 async def test_the_first_and_the_latest_label(text, language, expected):
     [reply] = await run_action(ActionAnswerLabels(), make_tracker(text, "ask_labels", language=language))
     assert reply.startswith(expected)
+
+
+async def test_a_day_of_the_month_is_not_the_first_label():
+    [reply] = await run_action(
+        ActionAnswerLabels(), make_tracker("quel label avez-vous reçu le 1er mars ?", "ask_labels")
+    )
+    assert not reply.startswith("Son premier label")
+
+
+async def test_why_a_label_is_answered_by_its_facts_not_by_an_unknown():
+    tracker = make_tracker("pourquoi le label SPO ?", "ask_labels", [("label", "spo")])
+    said = await run_action(ActionAnswerLabels(), tracker)
+    assert len(said) == 1 and said[0].startswith("Label Service Public de l'Orientation (SPO) (2011)")
