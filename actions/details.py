@@ -23,7 +23,7 @@ from actions.knowledge import Centre, Detail, Knowledge, Label, Topic
 from actions.knowledge_store import get_knowledge
 from actions.labels import say_label
 from actions.language import turn_language, words
-from actions.not_held import other_year_asked
+from actions.not_held import say_fact_of_detail
 from actions.replies import (
     capitalised,
     distinct_entity_values,
@@ -147,13 +147,7 @@ def say_detail(
         return
     fact_id = fact_of(knowledge, thing, detail)
     if fact_id is not None:
-        facts = [knowledge.fact(fact_id)]
-        other_year = other_year_asked(text, facts[0].text)
-        if other_year is not None:
-            say(dispatcher, words().DETAIL_OF_OTHER_YEAR, detail=detail.name_in(language), year=other_year,
-                facts=facts_text(facts), sources=facts_sources(knowledge, facts))  # fmt: skip
-            return
-        say(dispatcher, words().FACTS, facts=facts_text(facts), sources=facts_sources(knowledge, facts))
+        say_fact_of_detail(dispatcher, knowledge, fact_id, detail.id, text)
         return
     topic = _CENTRE_TOPICS.get(detail.id)
     if topic is not None and thing.kind in (CENTRE, "organisation"):

@@ -23,6 +23,18 @@ def other_year_asked(question: str, fact_text: str) -> str | None:
     return min(asked) if asked and dated and not asked & dated else None
 
 
+def say_fact_of_detail(
+    dispatcher: CollectingDispatcher, knowledge: Knowledge, fact_id: str, detail_id: str, text: str
+) -> None:
+    """The fact that answers a detail; a fact dated by other years than the question's is said as what the
+    sources hold, not as the answer."""
+    facts = [knowledge.fact(fact_id)]
+    other_year = other_year_asked(text, facts[0].text)
+    template = words().DETAIL_OF_OTHER_YEAR if other_year is not None else words().FACTS
+    say(dispatcher, template, detail=knowledge.detail(detail_id).name_in(turn_language()), year=other_year or "",
+        facts=facts_text(facts), sources=facts_sources(knowledge, facts))  # fmt: skip
+
+
 def said_details(
     dispatcher: CollectingDispatcher,
     knowledge: Knowledge,
@@ -44,11 +56,7 @@ def said_details(
         if held[detail.id] in said:  # one fact answers two details ("quand et à quelle occasion ?")
             continue
         said.add(held[detail.id])
-        facts = [knowledge.fact(held[detail.id])]
-        other_year = other_year_asked(text, facts[0].text)
-        template = words().DETAIL_OF_OTHER_YEAR if other_year is not None else words().FACTS
-        say(dispatcher, template, detail=name, year=other_year or "", facts=facts_text(facts),
-            sources=facts_sources(knowledge, facts))  # fmt: skip
+        say_fact_of_detail(dispatcher, knowledge, held[detail.id], detail.id, text)
     return bool(asked)
 
 
