@@ -5,6 +5,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.fact_search import HISTORY_PREFIX, NETWORK_ENTRY
 from actions.feedback import AnswerAction
 from actions.focus import NETWORK, TOPIC, YEAR, focus_on, message_text
 from actions.knowledge import HistoryEvent, Knowledge
@@ -12,6 +13,7 @@ from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
 from actions.mentions import parse_mention
 from actions.not_held import said_details
+from actions.pinpoint import pinpoint
 from actions.replies import colon, label_line, say, sources_text
 
 # Details a question about the history or the network may ask that the timeline or the network's presentation
@@ -75,6 +77,8 @@ class ActionAnswerHistory(AnswerAction):
                         words().THE_ORGANISATION, _HISTORY_SAYS):  # fmt: skip
             return [focus_on(TOPIC, "history")]
         events = say_history_of_year_named(dispatcher, knowledge, tracker)
+        if events is None:  # the whole timeline, unless the search finds the fact asked beyond it
+            events = pinpoint(dispatcher, tracker, knowledge, covered=lambda entry: entry.id.startswith(HISTORY_PREFIX))
         if events is not None:
             return events
         say_history(dispatcher, knowledge)
@@ -95,6 +99,10 @@ class ActionAnswerNetwork(AnswerAction):
         if said_details(dispatcher, knowledge, message_text(tracker), network.details, words().THE_NETWORK,
                         _NETWORK_SAYS):  # fmt: skip
             return [focus_on(NETWORK)]
+        said = {NETWORK_ENTRY, *(network.details.get(detail) for detail in _NETWORK_SAYS)}
+        events = pinpoint(dispatcher, tracker, knowledge, covered=lambda entry: entry.id in said)
+        if events is not None:
+            return events
         say(
             dispatcher,
             words().NETWORK,

@@ -473,6 +473,9 @@ class Knowledge:
     def topic(self, topic: Topic) -> list[Fact]:
         return self.facts(self._content.topics[topic])
 
+    def topic_fact_ids(self, topic: Topic) -> list[str]:
+        return list(self._content.topics[topic])
+
     def source(self, source_id: str) -> Source:
         return self._content.sources[source_id]
 

@@ -11,6 +11,7 @@ from actions.knowledge import Knowledge, Label, normalise
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
 from actions.not_held import said_not_held_of_label
+from actions.pinpoint import pinpoint
 from actions.replies import (
     capitalised,
     distinct_entity_values,
@@ -101,8 +102,10 @@ class ActionAnswerLabels(AnswerAction):
         ordered = label_by_order(knowledge, message_text(tracker)) if not labels else None
         if ordered is not None:
             return say_label_by_order(dispatcher, knowledge, *ordered)
-        if not labels:
-            return say_labels(dispatcher, knowledge)
+        if not labels:  # every label and its years, unless the search finds another fact ("le dispositif Alliance ?")
+            dated = {label.details.get(detail) for label in knowledge.labels for detail in ("year", "date")}
+            found = pinpoint(dispatcher, tracker, knowledge, covered=lambda entry: entry.id in dated)
+            return found if found is not None else say_labels(dispatcher, knowledge)
         events: list[dict[str, Any]] = []
         for label in labels:
             said_not_held_of_label(dispatcher, knowledge, message_text(tracker), label)

@@ -1,16 +1,18 @@
-"""Loads and validates the knowledge file when the action server starts.
+"""Loads and validates the knowledge file when the action server starts, and builds the fact search over it.
 
 The action server imports every module of this package at start: on any error in the knowledge
-file it stops there with the list of problems, rather than answer from a broken or partial file.
+file it stops there with the list of problems, rather than answer from a broken or partial file. The fact search
+(under a second) is built here rather than on the first question that needs it.
 """
 
 import logging
 
+from actions.fact_search import search_of
 from actions.knowledge import KnowledgeError
 from actions.knowledge_store import get_knowledge
 
 try:
-    get_knowledge()
+    search_of(get_knowledge())
 except KnowledgeError as error:
     logging.getLogger(__name__).critical("%s", error)
     raise SystemExit(f"The action server cannot start.\n{error}") from error

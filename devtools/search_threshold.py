@@ -3,8 +3,8 @@
 The `asked` phrasings of the knowledge file and the questions no source answers (the training examples of
 `out_of_scope` and `ask_practical_details`) are split into folds (seeded); each fold's questions are looked up in
 a search built without them, as a visitor's new question would be. A phrasing is right when it gets its own fact;
-any fact said to a question no source answers is wrong. For each pair of thresholds (similarity, margin over the
-closest unanswerable question): the share of phrasings answered with their fact, the share of unanswerable
+any fact said to a question no source answers is wrong. For each pair of thresholds (score, margin over the
+unanswerable questions' score): the share of phrasings answered with their fact, the share of unanswerable
 questions left unanswered, and the wrong facts said among all questions. The chosen pair answers the most
 phrasings with at most `MAX_WRONG_RATE` wrong and at least `MIN_HONEST` of the unanswerable ones left alone.
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from actions.fact_search import (
     MIN_MARGIN,
-    MIN_SIMILARITY,
+    MIN_SCORE,
     FactSearch,
     entries_of,
     things_named,
@@ -31,8 +31,8 @@ from actions.knowledge_store import get_knowledge
 SEED = 42
 MAX_WRONG_RATE = 0.03
 MIN_HONEST = 0.95
-SIMILARITIES = [round(0.30 + 0.05 * step, 2) for step in range(10)]
-MARGINS = [0.0, 0.05, 0.1, 0.15, 0.2]
+SCORES = [round(-0.5 + 0.1 * step, 1) for step in range(9)]
+MARGINS = [0.0, 0.1, 0.2, 0.3]
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,13 @@ class Lookup:
 
     expected: str | None
     found: str | None
-    similarity: float
+    score: float
     margin: float
 
 
 @dataclass(frozen=True)
 class Scores:
-    similarity: float
+    score: float
     margin: float
     right: float  # phrasings answered with their own fact
     honest: float  # unanswerable questions left unanswered
@@ -80,23 +80,23 @@ def _lookup(search: FactSearch, knowledge: Knowledge, question: str, expected: s
     ranked = search.ranked(question, things_named(knowledge, question) or None)
     if not ranked:
         return Lookup(expected, None, 0.0, 0.0)
-    return Lookup(expected, ranked[0].entry.id, ranked[0].similarity, ranked[0].margin)
+    return Lookup(expected, ranked[0].entry.id, ranked[0].score, ranked[0].margin)
 
 
-def scores(results: list[Lookup], similarity: float, margin: float) -> Scores:
+def scores(results: list[Lookup], score: float, margin: float) -> Scores:
     answerable = sum(1 for result in results if result.expected is not None)
     unanswerable = len(results) - answerable
-    said = [r for r in results if r.found is not None and r.similarity >= similarity and r.margin >= margin]
+    said = [r for r in results if r.found is not None and r.score >= score and r.margin >= margin]
     right = sum(1 for result in said if result.found == result.expected)
     honest = unanswerable - sum(1 for result in said if result.expected is None)
-    return Scores(similarity, margin, right / max(answerable, 1), honest / max(unanswerable, 1),
+    return Scores(score, margin, right / max(answerable, 1), honest / max(unanswerable, 1),
                   (len(said) - right) / max(len(results), 1))  # fmt: skip
 
 
 def chosen(table: list[Scores]) -> Scores | None:
     """The pair that answers the most phrasings within the limits; the strictest of equals."""
     allowed = [row for row in table if row.wrong <= MAX_WRONG_RATE and row.honest >= MIN_HONEST]
-    return max(allowed, key=lambda row: (row.right, row.similarity, row.margin)) if allowed else None
+    return max(allowed, key=lambda row: (row.right, row.score, row.margin)) if allowed else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,16 +106,16 @@ def main(argv: list[str] | None = None) -> int:
     knowledge = get_knowledge()
     unanswerable = unanswerable_questions()
     results = lookups(knowledge, args.folds, unanswerable)
-    table = [scores(results, similarity, margin) for similarity in SIMILARITIES for margin in MARGINS]
+    table = [scores(results, score, margin) for score in SCORES for margin in MARGINS]
     answerable = sum(1 for result in results if result.expected is not None)
     print(f"{args.folds}-fold cross-validation: {answerable} phrasings, {len(unanswerable)} unanswerable questions")
-    print("similarity  margin  right  honest  wrong")
+    print("score  margin  right  honest  wrong")
     for row in table:
-        print(f"{row.similarity:10.2f}  {row.margin:6.2f}  {row.right:5.3f}  {row.honest:6.3f}  {row.wrong:5.3f}")
+        print(f"{row.score:10.2f}  {row.margin:6.2f}  {row.right:5.3f}  {row.honest:6.3f}  {row.wrong:5.3f}")
     best = chosen(table)
-    in_use = scores(results, MIN_SIMILARITY, MIN_MARGIN)
-    print(f"chosen: {f'{best.similarity} / {best.margin}' if best else 'none within the limits'}")
-    print(f"in use (MIN_SIMILARITY / MIN_MARGIN): {MIN_SIMILARITY} / {MIN_MARGIN}: right {in_use.right:.3f}, "
+    in_use = scores(results, MIN_SCORE, MIN_MARGIN)
+    print(f"chosen: {f'{best.score} / {best.margin}' if best else 'none within the limits'}")
+    print(f"in use (MIN_SCORE / MIN_MARGIN): {MIN_SCORE} / {MIN_MARGIN}: right {in_use.right:.3f}, "
           f"honest {in_use.honest:.3f}, wrong {in_use.wrong:.3f}")  # fmt: skip
     return 0 if best is not None else 1
 

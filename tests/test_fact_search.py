@@ -10,7 +10,7 @@ from actions.about import ActionAnswerHistory, ActionAnswerNetwork
 from actions.details import ActionAnswerDetail
 from actions.fact_search import (
     MIN_MARGIN,
-    MIN_SIMILARITY,
+    MIN_SCORE,
     FactSearch,
     entries_of,
     found_fact,
@@ -81,12 +81,12 @@ def test_the_thresholds_in_use_are_those_cross_validation_chooses():
     knowledge = get_knowledge()
     results = search_threshold.lookups(knowledge, 5, unanswerable_questions())
     table = [
-        search_threshold.scores(results, similarity, margin)
-        for similarity in search_threshold.SIMILARITIES
+        search_threshold.scores(results, score, margin)
+        for score in search_threshold.SCORES
         for margin in search_threshold.MARGINS
     ]
     best = search_threshold.chosen(table)
-    assert best is not None and (best.similarity, best.margin) == (MIN_SIMILARITY, MIN_MARGIN)
+    assert best is not None and (best.score, best.margin) == (MIN_SCORE, MIN_MARGIN)
     assert best.wrong <= search_threshold.MAX_WRONG_RATE and best.honest >= search_threshold.MIN_HONEST
 
 
@@ -195,3 +195,40 @@ async def test_why_a_label_is_answered_by_its_facts_not_by_an_unknown():
     tracker = make_tracker("pourquoi le label SPO ?", "ask_labels", [("label", "spo")])
     said = await run_action(ActionAnswerLabels(), tracker)
     assert len(said) == 1 and said[0].startswith("Label Service Public de l'Orientation (SPO) (2011)")
+
+
+@pytest.mark.parametrize(
+    ("action", "text", "intent", "fact"),
+    [
+        # The NLU takes these for the network, the history or the labels; each asks for one fact beyond them.
+        (
+            ActionAnswerNetwork(),
+            "depuis quand d'autres villes ont-elles leur cité des métiers labellisée ?",
+            "ask_network",
+            "history_1999",
+        ),  # fmt: skip
+        (ActionAnswerHistory(), "ça existe depuis quand à marseille ?", "ask_history", "opened_2005"),
+        (ActionAnswerLabels(), "vos trois grands principes c'est quoi", "ask_labels", "principles"),
+    ],
+)
+async def test_a_topic_question_that_asks_one_fact_beyond_the_topic_gets_that_fact(action, text, intent, fact):
+    knowledge = get_knowledge()
+    [reply] = await run_action(action, make_tracker(text, intent))
+    said = knowledge.history[1].text if fact == "history_1999" else knowledge.fact(fact).text
+    assert reply.startswith(said)
+    assert knowledge.network.text not in reply and knowledge.history[0].text not in reply
+
+
+@pytest.mark.parametrize(
+    ("action", "text", "intent", "expected"),
+    [
+        (ActionAnswerNetwork(), "c'est quoi le réseau international ?", "ask_network", "25"),
+        (ActionAnswerHistory(), "racontez-moi votre histoire", "ask_history", "1993"),
+        (ActionAnswerLabels(), "quels labels avez-vous obtenus ?", "ask_labels", "2017"),
+        (ActionAnswerLabels(), "what certifications do you have?", "ask_labels", "2023"),
+        (ActionAnswerHistory(), "c'est récent la cité des métiers ?", "ask_history", "1993"),
+    ],
+)
+async def test_a_question_about_the_whole_topic_keeps_the_topic_s_answer(action, text, intent, expected):
+    replies = await run_action(action, make_tracker(text, intent))
+    assert expected in " ".join(replies)

@@ -1,0 +1,54 @@
+"""A topic's whole answer checked against the fact search: "a partir de quand d'autres villes ont eu leur cité
+des métiers ?" is a question about the network to the NLU, but its answer is one step of the history.
+
+The intents tell the topic of a question, not which fact it asks for. Before a topic's whole answer (the
+timeline, the network's presentation, the list of labels), the bot asks the fact search: when it
+finds a fact with the score at which its classifier picks it on its own (actions/fact_search.py) that the topic's answer
+does not say, the bot says that fact instead: the fact asked rather than the nearby facts of its topic. Answers to
+a detail, to a thing in focus or a correction are not checked: they already answer what was asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.fact_search import MIN_PINPOINT_SCORE, NETWORK_ENTRY, Entry, found_fact
+from actions.focus import LABEL, NETWORK, TOPIC, focus_on, message_text
+from actions.knowledge import Knowledge, Topic
+from actions.language import turn_language, words
+from actions.replies import say, sources_text
+
+
+def say_found(dispatcher: CollectingDispatcher, knowledge: Knowledge, entry: Entry) -> dict[str, Any]:
+    """The fact and its source; returns the event that puts what it is about in focus."""
+    say(
+        dispatcher, words().FACTS, facts=entry.text_in(turn_language()), sources=sources_text(knowledge, [entry.source])
+    )
+    labels = sorted(thing.partition(":")[2] for thing in entry.about if thing.startswith("label:"))
+    if len(labels) == 1:
+        return focus_on(LABEL, labels[0])
+    if entry.about == {NETWORK_ENTRY}:
+        return focus_on(NETWORK)
+    return focus_on(TOPIC, "presentation")
+
+
+def pinpoint(
+    dispatcher: CollectingDispatcher, tracker: Tracker, knowledge: Knowledge, covered: Callable[[Entry], bool]
+) -> list[dict[str, Any]] | None:
+    """Says the fact the search finds for the latest message in place of a topic's whole answer, when the search is
+    sure of it and the topic's answer does not say it (`covered`); returns the events, or None when the topic's
+    answer stands."""
+    question = message_text(tracker)
+    intent = str((tracker.latest_message.get("intent") or {}).get("name") or "")
+    if not question or question.startswith("/") or "+" in intent:  # a button's payload; two questions in one
+        return None
+    found = found_fact(knowledge, question, min_score=MIN_PINPOINT_SCORE)
+    # What the centre is in general is never the fact a question about its history, labels or network asks for
+    # ("c'est récent, la Cité des Métiers ?").
+    if found is None or covered(found.entry) or found.entry.id in knowledge.topic_fact_ids(Topic.PRESENTATION):
+        return None
+    return [say_found(dispatcher, knowledge, found.entry)]
