@@ -1,5 +1,5 @@
-"""The fact search as the first step when the NLU is unsure (rule on `nlu_fallback`): the closest fact and its
-source, or, when no fact is close enough, Rasa's two-stage fallback (the likely topics as buttons)."""
+"""The fact search as the first step when the NLU is unsure (rule on `nlu_fallback`): the likeliest fact and its
+source, or, when no fact is likely enough, Rasa's two-stage fallback (the likely topics as buttons)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ TWO_STAGE_FALLBACK = "action_two_stage_fallback"
 
 
 class ActionAnswerBySearch(AnswerAction):
-    """The closest fact to a question the NLU was unsure of; the two-stage fallback when none is close enough."""
+    """The likeliest fact for a question the NLU was unsure of; the two-stage fallback when none is likely enough."""
 
     def name(self) -> str:
         return "action_answer_by_search"
