@@ -97,7 +97,7 @@ class ActionAnswerNetwork(AnswerAction):
         knowledge = get_knowledge()
         network = knowledge.network
         if said_details(dispatcher, knowledge, message_text(tracker), network.details, words().THE_NETWORK,
-                        _NETWORK_SAYS):  # fmt: skip
+                        _NETWORK_SAYS, website=network.url):  # fmt: skip
             return [focus_on(NETWORK)]
         said = {NETWORK_ENTRY, *(network.details.get(detail) for detail in _NETWORK_SAYS)}
         events = pinpoint(dispatcher, tracker, knowledge, covered=lambda entry: entry.id in said)

@@ -22,14 +22,14 @@ from pathlib import Path
 
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import Pipeline, make_pipeline, make_union
+from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline, make_union
 from sklearn.svm import LinearSVC
 
 from actions.knowledge import Knowledge, Language, normalise
 
 # A fact is said only when the classifier scores it at least this, and this much above the questions no source
 # answers. See the module's docstring for how they were chosen.
-MIN_SCORE = -0.1
+MIN_SCORE = 0.0
 MIN_MARGIN = 0.0
 # In place of a topic's whole answer (actions/pinpoint.py), a fact needs the score at which the classifier picks
 # it on its own: a wrong pick there replaces an answer that may have been right.
@@ -38,6 +38,12 @@ MIN_PINPOINT_SCORE = 0.0
 NLU_FOLDER = Path(__file__).resolve().parent.parent / "data" / "nlu"
 UNANSWERABLE_INTENTS = ("out_of_scope", "ask_practical_details")
 _UNANSWERABLE = -1
+# The intents whose answer is a whole topic (the list of labels, the timeline, the network): their examples that
+# name nothing ("vos labels ?") teach the search what a question about a whole topic looks like, so that it is not
+# taken for a question about the nearest fact (actions/pinpoint.py).
+WHOLE_TOPIC_INTENTS = (
+    "ask_labels", "ask_history", "ask_network", "ask_conditions", "ask_audience", "ask_services", "ask_advisers",
+)  # fmt: skip
 _ANNOTATION = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
 # Words that make any two questions alike ("quel est", "what is", "vous"): left out of the comparison.
 _FUNCTION_WORDS = frozenset(
@@ -141,7 +147,7 @@ class FactSearch:
     """A classifier of questions into the entries and the class of questions no source answers; `best` answers a
     question or abstains."""
 
-    def __init__(self, entries: list[Entry], unanswerable: Iterable[str] = ()) -> None:
+    def __init__(self, entries: list[Entry], unanswerable: Iterable[str] = (), whole_topic: Iterable[str] = ()) -> None:
         self.entries = entries
         owners: list[int] = []
         texts: list[str] = []
@@ -152,17 +158,27 @@ class FactSearch:
         for text in unanswerable:
             owners.append(_UNANSWERABLE)
             texts.append(text)
-        # Character n-grams within words, and words and pairs of words, of the words that carry meaning:
-        # "aliance", "diversite" and "diversity" still meet, and "quel est" or "what is" do not make two questions
-        # alike. A linear classifier rather than the closest text: it learns which words tell two entries apart
+        # A linear classifier rather than the closest text: it learns which words tell two entries apart
         # ("cité des métiers" is in most questions, "1999" in few).
-        features = make_union(
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=_meaningful, sublinear_tf=True),
-            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), preprocessor=_meaningful, sublinear_tf=True),
-        )
         self._model: Pipeline | None = None
         if len(set(owners)) >= 2:
-            self._model = make_pipeline(features, LinearSVC(C=1.0, random_state=0)).fit(texts, owners)
+            self._model = make_pipeline(_features(), LinearSVC(C=1.0, random_state=0)).fit(texts, owners)
+        # Apart, so that it takes nothing from the facts' scores: whether a question is about a whole topic
+        # ("vos labels ?") rather than one fact ("le label diversité, c'était quand ?").
+        whole = list(whole_topic)
+        self._whole_topic: Pipeline | None = None
+        if whole and texts:
+            facts = [text for text, owner in zip(texts, owners, strict=True) if owner != _UNANSWERABLE]
+            self._whole_topic = make_pipeline(_features(), LinearSVC(C=1.0, random_state=0)).fit(
+                whole + facts, [1] * len(whole) + [0] * len(facts)
+            )
+
+    def about_whole_topic(self, question: str) -> bool:
+        """Whether the question is about a whole topic rather than one fact: a single word that carries meaning
+        ("le réseau ?") names a topic; otherwise, as the classifier of whole-topic questions decides."""
+        if len(_meaningful(question).split()) <= 1:
+            return True
+        return self._whole_topic is not None and bool(self._whole_topic.decision_function([question])[0] > 0)
 
     def ranked(self, question: str, about: Iterable[str] | None = None) -> list[Found]:
         """Every entry (about one of `about`, when given), likeliest first, each with its score; its margin is how
@@ -188,26 +204,57 @@ class FactSearch:
         return top if top.score >= min_score and top.margin >= MIN_MARGIN else None
 
 
+# The organisation's own name says nothing of which fact is asked: "marseille" in "la cité des métiers de
+# marseille, c'est quoi ?" is not a question about its address.
+_OWN_NAME = re.compile(r"\b(cite des metiers|cdm) (de )?marseille\b")
+
+
+def _features() -> FeatureUnion:
+    """Character n-grams within words, and words and pairs of words, of the words that carry meaning: "aliance",
+    "diversite" and "diversity" still meet, and "quel est" or "what is" do not make two questions alike."""
+    return make_union(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=_meaningful, sublinear_tf=True),
+        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), preprocessor=_meaningful, sublinear_tf=True),
+    )
+
+
 def _meaningful(text: str) -> str:
-    return " ".join(word for word in normalise(text).split() if word not in _FUNCTION_WORDS)
+    return " ".join(
+        word for word in _OWN_NAME.sub("cite des metiers", normalise(text)).split() if word not in _FUNCTION_WORDS
+    )
 
 
-def unanswerable_questions(nlu_folder: Path = NLU_FOLDER) -> list[str]:
-    """The training examples of the intents whose questions no source answers, both languages; none when the
-    training data is not there (the search then compares with the facts alone)."""
+def _examples(intents: Iterable[str], nlu_folder: Path, annotated: bool = True) -> list[str]:
+    """The training examples of these intents, both languages, as plain text; with `annotated` False, only those
+    that name no entity. None when the training data is not there."""
+    wanted = set(intents)
     questions: list[str] = []
     for path in sorted(nlu_folder.rglob("*.yml")):
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
-            if block.get("intent") in UNANSWERABLE_INTENTS:
+            if block.get("intent") in wanted:
                 lines = [line.strip() for line in str(block.get("examples") or "").splitlines()]
-                questions += [_ANNOTATION.sub(r"\1", line[2:]) for line in lines if line.startswith("- ")]
+                items = [line[2:] for line in lines if line.startswith("- ")]
+                questions += [
+                    _ANNOTATION.sub(r"\1", item) for item in items if annotated or not _ANNOTATION.search(item)
+                ]
     return questions
+
+
+def unanswerable_questions(knowledge: Knowledge, nlu_folder: Path = NLU_FOLDER) -> list[str]:
+    """The questions no source answers: the knowledge file's `not_held_asked` (about the centre, close to the
+    facts), and the examples of the intents of such questions."""
+    return [*knowledge.not_held_asked, *_examples(UNANSWERABLE_INTENTS, nlu_folder)]
+
+
+def whole_topic_questions(nlu_folder: Path = NLU_FOLDER) -> list[str]:
+    """Questions about a whole topic that name nothing in it ("vos labels ?", "racontez votre histoire")."""
+    return _examples(WHOLE_TOPIC_INTENTS, nlu_folder, annotated=False)
 
 
 @lru_cache(maxsize=4)
 def search_of(knowledge: Knowledge) -> FactSearch:
     """The search over one knowledge base, built once per process."""
-    return FactSearch(entries_of(knowledge), unanswerable_questions())
+    return FactSearch(entries_of(knowledge), unanswerable_questions(knowledge), whole_topic_questions())
 
 
 def things_named(knowledge: Knowledge, text: str) -> list[str]:
@@ -224,6 +271,11 @@ def things_named(knowledge: Knowledge, text: str) -> list[str]:
     if knowledge.names_network(text):
         things.append(NETWORK_ENTRY)
     return things
+
+
+def asks_whole_topic(knowledge: Knowledge, text: str) -> bool:
+    """Whether `text` asks about a whole topic ("vos labels ?") rather than one fact."""
+    return search_of(knowledge).about_whole_topic(text)
 
 
 def found_fact(

@@ -320,6 +320,8 @@ class _KnowledgeFile(_Entry):
     distress: Distress
     referrals: NonEmptyList[Referral]
     details: NonEmptyList[Detail]
+    # Questions about the centre that no source answers, for the fact search (actions/fact_search.py).
+    not_held_asked: tuple[NonEmptyText, ...] = ()
 
 
 # --- Normalisation of French text ------------------------------------------------------------
@@ -437,6 +439,11 @@ class Knowledge:
         self._label_names = _NameIndex(
             (label.id, [label.name, label.name_en, label.id, *label.aliases]) for label in self.labels
         )
+        # In free text, not the ids: "cite_des_metiers" would make "quels labels la cité des métiers a obtenu ?"
+        # ask for the label Cité des Métiers, when the organisation's name alone names the organisation.
+        self._label_text_names = _NameIndex(
+            (label.id, [label.name, label.name_en, *label.aliases]) for label in self.labels
+        )
         self.needs = list(content.needs.items)
         self._need_by_id = {need.id: need for need in self.needs}
         self._need_names = _NameIndex((need.id, need.aliases) for need in self.needs)
@@ -448,6 +455,7 @@ class Knowledge:
         self._referral_by_id = {referral.id: referral for referral in self.referrals}
         self._referral_names = _NameIndex((referral.id, referral.aliases) for referral in self.referrals)
         self.details = list(content.details)
+        self.not_held_asked = list(content.not_held_asked)
         self._detail_by_id = {detail.id: detail for detail in self.details}
         self._detail_names = _NameIndex((detail.id, detail.aliases) for detail in self.details)
         self._network_names = _NameIndex([("network", self.network.aliases)])
@@ -528,7 +536,7 @@ class Knowledge:
 
     def labels_in(self, text: str) -> list[Label]:
         """The labels a free text names, as they come in it."""
-        return [self._label_by_id[label_id] for label_id in self._label_names.mentioned_in(text)]
+        return [self._label_by_id[label_id] for label_id in self._label_text_names.mentioned_in(text)]
 
     def find_label(self, query: str) -> Label | None:
         """The label a visitor's words (or an NLU entity value) designate, or None."""

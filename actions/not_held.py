@@ -42,16 +42,18 @@ def said_details(
     held: Mapping[str, str],
     thing: str,
     answered_anyway: Collection[str] = (),
+    website: str | None = None,
 ) -> bool:
-    """Says each detail `text` asks that `thing` holds (its fact) or not (the honest answer); the details in
-    `answered_anyway` the thing's own answer says. Whether every detail asked was said: the caller's own answer
-    is then not needed."""
+    """Says each detail `text` asks that `thing` holds (its fact) or not (the honest answer, pointing to
+    `website`, the organisation's by default); the details in `answered_anyway` the thing's own answer says.
+    Whether every detail asked was said: the caller's own answer is then not needed."""
     asked = [detail for detail in knowledge.details_in(text) if detail.id not in answered_anyway]
     said: set[str] = set()
     for detail in asked:
         name = detail.name_in(turn_language())
         if detail.id not in held:
-            say(dispatcher, words().DETAIL_UNKNOWN, detail=name, thing=thing, website=knowledge.organisation.website)
+            say(dispatcher, words().DETAIL_UNKNOWN, detail=name, thing=thing,
+                website=website or knowledge.organisation.website)  # fmt: skip
             continue
         if held[detail.id] in said:  # one fact answers two details ("quand et à quelle occasion ?")
             continue

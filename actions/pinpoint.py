@@ -4,8 +4,9 @@ des métiers ?" is a question about the network to the NLU, but its answer is on
 The intents tell the topic of a question, not which fact it asks for. Before a topic's whole answer (the
 timeline, the network's presentation, the list of labels), the bot asks the fact search: when it
 finds a fact with the score at which its classifier picks it on its own (actions/fact_search.py) that the topic's answer
-does not say, the bot says that fact instead: the fact asked rather than the nearby facts of its topic. Answers to
-a detail, to a thing in focus or a correction are not checked: they already answer what was asked.
+does not say, the bot says that fact instead: the fact asked rather than the nearby facts of its topic. A question
+about the whole topic ("vos labels ?", "le réseau ?") keeps the topic's answer, whatever fact is nearest. Answers
+to a detail, to a thing in focus or a correction are not checked: they already answer what was asked.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.fact_search import MIN_PINPOINT_SCORE, NETWORK_ENTRY, Entry, found_fact
+from actions.fact_search import MIN_PINPOINT_SCORE, NETWORK_ENTRY, Entry, asks_whole_topic, found_fact
 from actions.focus import LABEL, NETWORK, TOPIC, focus_on, message_text
 from actions.knowledge import Knowledge, Topic
 from actions.language import turn_language, words
@@ -50,5 +51,7 @@ def pinpoint(
     # What the centre is in general is never the fact a question about its history, labels or network asks for
     # ("c'est récent, la Cité des Métiers ?").
     if found is None or covered(found.entry) or found.entry.id in knowledge.topic_fact_ids(Topic.PRESENTATION):
+        return None
+    if asks_whole_topic(knowledge, question):  # "vos labels ?": the nearest fact is not what is asked
         return None
     return [say_found(dispatcher, knowledge, found.entry)]

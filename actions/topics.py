@@ -12,6 +12,7 @@ from actions.focus import CENTRE, TOPIC, centre_in_focus, focus_on, towns_asked
 from actions.knowledge import Knowledge, Topic
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
+from actions.pinpoint import pinpoint
 from actions.replies import facts_sources, facts_text, say
 
 
@@ -30,13 +31,25 @@ class TopicAction(AnswerAction, metaclass=ABCMeta):
     @abstractmethod
     def topic(self) -> Topic: ...
 
+    # A broad topic ("pour qui ?", "quels services ?") is what the NLU also finds for a question about one fact
+    # beyond it ("c'est aussi pour les retraités ?"): its answer is checked against the fact search first
+    # (actions/pinpoint.py). A narrow one ("c'est gratuit ?") answers what it was asked, and so does the
+    # presentation: "la cité des métiers de marseille, c'est quoi ?" must never get a fact about Marseille alone.
+    broad = False
+
     def name(self) -> str:
         return f"action_answer_{self.topic.value}"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        say_topic(dispatcher, get_knowledge(), self.topic)
+        knowledge = get_knowledge()
+        if self.broad:
+            said = knowledge.topic_fact_ids(self.topic)
+            events = pinpoint(dispatcher, tracker, knowledge, covered=lambda entry: entry.id in said)
+            if events is not None:
+                return events
+        say_topic(dispatcher, knowledge, self.topic)
         return [focus_on(TOPIC, self.topic.value)]
 
 
@@ -81,6 +94,7 @@ class ActionAnswerPresentation(TopicAction):
 
 class ActionAnswerConditions(TopicAction):
     topic = Topic.CONDITIONS
+    broad = True
 
 
 class ActionAnswerFree(TopicAction):
@@ -97,6 +111,7 @@ class ActionAnswerAppointment(TopicAction):
 
 class ActionAnswerAudience(TopicAction):
     topic = Topic.AUDIENCE
+    broad = True
 
 
 class ActionAnswerHours(CentreTopicAction):
@@ -113,10 +128,12 @@ class ActionAnswerContact(CentreTopicAction):
 
 class ActionAnswerServices(TopicAction):
     topic = Topic.SERVICES
+    broad = True
 
 
 class ActionAnswerAdvisers(TopicAction):
     topic = Topic.ADVISERS
+    broad = True
 
 
 class ActionAnswerPrinciples(TopicAction):

@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args(argv)
     knowledge = get_knowledge()
-    unanswerable = unanswerable_questions()
+    unanswerable = unanswerable_questions(knowledge)
     results = lookups(knowledge, args.folds, unanswerable)
     table = [scores(results, score, margin) for score in SCORES for margin in MARGINS]
     answerable = sum(1 for result in results if result.expected is not None)

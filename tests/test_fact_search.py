@@ -21,6 +21,7 @@ from actions.followups import ActionAnswerYear
 from actions.knowledge_store import get_knowledge
 from actions.labels import ActionAnswerLabels
 from actions.search import ActionAnswerBySearch
+from actions.topics import ActionAnswerAudience, ActionAnswerFree, ActionAnswerPresentation, ActionAnswerServices
 from devtools import search_threshold
 from tests.conftest import make_tracker, run_action, run_action_with_events
 
@@ -79,7 +80,7 @@ def test_a_new_way_of_asking_is_a_knowledge_edit_not_a_retraining():
 
 def test_the_thresholds_in_use_are_those_cross_validation_chooses():
     knowledge = get_knowledge()
-    results = search_threshold.lookups(knowledge, 5, unanswerable_questions())
+    results = search_threshold.lookups(knowledge, 5, unanswerable_questions(knowledge))
     table = [
         search_threshold.scores(results, score, margin)
         for score in search_threshold.SCORES
@@ -117,6 +118,27 @@ async def test_the_search_hands_over_to_the_two_stage_fallback_when_no_fact_is_c
             "le réseau est présent dans quels pays ?",
             "ask_network",
             "Mes sources ne donnent pas la liste des pays",
+            "25",
+        ),
+        (
+            ActionAnswerNetwork(),
+            "liste des villes qui ont une cite des metiers dans le monde",
+            "ask_network",
+            "Mes sources ne donnent pas la liste des villes pour le réseau",
+            "25",
+        ),
+        (
+            ActionAnswerNetwork(),
+            "est-ce qu'il existe une cite des metiers au canada ?",
+            "ask_network",
+            "Consultez https://reseaucitesdesmetiers.com",
+            "25",
+        ),
+        (
+            ActionAnswerNetwork(),
+            "Combien y a-t-il de Cités des Métiers en France ?",
+            "ask_network",
+            "Mes sources ne donnent pas le nombre en France",
             "25",
         ),
         (
@@ -201,14 +223,10 @@ async def test_why_a_label_is_answered_by_its_facts_not_by_an_unknown():
     ("action", "text", "intent", "fact"),
     [
         # The NLU takes these for the network, the history or the labels; each asks for one fact beyond them.
-        (
-            ActionAnswerNetwork(),
-            "depuis quand d'autres villes ont-elles leur cité des métiers labellisée ?",
-            "ask_network",
-            "history_1999",
-        ),  # fmt: skip
         (ActionAnswerHistory(), "ça existe depuis quand à marseille ?", "ask_history", "opened_2005"),
         (ActionAnswerLabels(), "vos trois grands principes c'est quoi", "ask_labels", "principles"),
+        (ActionAnswerAudience(), "c'est aussi pour les retraités ?", "ask_audience", "publics_retired"),
+        (ActionAnswerAudience(), "vous recevez les chefs d'entreprise ?", "ask_audience", "publics_founders"),
     ],
 )
 async def test_a_topic_question_that_asks_one_fact_beyond_the_topic_gets_that_fact(action, text, intent, fact):
@@ -227,6 +245,15 @@ async def test_a_topic_question_that_asks_one_fact_beyond_the_topic_gets_that_fa
         (ActionAnswerLabels(), "quels labels avez-vous obtenus ?", "ask_labels", "2017"),
         (ActionAnswerLabels(), "what certifications do you have?", "ask_labels", "2023"),
         (ActionAnswerHistory(), "c'est récent la cité des métiers ?", "ask_history", "1993"),
+        (ActionAnswerAudience(), "c'est pour qui ?", "ask_audience", "tous les publics"),
+        # A word or a whole-topic question is never taken for the nearest fact.
+        (ActionAnswerLabels(), "vos labels ?", "ask_labels", "2017"),
+        (ActionAnswerLabels(), "vous avez des labels ?", "ask_labels", "2023"),
+        (ActionAnswerNetwork(), "et le réseau ?", "ask_network", "25"),
+        (ActionAnswerServices(), "quels services ?", "ask_services", "600 dossiers"),
+        (ActionAnswerPresentation(), "la cité des métiers de marseille c'est quoi ?", "ask_presentation", "rayonne"),
+        # A narrow topic answers what it was asked, whoever asks it.
+        (ActionAnswerFree(), "c'est gratuit pour les retraités ?", "ask_free", "gratuit"),
     ],
 )
 async def test_a_question_about_the_whole_topic_keeps_the_topic_s_answer(action, text, intent, expected):

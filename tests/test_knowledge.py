@@ -306,6 +306,11 @@ def test_centres_named_in_a_message(knowledge, text, centre_ids):
 def test_labels_named_in_a_message(knowledge):
     assert [label.id for label in knowledge.labels_in("et le label SPO, et la charte ?")] == ["spo", "charte_diversite"]
     assert knowledge.labels_in("quels labels avez-vous ?") == []
+    # The organisation's name alone names the organisation, not its label Cité des Métiers.
+    assert knowledge.labels_in("quels labels la cité des métiers a obtenu ?") == []
+    assert [label.id for label in knowledge.labels_in("le label cité des métiers, c'était quand ?")] == [
+        "cite_des_metiers"
+    ]
 
 
 @pytest.mark.parametrize("kept", [0.25, 0.5, 0.75, 0.95])
