@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline, make_union
+from sklearn.pipeline import Pipeline, make_pipeline, make_union
 from sklearn.svm import LinearSVC
 
 from actions.knowledge import Knowledge, Language, normalise
@@ -162,16 +162,14 @@ class FactSearch:
         # ("cité des métiers" is in most questions, "1999" in few).
         self._model: Pipeline | None = None
         if len(set(owners)) >= 2:
-            self._model = make_pipeline(_features(), LinearSVC(C=1.0, random_state=0)).fit(texts, owners)
+            self._model = _classifier().fit(texts, owners)
         # Apart, so that it takes nothing from the facts' scores: whether a question is about a whole topic
         # ("vos labels ?") rather than one fact ("le label diversité, c'était quand ?").
         whole = list(whole_topic)
         self._whole_topic: Pipeline | None = None
         if whole and texts:
             facts = [text for text, owner in zip(texts, owners, strict=True) if owner != _UNANSWERABLE]
-            self._whole_topic = make_pipeline(_features(), LinearSVC(C=1.0, random_state=0)).fit(
-                whole + facts, [1] * len(whole) + [0] * len(facts)
-            )
+            self._whole_topic = _classifier().fit(whole + facts, [1] * len(whole) + [0] * len(facts))
 
     def about_whole_topic(self, question: str) -> bool:
         """Whether the question is about a whole topic rather than one fact: a single word that carries meaning
@@ -209,13 +207,15 @@ class FactSearch:
 _OWN_NAME = re.compile(r"\b(cite des metiers|cdm) (de )?marseille\b")
 
 
-def _features() -> FeatureUnion:
-    """Character n-grams within words, and words and pairs of words, of the words that carry meaning: "aliance",
-    "diversite" and "diversity" still meet, and "quel est" or "what is" do not make two questions alike."""
-    return make_union(
+def _classifier() -> Pipeline:
+    """A linear SVM over character n-grams within words, and words and pairs of words, of the words that carry
+    meaning: "aliance", "diversite" and "diversity" still meet, and "quel est" or "what is" do not make two
+    questions alike."""
+    features = make_union(
         TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=_meaningful, sublinear_tf=True),
         TfidfVectorizer(analyzer="word", ngram_range=(1, 2), preprocessor=_meaningful, sublinear_tf=True),
     )
+    return make_pipeline(features, LinearSVC(C=1.0, random_state=0))
 
 
 def _meaningful(text: str) -> str:
@@ -259,14 +259,8 @@ def search_of(knowledge: Knowledge) -> FactSearch:
 
 def things_named(knowledge: Knowledge, text: str) -> list[str]:
     """What a question names, as the `about` of the entries: its labels, its associated centres, the network."""
-    words = normalise(text).split()
-    organisation = normalise(knowledge.organisation.short_name)
-    # "la Cité des Métiers" names the label Cité des Métiers only with the word "label".
-    things = [
-        f"label:{label.id}"
-        for label in knowledge.labels_in(text)
-        if organisation not in normalise(label.name) or "label" in words or "cdm" in words
-    ]
+    # `labels_in` already takes "la Cité des Métiers" alone for the organisation, not its label.
+    things = [f"label:{label.id}" for label in knowledge.labels_in(text)]
     things += [f"centre:{centre.id}" for centre in knowledge.centres_in(text) if centre.kind == "associated"]
     if knowledge.names_network(text):
         things.append(NETWORK_ENTRY)
