@@ -40,7 +40,7 @@ LABEL_DETAIL_WITH_ISSUER = "{label} ({years}), awarded by {issuer}:\n{facts}\n\n
 
 LABEL_UNKNOWN = "I don't know that label. Here are the labels the Cité des Métiers holds:\n{labels}"
 
-LABEL_ISSUER = "The {label} was awarded by {issuer}.\n\n{sources}"
+LABEL_ISSUER = "{label} was awarded by {issuer}.\n\n{sources}"
 
 LABEL_ISSUER_UNKNOWN = "My sources don't say who awarded the {label}. Please see {website} to find out.\n\n{sources}"
 

@@ -237,6 +237,7 @@ async def test_an_english_turn_says_the_english_facts_and_the_french_one_the_fre
 async def test_who_awarded_the_diversity_label_in_english():
     [reply] = await run_action(ActionAnswerIssuer(), english("who awarded it?", "ask_issuer", focus="label:diversite"))
     assert "AFNOR" in reply and "Diversity" in reply
+    assert reply.startswith("The Diversity label was awarded by AFNOR")  # one article, not "The The"
 
 
 @pytest.mark.parametrize(
