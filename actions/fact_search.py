@@ -165,11 +165,12 @@ class FactSearch:
             self._model = _classifier().fit(texts, owners)
         # Apart, so that it takes nothing from the facts' scores: whether a question is about a whole topic
         # ("vos labels ?") rather than one fact ("le label diversité, c'était quand ?").
+        # Against the facts' phrasings and the questions no source answers: "qui préside le réseau ?" names no
+        # fact, yet asks for one detail.
         whole = list(whole_topic)
         self._whole_topic: Pipeline | None = None
         if whole and texts:
-            facts = [text for text, owner in zip(texts, owners, strict=True) if owner != _UNANSWERABLE]
-            self._whole_topic = _classifier().fit(whole + facts, [1] * len(whole) + [0] * len(facts))
+            self._whole_topic = _classifier().fit(whole + texts, [1] * len(whole) + [0] * len(texts))
 
     def about_whole_topic(self, question: str) -> bool:
         """Whether the question is about a whole topic rather than one fact: a single word that carries meaning
@@ -190,6 +191,12 @@ class FactSearch:
         kept = [owner for owner in by_owner if wanted is None or self.entries[owner].about & wanted]
         order = sorted(kept, key=lambda owner: by_owner[owner], reverse=True)
         return [Found(self.entries[owner], by_owner[owner], by_owner[owner] - unanswerable) for owner in order]
+
+    def not_held(self, question: str, about: Iterable[str] | None = None) -> bool:
+        """Whether the classifier picks the class of questions no source answers: likelier than every entry (about
+        one of `about`, when given), and likely enough to be picked on its own."""
+        ranked = self.ranked(question, about) if _meaningful(question) else []
+        return bool(ranked) and ranked[0].margin < 0 <= ranked[0].score - ranked[0].margin
 
     def best(self, question: str, about: Iterable[str] | None = None, min_score: float = MIN_SCORE) -> Found | None:
         """The entry that answers the question, or None when none is likely enough to say."""
@@ -270,6 +277,11 @@ def things_named(knowledge: Knowledge, text: str) -> list[str]:
 def asks_whole_topic(knowledge: Knowledge, text: str) -> bool:
     """Whether `text` asks about a whole topic ("vos labels ?") rather than one fact."""
     return search_of(knowledge).about_whole_topic(text)
+
+
+def asks_not_held(knowledge: Knowledge, text: str) -> bool:
+    """Whether `text` asks for something no source holds, as the search's classifier sees it."""
+    return search_of(knowledge).not_held(text, things_named(knowledge, text) or None)
 
 
 def found_fact(

@@ -9,11 +9,18 @@ from collections.abc import Collection, Mapping
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import Knowledge, Label
+from actions.knowledge import Knowledge, Label, normalise
 from actions.language import turn_language, words
 from actions.replies import facts_sources, facts_text, say, the_label
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Words that ask how things are now (accents and apostrophes folded): a fact dated by its year ("En 2011, une
+# dizaine de conseillers…") does not say it.
+_NOW = re.compile(
+    r"\b(?:aujourd hui|auj|actuellement|actuel|actuelle|actuels|actuelles|en ce moment|maintenant|a present|"
+    r"de nos jours|cette annee|l an dernier|l annee derniere|l an passe|toujours|encore|now|nowadays|today|"
+    r"currently|current|these days|at the moment|at present|this year|last year|still|anymore)\b"
+)
 
 
 def other_year_asked(question: str, fact_text: str) -> str | None:
@@ -23,14 +30,31 @@ def other_year_asked(question: str, fact_text: str) -> str | None:
     return min(asked) if asked and dated and not asked & dated else None
 
 
+def asks_now_of_dated(question: str, fact_text: str) -> bool:
+    """Whether the question asks how things are now of a fact dated by its year ("combien de conseillers
+    aujourd'hui ?" of "En 2011, …")."""
+    return bool(_YEAR.search(fact_text)) and bool(_NOW.search(normalise(question)))
+
+
+def dated_template(question: str, fact_text: str, of_other_year: str) -> tuple[str, str | None]:
+    """How to say a fact in answer to the question: as the answer, or as what the sources hold when it is dated by
+    other years than the question's (`of_other_year`, a template) or the question asks about now; with the year
+    asked, if any."""
+    other_year = other_year_asked(question, fact_text)
+    if other_year is not None:
+        return of_other_year, other_year
+    if asks_now_of_dated(question, fact_text):
+        return words().DATED_FACT_NOW, None
+    return words().FACTS, None
+
+
 def say_fact_of_detail(
     dispatcher: CollectingDispatcher, knowledge: Knowledge, fact_id: str, detail_id: str, text: str
 ) -> None:
-    """The fact that answers a detail; a fact dated by other years than the question's is said as what the
-    sources hold, not as the answer."""
+    """The fact that answers a detail; a fact dated by other years than the question's, or asked of now, is said as
+    what the sources hold, not as the answer."""
     facts = [knowledge.fact(fact_id)]
-    other_year = other_year_asked(text, facts[0].text)
-    template = words().DETAIL_OF_OTHER_YEAR if other_year is not None else words().FACTS
+    template, other_year = dated_template(text, facts[0].text, words().DETAIL_OF_OTHER_YEAR)
     say(dispatcher, template, detail=knowledge.detail(detail_id).name_in(turn_language()), year=other_year or "",
         facts=facts_text(facts), sources=facts_sources(knowledge, facts))  # fmt: skip
 

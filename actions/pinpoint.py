@@ -17,18 +17,20 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.fact_search import MIN_PINPOINT_SCORE, NETWORK_ENTRY, Entry, asks_whole_topic, found_fact
+from actions.fact_search import MIN_PINPOINT_SCORE, NETWORK_ENTRY, Entry, asks_not_held, asks_whole_topic, found_fact
 from actions.focus import LABEL, NETWORK, TOPIC, focus_on, message_text
 from actions.knowledge import Knowledge, Topic
 from actions.language import turn_language, words
+from actions.not_held import dated_template
 from actions.replies import say, sources_text
 
 
-def say_found(dispatcher: CollectingDispatcher, knowledge: Knowledge, entry: Entry) -> dict[str, Any]:
-    """The fact and its source; returns the event that puts what it is about in focus."""
-    say(
-        dispatcher, words().FACTS, facts=entry.text_in(turn_language()), sources=sources_text(knowledge, [entry.source])
-    )
+def say_found(dispatcher: CollectingDispatcher, knowledge: Knowledge, entry: Entry, question: str) -> dict[str, Any]:
+    """The fact and its source (as what the sources hold, when it is dated and the question asks of another time);
+    returns the event that puts what it is about in focus."""
+    template, year = dated_template(question, entry.text, words().FACT_OF_OTHER_YEAR)
+    say(dispatcher, template, year=year or "", facts=entry.text_in(turn_language()),
+        sources=sources_text(knowledge, [entry.source]))  # fmt: skip
     labels = sorted(thing.partition(":")[2] for thing in entry.about if thing.startswith("label:"))
     if len(labels) == 1:
         return focus_on(LABEL, labels[0])
@@ -42,16 +44,21 @@ def pinpoint(
 ) -> list[dict[str, Any]] | None:
     """Says the fact the search finds for the latest message in place of a topic's whole answer, when the search is
     sure of it and the topic's answer does not say it (`covered`); returns the events, or None when the topic's
-    answer stands."""
+    answer stands. When the search takes the question for one no source answers, says so before the topic's answer."""
     question = message_text(tracker)
     intent = str((tracker.latest_message.get("intent") or {}).get("name") or "")
     if not question or question.startswith("/") or "+" in intent:  # a button's payload; two questions in one
         return None
-    found = found_fact(knowledge, question, min_score=MIN_PINPOINT_SCORE)
-    # What the centre is in general is never the fact a question about its history, labels or network asks for
-    # ("c'est récent, la Cité des Métiers ?").
-    if found is None or covered(found.entry) or found.entry.id in knowledge.topic_fact_ids(Topic.PRESENTATION):
-        return None
     if asks_whole_topic(knowledge, question):  # "vos labels ?": the nearest fact is not what is asked
         return None
-    return [say_found(dispatcher, knowledge, found.entry)]
+    found = found_fact(knowledge, question, min_score=MIN_PINPOINT_SCORE)
+    if found is None:
+        # "qui préside le réseau ?": the topic's answer follows, said as what the sources hold, not as the answer.
+        if asks_not_held(knowledge, question):
+            say(dispatcher, words().NOT_HELD_BUT_TOPIC)
+        return None
+    # What the centre is in general is never the fact a question about its history, labels or network asks for
+    # ("c'est récent, la Cité des Métiers ?").
+    if covered(found.entry) or found.entry.id in knowledge.topic_fact_ids(Topic.PRESENTATION):
+        return None
+    return [say_found(dispatcher, knowledge, found.entry, question)]

@@ -29,7 +29,8 @@ class ActionAnswerBySearch(AnswerAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
-        found = found_fact(knowledge, message_text(tracker))
+        question = message_text(tracker)
+        found = found_fact(knowledge, question)
         if found is None:  # not an answer: what answered the turn before stays (actions/questions.py)
             return [SlotSet(ANSWER_SLOT, tracker.get_slot(ANSWER_SLOT)), FollowupAction(TWO_STAGE_FALLBACK)]
-        return [say_found(dispatcher, knowledge, found.entry)]
+        return [say_found(dispatcher, knowledge, found.entry, question)]

@@ -25,6 +25,19 @@ CENTRE_DETAIL_UNKNOWN = "Je n'ai pas {detail} du centre associé {of_centre} dan
 # A dated fact ("en 2013, …") asked of another year: said as what the sources hold, not as the answer.
 DETAIL_OF_OTHER_YEAR = "Mes sources ne donnent pas {detail} pour {year}. Ce qu'elles disent :\n{facts}\n\n{sources}"
 
+# A dated fact asked of now ("combien de conseillers aujourd'hui ?"): the sources' figure is not today's.
+DATED_FACT_NOW = (
+    "Mes sources ne disent pas ce qu'il en est aujourd'hui. Ce qu'elles disent, à leur date :\n{facts}\n\n{sources}"
+)
+
+# A dated fact found by the search for a question of another year ("combien de dossiers en 2020 ?").
+FACT_OF_OTHER_YEAR = (
+    "Mes sources ne disent rien de {year} à ce sujet. Ce qu'elles disent, à leur date :\n{facts}\n\n{sources}"
+)
+
+# Before a topic's whole answer, when the question asks a detail that no source holds ("qui préside le réseau ?").
+NOT_HELD_BUT_TOPIC = "Je n'ai pas cette précision dans mes sources, et je préfère ne rien inventer. Voici ce qu'elles disent sur le sujet :"
+
 CENTRE_DETAILS = {
     "address": "l'adresse",
     "hours": "les horaires",

@@ -25,6 +25,17 @@ CENTRE_DETAIL_UNKNOWN = "My sources don't include {detail} for the associated ce
 # A dated fact ("en 2013, …") asked of another year: said as what the sources hold, not as the answer.
 DETAIL_OF_OTHER_YEAR = "My sources don't give {detail} for {year}. What they say:\n{facts}\n\n{sources}"
 
+# A dated fact asked of now ("how many advisers today?"): the sources' figure is not today's.
+DATED_FACT_NOW = "My sources don't say how things stand today. What they say, as of their date:\n{facts}\n\n{sources}"
+
+# A dated fact found by the search for a question of another year ("how many files in 2020?").
+FACT_OF_OTHER_YEAR = "My sources say nothing of {year} on this. What they say, as of their date:\n{facts}\n\n{sources}"
+
+# Before a topic's whole answer, when the question asks a detail that no source holds ("who chairs the network?").
+NOT_HELD_BUT_TOPIC = (
+    "I don't have that detail in my sources, and I'd rather not make anything up. Here is what they say on the subject:"
+)
+
 CENTRE_DETAILS = {
     "address": "the address",
     "hours": "the opening hours",

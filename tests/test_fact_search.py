@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording, wording_en
 from actions.about import ActionAnswerHistory, ActionAnswerNetwork
 from actions.details import ActionAnswerDetail
 from actions.fact_search import (
@@ -24,6 +25,10 @@ from actions.search import ActionAnswerBySearch
 from actions.topics import ActionAnswerAudience, ActionAnswerFree, ActionAnswerPresentation, ActionAnswerServices
 from devtools import search_threshold
 from tests.conftest import make_tracker, run_action, run_action_with_events
+
+
+def words_in(language: str):  # the wording module of a language
+    return wording_en if language == "en" else wording
 
 
 @pytest.mark.parametrize(
@@ -180,6 +185,28 @@ async def test_a_dated_fact_asked_of_another_year_is_said_as_what_the_sources_ho
     assert "En 2013" in reply
 
 
+@pytest.mark.parametrize(
+    ("action", "text", "intent", "language", "dated"),
+    [
+        (ActionAnswerDetail(), "combien de conseillers aujourd'hui ?", "ask_detail", "fr", "En 2011"),
+        (ActionAnswerDetail(), "how many visitors do you get now?", "ask_detail", "en", "In 2013"),
+        (ActionAnswerBySearch(), "vous avez combien de dossiers metiers actuellement", "nlu_fallback", "fr", "En 2011"),
+    ],
+)
+async def test_a_dated_fact_asked_of_now_is_said_as_what_the_sources_hold(action, text, intent, language, dated):
+    [reply] = await run_action(action, make_tracker(text, intent, language=language))
+    assert reply.startswith(words_in(language).DATED_FACT_NOW.split("\n")[0])
+    assert dated in reply
+
+
+async def test_a_fact_with_no_date_asked_of_now_is_the_answer():
+    [reply] = await run_action(
+        ActionAnswerBySearch(),
+        make_tracker("il y a combien de cites des metiers dans le monde aujourd'hui", "nlu_fallback"),
+    )
+    assert reply.startswith(get_knowledge().fact("network_size").text)
+
+
 async def test_a_year_that_points_at_a_label_does_not_take_the_organisation_s_detail_away():
     [reply] = await run_action(ActionAnswerDetail(), make_tracker("en 2011 combien de conseillers ?", "ask_detail"))
     assert reply.startswith("En 2011, une dizaine de conseillers")
@@ -259,3 +286,19 @@ async def test_a_topic_question_that_asks_one_fact_beyond_the_topic_gets_that_fa
 async def test_a_question_about_the_whole_topic_keeps_the_topic_s_answer(action, text, intent, expected):
     replies = await run_action(action, make_tracker(text, intent))
     assert expected in " ".join(replies)
+    assert wording.NOT_HELD_BUT_TOPIC not in replies
+
+
+@pytest.mark.parametrize(
+    ("action", "text", "intent", "language", "expected"),
+    [
+        # The NLU takes these for the network, the labels or the history; no source holds what they ask.
+        (ActionAnswerNetwork(), "qui préside le réseau international ?", "ask_network", "fr", "25"),
+        (ActionAnswerLabels(), "qui a monté le dossier de candidature pour vos labels ?", "ask_labels", "fr", "2017"),
+        (ActionAnswerHistory(), "which city opened the first labelled centre?", "ask_history", "en", "1993"),
+    ],
+)
+async def test_a_topic_question_no_source_answers_is_told_so_before_the_topic(action, text, intent, language, expected):
+    replies = await run_action(action, make_tracker(text, intent, language=language))
+    assert replies[0] == words_in(language).NOT_HELD_BUT_TOPIC
+    assert expected in replies[1]
