@@ -19,6 +19,7 @@ from actions.replies import (
     label_line,
     say,
     sources_text,
+    spoken_list,
     the_label,
     years_text,
 )
@@ -95,6 +96,11 @@ class ActionAnswerLabels(AnswerAction):
     ) -> list[dict[str, Any]]:
         knowledge = get_knowledge()
         labels = labels_asked(tracker, knowledge)
+        not_held = knowledge.unknowns_in(message_text(tracker))
+        if not labels and not_held:  # "êtes-vous certifiés Qualiopi ?": no source says so; the labels it holds
+            subjects = spoken_list([unknown.subject_in(turn_language()) for unknown in not_held])
+            say(dispatcher, words().NOT_IN_SOURCES, subject=subjects, website=knowledge.organisation.website)
+            return say_labels(dispatcher, knowledge)
         if not labels and distinct_entity_values(tracker, "label"):
             # A label was named that the knowledge file does not hold.
             say(dispatcher, words().LABEL_UNKNOWN, labels=labels_list(knowledge))

@@ -50,16 +50,16 @@ def words_for_identification(text: str, entities: list[dict[str, Any]]) -> list[
     return [word for word in _WORD.findall(_NAMES.sub(" ", text)) if word.lower() not in _SHARED_WORDS]
 
 
-# Short words only one of the two languages writes: when Lingua is unsure of a short message ("y a un
-# parking ?" scores 0.59 English), words of one list and none of the other settle it.
+# Short words only one of the two languages writes ("on" is in both: in neither list): when Lingua is unsure of a
+# short message ("y a un parking ?" scores 0.59 English), words of one list and none of the other settle it.
 _ONLY_FRENCH = frozenset(
-    "je j tu il elle on nous vous ils un une des le la les du au aux est c ce ces cette sont suis es ou où "
+    "je j tu il elle nous vous ils un une des le la les du au aux est c ce ces cette sont suis es ou où "
     "quel quelle quels quelles combien pourquoi comment quand qui quoi y ya pour avec sans dans sur chez mais "
     "et pas ne rien oui non merci svp stp bjr slt jsp mon ma mes votre vos faut peut peux veux voudrais".split()
 )
 _ONLY_ENGLISH = frozenset(
     "the is are am was do does did you your i me my we they it its what where when who why how which can could "
-    "would should will please thanks thank yes no not any there this that with for of and or to in on at".split()
+    "would should will please thanks thank yes no not any there this that with for of and or to in at".split()
 )
 
 

@@ -130,6 +130,8 @@ LANGUAGE_OF = LanguageOfMessage([0.9, 0.8, 0.6])
         # Lingua leans English (0.61), the small words are French only.
         ("c'est long ?", "fr"),
         ("is it long?", "en"),
+        # Lingua unsure (0.52 English with "Marseille"); "on" is a small word of both languages.
+        ("On what date did the Marseille Cité des Métiers open to the public?", "en"),
         # Too short to tell: the conversation keeps its language.
         ("ok", None),
         ("hello", None),

@@ -153,6 +153,20 @@ async def test_the_search_hands_over_to_the_two_stage_fallback_when_no_fact_is_c
             "Mes sources ne donnent pas qui l'a fondée",
             "1993",
         ),
+        (
+            ActionAnswerHistory(),
+            "qui a inauguré la cité des métiers de marseille ? un ministre ?",
+            "ask_history",
+            "Mes sources ne donnent pas qui l'a inaugurée",
+            "2005",
+        ),
+        (
+            ActionAnswerDetail(),
+            "quelle entreprise sponsorisait l'étape marseillaise du tour de france de la diversité ?",
+            "ask_detail",
+            "Mes sources ne donnent pas ses sponsors ou mécènes",
+            "1er mars",
+        ),
         # A detail the thing holds is answered with its fact.
         (
             ActionAnswerNetwork(),
@@ -168,6 +182,21 @@ async def test_a_detail_asked_beside_the_topic(action, text, intent, expected, n
     said = "\n".join(await run_action(action, make_tracker(text, intent)))
     assert expected in said
     assert not_said is None or not_said not in said
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "subject"),
+    [
+        ("Êtes-vous certifiés Qualiopi ?", "fr", "une certification Qualiopi"),
+        ("vous avez le label b corp", "fr", "une certification B Corp"),
+        ("is the centre iso 9001 certified?", "en", "an ISO certification"),
+    ],
+)
+async def test_a_certification_no_source_mentions_is_said_so_before_the_labels(text, language, subject):
+    said = await run_action(ActionAnswerLabels(), make_tracker(text, "ask_labels", language=language))
+    assert said[0].startswith(words_in(language).NOT_IN_SOURCES.split("{")[0])
+    assert subject in said[0]
+    assert "2017" in said[1]
 
 
 async def test_a_label_asked_for_what_no_source_holds_gets_the_honest_answer_then_its_years():
