@@ -167,6 +167,20 @@ async def test_the_search_hands_over_to_the_two_stage_fallback_when_no_fact_is_c
             "Mes sources ne donnent pas ses sponsors ou mécènes",
             "1er mars",
         ),
+        (
+            ActionAnswerNetwork(),
+            "en quelle année la cité des métiers a-t-elle rejoint le réseau international ?",
+            "ask_network",
+            "Mes sources ne donnent pas depuis quand elle en est membre",
+            "25",
+        ),
+        (
+            ActionAnswerNetwork(),
+            "qui préside le réseau international ?",
+            "ask_network",
+            "Mes sources ne donnent pas le nom de la direction",
+            "25",
+        ),
         # A detail the thing holds is answered with its fact.
         (
             ActionAnswerNetwork(),
@@ -182,6 +196,17 @@ async def test_a_detail_asked_beside_the_topic(action, text, intent, expected, n
     said = "\n".join(await run_action(action, make_tracker(text, intent)))
     assert expected in said
     assert not_said is None or not_said not in said
+
+
+async def test_a_cite_des_metiers_in_a_town_of_the_association_is_one_of_its_centres():
+    said = await run_action(
+        ActionAnswerNetwork(),
+        make_tracker("is there a cite des metiers in istres or martigues", "ask_network", language="en"),
+    )
+    assert said[0].startswith("Yes, Istres is one of the 7 associated centres")
+    assert said[1].startswith("Yes, Martigues is one of the 7 associated centres")
+    [paris] = await run_action(ActionAnswerNetwork(), make_tracker("une cité des métiers à Paris ?", "ask_network"))
+    assert "réseau" in paris
 
 
 @pytest.mark.parametrize(
@@ -321,8 +346,8 @@ async def test_a_question_about_the_whole_topic_keeps_the_topic_s_answer(action,
 @pytest.mark.parametrize(
     ("action", "text", "intent", "language", "expected"),
     [
-        # The NLU takes these for the network, the labels or the history; no source holds what they ask.
-        (ActionAnswerNetwork(), "qui préside le réseau international ?", "ask_network", "fr", "25"),
+        # The NLU takes these for the publics, the labels or the history; no source holds what they ask.
+        (ActionAnswerAudience(), "what share of your visitors find a job afterwards?", "ask_audience", "en", "everyone"),
         (ActionAnswerLabels(), "qui a monté le dossier de candidature pour vos labels ?", "ask_labels", "fr", "2017"),
         (ActionAnswerHistory(), "which city opened the first labelled centre?", "ask_history", "en", "1993"),
     ],
