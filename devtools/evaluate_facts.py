@@ -196,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=PROJECT_ROOT / "tests" / "facts" / "dev.yml")
     parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models")
     parser.add_argument("--out", type=Path, default=None, help="where to write the figures and failures (JSON)")
+    parser.add_argument("--outcomes", type=Path, default=None, help="where to write every question's outcome (JSON)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="cdm-facts-") as folder:
         log = Path(folder) / "servers.log"
@@ -209,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     report = facts_summary(outcomes)
     if args.out is not None:
         args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    if args.outcomes is not None:  # the right answers too: which action gave them
+        every = [asdict(outcome) for outcome in outcomes]
+        args.outcomes.write_text(json.dumps(every, ensure_ascii=False, indent=2), encoding="utf-8")
     for failure in report["failures"]:
         print(f"{failure['verdict']:10} {failure['statement']!s:22} {failure['text']}\n           "
               f"-> {failure['answers']} {failure['stated']}")  # fmt: skip
