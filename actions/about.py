@@ -5,9 +5,9 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.centres import ActionAnswerCentres
 from actions.fact_search import HISTORY_PREFIX, NETWORK_ENTRY
 from actions.feedback import AnswerAction
-from actions.centres import ActionAnswerCentres
 from actions.focus import NETWORK, TOPIC, YEAR, focus_on, message_text, towns_asked
 from actions.knowledge import HistoryEvent, Knowledge
 from actions.knowledge_store import get_knowledge
@@ -100,8 +100,8 @@ class ActionAnswerNetwork(AnswerAction):
         centres = [knowledge.find_centre(town) for town in towns_asked(tracker, knowledge)]
         if any(centre is not None and centre.kind == "associated" for centre in centres):
             # "is there a cité des métiers in Istres?": one of the association's own centres, not the network's
-            events: list[dict[str, Any]] = await ActionAnswerCentres().run(dispatcher, tracker, domain)
-            return events
+            answered: list[dict[str, Any]] = await ActionAnswerCentres().run(dispatcher, tracker, domain)
+            return answered
         if said_details(dispatcher, knowledge, message_text(tracker), network.details, words().THE_NETWORK,
                         _NETWORK_SAYS, website=network.url):  # fmt: skip
             return [focus_on(NETWORK)]

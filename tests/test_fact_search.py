@@ -347,7 +347,13 @@ async def test_a_question_about_the_whole_topic_keeps_the_topic_s_answer(action,
     ("action", "text", "intent", "language", "expected"),
     [
         # The NLU takes these for the publics, the labels or the history; no source holds what they ask.
-        (ActionAnswerAudience(), "what share of your visitors find a job afterwards?", "ask_audience", "en", "everyone"),
+        (
+            ActionAnswerAudience(),
+            "what share of your visitors find a job afterwards?",
+            "ask_audience",
+            "en",
+            "everyone",
+        ),
         (ActionAnswerLabels(), "qui a monté le dossier de candidature pour vos labels ?", "ask_labels", "fr", "2017"),
         (ActionAnswerHistory(), "which city opened the first labelled centre?", "ask_history", "en", "1993"),
     ],
