@@ -29,7 +29,7 @@ from actions.knowledge import Knowledge, Language, normalise
 
 # A fact is said only when the classifier scores it at least this, and this much above the questions no source
 # answers. See the module's docstring for how they were chosen.
-MIN_SCORE = 0.0
+MIN_SCORE = 0.1
 MIN_MARGIN = 0.0
 # In place of a topic's whole answer (actions/pinpoint.py), a fact needs the score at which the classifier picks
 # it on its own: a wrong pick there replaces an answer that may have been right.
