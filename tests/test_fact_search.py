@@ -190,6 +190,7 @@ async def test_the_search_hands_over_to_the_two_stage_fallback_when_no_fact_is_c
             None,
         ),
         (ActionAnswerHistory(), "fréquentation de la cité des métiers ?", "ask_history", "100 000 visiteurs", "1993"),
+        (ActionAnswerDetail(), "le site qui présente vos projets ?", "ask_detail", "www.egalab.org", None),
     ],
 )
 async def test_a_detail_asked_beside_the_topic(action, text, intent, expected, not_said):
