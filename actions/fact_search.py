@@ -85,6 +85,15 @@ class Found:
     margin: float
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What the search makes of a question: the entry that answers it (None to abstain), and whether its classifier
+    takes the question for one no source answers."""
+
+    found: Found | None
+    not_held: bool
+
+
 def _about(knowledge: Knowledge) -> dict[str, set[str]]:
     """The things each fact is said of, from the references of the knowledge file."""
     about: dict[str, set[str]] = {}
@@ -192,21 +201,20 @@ class FactSearch:
         order = sorted(kept, key=lambda owner: by_owner[owner], reverse=True)
         return [Found(self.entries[owner], by_owner[owner], by_owner[owner] - unanswerable) for owner in order]
 
-    def not_held(self, question: str, about: Iterable[str] | None = None) -> bool:
-        """Whether the classifier picks the class of questions no source answers: likelier than every entry (about
-        one of `about`, when given), and likely enough to be picked on its own."""
+    def look_up(self, question: str, about: Iterable[str] | None = None, min_score: float = MIN_SCORE) -> Verdict:
+        """What the search makes of the question, from one ranking of the entries (about one of `about`, when
+        given)."""
         ranked = self.ranked(question, about) if _meaningful(question) else []
-        return bool(ranked) and ranked[0].margin < 0 <= ranked[0].score - ranked[0].margin
+        if not ranked:
+            return Verdict(None, not_held=False)
+        top = ranked[0]
+        found = top if top.score >= min_score and top.margin >= MIN_MARGIN else None
+        # The class of questions no source answers: likelier than every entry, and likely enough on its own.
+        return Verdict(found, not_held=top.margin < 0 <= top.score - top.margin)
 
     def best(self, question: str, about: Iterable[str] | None = None, min_score: float = MIN_SCORE) -> Found | None:
         """The entry that answers the question, or None when none is likely enough to say."""
-        if not _meaningful(question):
-            return None
-        ranked = self.ranked(question, about)
-        if not ranked:
-            return None
-        top = ranked[0]
-        return top if top.score >= min_score and top.margin >= MIN_MARGIN else None
+        return self.look_up(question, about, min_score).found
 
 
 # The organisation's own name says nothing of which fact is asked: "marseille" in "la cité des métiers de
@@ -279,14 +287,16 @@ def asks_whole_topic(knowledge: Knowledge, text: str) -> bool:
     return search_of(knowledge).about_whole_topic(text)
 
 
-def asks_not_held(knowledge: Knowledge, text: str) -> bool:
-    """Whether `text` asks for something no source holds, as the search's classifier sees it."""
-    return search_of(knowledge).not_held(text, things_named(knowledge, text) or None)
+def look_up(
+    knowledge: Knowledge, text: str, about: Iterable[str] | None = None, min_score: float = MIN_SCORE
+) -> Verdict:
+    """What the search makes of `text`, among the entries about `about`, else about what the text names."""
+    wanted = list(about or []) or things_named(knowledge, text)
+    return search_of(knowledge).look_up(text, wanted or None, min_score)
 
 
 def found_fact(
     knowledge: Knowledge, text: str, about: Iterable[str] | None = None, min_score: float = MIN_SCORE
 ) -> Found | None:
     """The entry that answers `text`, among those about `about`, else about what the text names; None to abstain."""
-    wanted = list(about or []) or things_named(knowledge, text)
-    return search_of(knowledge).best(text, wanted or None, min_score)
+    return look_up(knowledge, text, about, min_score).found

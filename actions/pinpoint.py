@@ -17,7 +17,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.fact_search import MIN_PINPOINT_SCORE, NETWORK_ENTRY, Entry, asks_not_held, asks_whole_topic, found_fact
+from actions.fact_search import MIN_PINPOINT_SCORE, NETWORK_ENTRY, Entry, asks_whole_topic, look_up
 from actions.focus import LABEL, NETWORK, TOPIC, focus_on, message_text
 from actions.knowledge import Knowledge, Topic
 from actions.language import turn_language, words
@@ -51,10 +51,11 @@ def pinpoint(
         return None
     if asks_whole_topic(knowledge, question):  # "vos labels ?": the nearest fact is not what is asked
         return None
-    found = found_fact(knowledge, question, min_score=MIN_PINPOINT_SCORE)
+    verdict = look_up(knowledge, question, min_score=MIN_PINPOINT_SCORE)
+    found = verdict.found
     if found is None:
         # "qui préside le réseau ?": the topic's answer follows, said as what the sources hold, not as the answer.
-        if asks_not_held(knowledge, question):
+        if verdict.not_held:
             say(dispatcher, words().NOT_HELD_BUT_TOPIC)
         return None
     # What the centre is in general is never the fact a question about its history, labels or network asks for
