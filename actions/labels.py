@@ -19,10 +19,10 @@ from actions.replies import (
     label_line,
     say,
     sources_text,
-    spoken_list,
     the_label,
     years_text,
 )
+from actions.unknowns import say_not_in_sources
 
 # Words that ask for the first or the latest label (accents and case do not matter).
 _FIRST_WORDS = ("premier", "premiere", "plus ancien", "plus vieux", "first", "earliest", "oldest")
@@ -98,8 +98,7 @@ class ActionAnswerLabels(AnswerAction):
         labels = labels_asked(tracker, knowledge)
         not_held = knowledge.unknowns_in(message_text(tracker))
         if not labels and not_held:  # "êtes-vous certifiés Qualiopi ?": no source says so; the labels it holds
-            subjects = spoken_list([unknown.subject_in(turn_language()) for unknown in not_held])
-            say(dispatcher, words().NOT_IN_SOURCES, subject=subjects, website=knowledge.organisation.website)
+            say_not_in_sources(dispatcher, knowledge, not_held)
             return say_labels(dispatcher, knowledge)
         if not labels and distinct_entity_values(tracker, "label"):
             # A label was named that the knowledge file does not hold.
