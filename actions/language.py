@@ -50,12 +50,26 @@ def _in_turn_language(run: RunMethod) -> RunMethod:
         self: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         token = _TURN_LANGUAGE.set(language_of(tracker))
+        first_message = len(dispatcher.messages)
         try:
-            return await run(self, dispatcher, tracker, domain)
+            events = await run(self, dispatcher, tracker, domain)
+            tag_language(dispatcher.messages[first_message:], events)
+            return events
         finally:
             _TURN_LANGUAGE.reset(token)
 
     return run_in_language
+
+
+def tag_language(messages: list[dict[str, Any]], events: list[dict[str, Any]]) -> None:
+    """Each message's language in its metadata, for the widget (`lang`, its own texts): the turn's, or the one
+    the action switched to (its messages are in that one)."""
+    language: str = turn_language()
+    for event in events:
+        if event.get("event") == "slot" and event.get("name") == SLOT and event.get("value") in WORDING:
+            language = str(event["value"])
+    for message in messages:
+        message["metadata"] = {**(message.get("metadata") or {}), "language": language}
 
 
 class BilingualAction(Action, metaclass=ABCMeta):

@@ -98,6 +98,11 @@ def turn_failed_reply(website: str | None, language: str = "fr") -> str:
     return wording.TURN_FAILED.format(website=website) if website else wording.TURN_FAILED_NO_WEBSITE
 
 
+def _in(english: bool) -> dict[str, Any]:
+    """The guard's own message's language, in its metadata as the actions' (actions/language.py)."""
+    return {"metadata": {"language": "en" if english else "fr"}}
+
+
 def guarded(
     on_new_message: MessageHandler,
     website: str | None = None,
@@ -118,13 +123,14 @@ def guarded(
         if not await limits.allow(str(recipient), client):
             english = language_of_text(text[:limit]) == "en"
             await channel.send_text_message(
-                recipient, wording.TOO_MANY_MESSAGES_EN if english else wording.TOO_MANY_MESSAGES
+                recipient, wording.TOO_MANY_MESSAGES_EN if english else wording.TOO_MANY_MESSAGES, **_in(english)
             )
             return
         # The language is identified only when the guard has something to say (the NLU identifies it anyway).
         if len(text) > limit:
-            too_long = wording.MESSAGE_TOO_LONG_EN if language_of_text(text) == "en" else wording.MESSAGE_TOO_LONG
-            await channel.send_text_message(recipient, too_long.format(length=len(text), limit=limit))
+            english = language_of_text(text) == "en"
+            too_long = wording.MESSAGE_TOO_LONG_EN if english else wording.MESSAGE_TOO_LONG
+            await channel.send_text_message(recipient, too_long.format(length=len(text), limit=limit), **_in(english))
             return
         if not has_words(text):
             text = EMPTY_MESSAGE_PAYLOAD
@@ -132,7 +138,7 @@ def guarded(
         if masked.kinds:
             english = language_of_text(text) == "en"
             removed = wording.personal_data_removed_en if english else wording.personal_data_removed
-            await channel.send_text_message(recipient, removed(masked.kinds))
+            await channel.send_text_message(recipient, removed(masked.kinds), **_in(english))
         message.text = masked.text
         message.metadata = None
         counter = _CountingOutputChannel(channel)
@@ -156,6 +162,7 @@ def guarded(
             # No message text in the log: it may hold personal data that the masking missed.
             logger.exception("A visitor's message could not be handled; the visitor got an apology.")
         if counter.sent == 0:
-            await channel.send_text_message(recipient, turn_failed_reply(website, language_of_text(text)))
+            language = language_of_text(text)
+            await channel.send_text_message(recipient, turn_failed_reply(website, language), **_in(language == "en"))
 
     return handle

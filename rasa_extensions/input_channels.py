@@ -18,7 +18,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
@@ -104,6 +104,40 @@ def client_address(request: Request) -> str | None:
 _SOCKET_CLIENT: ContextVar[str | None] = ContextVar("socket_client", default=None)
 
 
+def _quick_replies(buttons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"content_type": "text", "title": button["title"], "payload": button["payload"]} for button in buttons]
+
+
+def _widget_metadata(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The message's language (set by the actions and the domain's responses), for the widget: a class that
+    rasa-webchat puts on the message's bubble, from which web/chat.js sets `lang` and its own texts' language."""
+    language = (kwargs.get("metadata") or {}).get("language")
+    if language not in ("fr", "en"):
+        return {}
+    return {"metadata": {"language": language, "customCss": {"style": "class", "css": f"cdm-lang-{language}"}}}
+
+
+class WholeMessageCollector(CollectingOutputChannel):
+    """Rasa's REST output, with each bot message whole: Rasa's channels cut a message at each blank line, one
+    bubble per paragraph, which parts an answer from its list and its sources line (`actions.replies`)."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._persist_message(self._message(recipient_id, text=text.strip()))
+
+
+class VisitorSocketIOOutput(SocketIOOutput):
+    """Rasa's Socket.IO output, with each bot message whole (one bubble, markdown intact) and its language."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"text": text.strip(), **_widget_metadata(kwargs)})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        message = {"text": text.strip(), "quick_replies": _quick_replies(buttons), **_widget_metadata(kwargs)}
+        await self._send_message(recipient_id, message)
+
+
 class VisitorRestInput(_GuardedChannel, RestInput):
     """Rasa's REST channel (`POST /webhooks/rest/webhook`), strict about its input and guarded."""
 
@@ -123,7 +157,7 @@ class VisitorRestInput(_GuardedChannel, RestInput):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             message = _parse_rest_message(request)
-            collector = CollectingOutputChannel()
+            collector = WholeMessageCollector()
             user_message = UserMessage(message.text, collector, message.sender, input_channel=self.name())
             await handle(user_message, client_address(request))
             return response.json(collector.messages)
@@ -153,6 +187,11 @@ class VisitorSocketIOInput(_GuardedChannel, SocketIOInput):
         handle = self.guard(on_new_message)
 
         async def handle_with_client(message: UserMessage) -> None:
+            # Rasa's handler builds the message with its own output channel: ours sends each message whole.
+            if isinstance(message.output_channel, SocketIOOutput):
+                message.output_channel = VisitorSocketIOOutput(
+                    message.output_channel.sio, message.output_channel.bot_message_evt
+                )
             await handle(message, _SOCKET_CLIENT.get())
 
         webhook: Blueprint = super().blueprint(handle_with_client)
