@@ -122,6 +122,10 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
 
 
 class WidgetPageHandler(SimpleHTTPRequestHandler):
+    # Chromium does not revalidate an HTTP/1.0 response by its ETag (it downloads it again): HTTP/1.1,
+    # whose keep-alive every response allows (each has a Content-Length).
+    protocol_version = "HTTP/1.1"
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         path = self.path.split("?", 1)[0]
         if path == "/config.js":
