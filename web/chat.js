@@ -262,6 +262,8 @@
     setAttr(input, "placeholder", texts.inputTextFieldHint);
     setText(document.querySelector(".rw-header > span"), texts.subtitle);
     setText(document.querySelector(".rw-title"), texts.title);
+    // rasa-webchat's title is an h4 under the page's h1: a level 2 heading for screen readers (RGAA 9.1).
+    setAttr(document.querySelector(".rw-title"), "aria-level", "2");
     var send = document.querySelector(".rw-send");
     setAttr(send, "aria-label", texts.sendLabel);
     setAttr(send && send.querySelector("svg"), "aria-hidden", "true");

@@ -85,6 +85,8 @@ def focused(page: Page) -> str:
 def test_each_kind_of_answer_renders_as_meant(browser: Browser, page_url: str):  # noqa: F811
     context, page, errors = new_page(browser, DESKTOP)
     open_widget(page, page_url)
+    # The widget's title is a level 2 heading under the page's h1 (Chromium reads aria-level on an h4).
+    expect(page.locator("h4.rw-title")).to_have_attribute("aria-level", "2")
     # The greeting: one bubble, two paragraphs.
     greeting = page.locator(".rw-response").first
     expect(greeting.locator("p")).to_have_count(2)

@@ -89,12 +89,15 @@ def test_a_visitor_chats_clicks_a_quick_reply_and_finds_the_conversation_after_r
     expect(page.locator(".rw-response").filter(has_text="7 centres associés")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
 
     ask(page, "C'est gratuit ?")
-    # The answer comes in two bubbles (facts, then source), with the typing indicator in between.
-    expect(page.locator(".rw-typing-indication")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
-    expect(page.locator(".rw-response").filter(has_text="Oui, c'est gratuit")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
-    # Links in answers open in a new tab.
-    source_link = page.locator(".rw-response a[href='https://www.citedesmetiers.fr/qui-sommes-nous']").last
+    # The answer is one bubble, its source on its last line; the bubble says its language.
+    answer = page.locator(".rw-response").filter(has_text="Oui, c'est gratuit")
+    expect(answer).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(answer).to_have_class(re.compile(r"\bcdm-lang-fr\b"))
+    expect(answer.locator("xpath=ancestor::*[contains(@class, 'rw-message')][1]")).to_have_attribute("lang", "fr")
+    # Links in answers open in a new tab, and say so.
+    source_link = answer.locator("a[href='https://www.citedesmetiers.fr/qui-sommes-nous']").last
     expect(source_link).to_have_attribute("target", "_blank")
+    expect(source_link).to_have_attribute("title", re.compile(r"\(nouvelle fenêtre\)$"))
 
     page.reload()
     open_widget(page, assistant)
@@ -130,7 +133,109 @@ def test_an_english_speaking_visitor_gets_the_widget_the_greeting_and_the_answer
     # Only the bot's messages after the question (the greeting may well speak of "free" too).
     answers = question.locator("xpath=following::*[contains(concat(' ', @class, ' '), ' rw-response ')]")
     expect(answers.filter(has_text=re.compile("free", re.IGNORECASE)).first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    # Every message, the bot's and the visitor's, says it is in English (RGAA 8.7).
+    languages = page.locator(".rw-messages-container .rw-message").evaluate_all(
+        "messages => messages.map(m => m.getAttribute('lang'))"
+    )
+    assert set(languages) == {"en"}, languages
+    expect(page.locator(".rw-widget-container")).to_have_attribute("lang", "en")
     assert errors == []
+    context.close()
+
+
+def test_a_french_browser_whose_visitor_writes_in_english_gets_the_widget_in_english(
+    browser: Browser, assistant: Assistant
+):
+    context, page, errors = desktop_page(browser, "fr-FR")
+    open_widget(page, assistant)
+    expect(page.locator(".rw-response").first).to_contain_text("Bonjour", timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator(".rw-new-message")).to_have_attribute("placeholder", "Posez votre question…")
+    ask(page, "Hello, is the Cité des Métiers free of charge?")
+    answer = page.locator(".rw-response.cdm-lang-en")
+    expect(answer.first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    # The widget's own texts follow the conversation into English; the French greeting stays French.
+    expect(page.locator(".rw-new-message")).to_have_attribute("placeholder", "Ask your question…")
+    expect(page.get_by_role("button", name="New conversation")).to_be_visible()
+    expect(page.locator(".rw-widget-container")).to_have_attribute("lang", "en")
+    languages = page.locator(".rw-messages-container .rw-message").evaluate_all(
+        "messages => messages.map(m => m.getAttribute('lang'))"
+    )
+    assert languages[0] == "fr" and languages[1:] == ["en"] * (len(languages) - 1), languages
+    assert errors == []
+    context.close()
+
+
+class NetworkLog:
+    """What a page downloads, as Chromium's network stack counts it (CDP Network events): bytes received
+    for each finished request, headers included, and the failed requests."""
+
+    def __init__(self, page: Page) -> None:
+        self.received: dict[str, int] = {}
+        self.urls: dict[str, str] = {}
+        self.statuses: dict[str, int] = {}
+        self.failed: list[str] = []
+        cdp = page.context.new_cdp_session(page)
+        cdp.on("Network.responseReceived", self._response)
+        cdp.on("Network.loadingFinished", self._finished)
+        cdp.on("Network.loadingFailed", lambda event: self.failed.append(self.urls.get(event["requestId"], "?")))
+        cdp.on("Network.requestWillBeSent", self._request)
+        cdp.send("Network.enable")
+
+    def _request(self, event: dict) -> None:
+        self.urls[event["requestId"]] = event["request"]["url"]
+
+    def _response(self, event: dict) -> None:
+        self.statuses[event["requestId"]] = event["response"]["status"]
+
+    def _finished(self, event: dict) -> None:
+        self.received[event["requestId"]] = int(event["encodedDataLength"])
+
+    @property
+    def total(self) -> int:
+        return sum(self.received.values())
+
+    def errors(self) -> list[str]:
+        return self.failed + [
+            f"{status}: {self.urls.get(key)}" for key, status in self.statuses.items() if status >= 400
+        ]
+
+
+def visit(context: BrowserContext, assistant: Assistant, console: list[str]) -> NetworkLog:
+    """A visit: the page, the widget opened, the greeting on screen."""
+    page = context.new_page()
+    page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: console.append(str(error)))
+    network = NetworkLog(page)
+    open_widget(page, assistant)
+    expect(page.locator(".rw-response").first).to_contain_text("Bonjour", timeout=ANSWER_TIMEOUT_MS)
+    page.wait_for_load_state("networkidle")
+    page.close()
+    return network
+
+
+def test_a_first_visit_downloads_little_and_a_return_visit_almost_nothing(browser: Browser, assistant: Assistant):
+    """The page's files are gzipped and revalidated with their ETag (ops/serve_web.py): measured in Chromium."""
+    context = browser.new_context(locale="fr-FR")
+    console: list[str] = []
+    first = visit(context, assistant, console)
+    again = visit(context, assistant, console)  # the same browser: its cache
+    print(
+        f"bytes received, widget opened and greeted: first visit {first.total}, return visit {again.total}; "
+        f"console errors {len(console)}; failed requests {len(first.errors() + again.errors())}"
+    )
+    assert first.total <= 250_000, first.received
+    assert again.total <= 10_000, again.received
+    assert console == []
+    assert first.errors() + again.errors() == []
+    # Nothing leaves for another host (no Google Fonts): the page's server and the assistant only.
+    hosts = {
+        re.sub(r"^\w+://([^/]+)/.*$", r"\1", url)
+        for url in [*first.urls.values(), *again.urls.values()]
+        if url.startswith("http")
+    }
+    assert hosts <= {f"localhost:{assistant.web_url.split(':')[2].rstrip('/')}", f"localhost:{assistant.rasa_port}"}, (
+        hosts
+    )
     context.close()
 
 
