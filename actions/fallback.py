@@ -17,6 +17,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.glance import at_a_glance
 from actions.knowledge_store import get_knowledge
 from actions.language import BilingualAction, words
 from actions.questions import ANSWER_SLOT
@@ -80,9 +81,10 @@ class ActionOutOfScope(ActionDontKnow):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        first_message = len(dispatcher.messages)
         referral = referred(dispatcher, get_knowledge(), tracker.latest_message.get("text") or "")
-        if referral is not None:
-            return referral
+        if referral is not None:  # the referral's answer, read at a glance as the answers with facts are
+            return [*referral, *at_a_glance(dispatcher, first_message, tracker, referral)]
         return await super().run(dispatcher, tracker, domain)
 
 

@@ -23,6 +23,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.glance import at_a_glance
 from actions.knowledge import Topic
 from actions.knowledge_store import get_knowledge
 from actions.language import BilingualAction, RunMethod, words
@@ -110,6 +111,7 @@ def _offering_rating(run: RunMethod) -> RunMethod:
     ) -> list[dict[str, Any]]:
         first_message = len(dispatcher.messages)
         events = await run(self, dispatcher, tracker, domain)
+        events = [*events, *at_a_glance(dispatcher, first_message, tracker, events)]
         offer_rating(dispatcher, tracker, first_message)
         # What answered the turn, for the follow-ups that ask a question again (actions/questions.py); an
         # action that answered through others (ActionAnswerFollowup) carries their names already.
@@ -121,7 +123,8 @@ def _offering_rating(run: RunMethod) -> RunMethod:
 
 
 class AnswerAction(BilingualAction, metaclass=ABCMeta):
-    """An action that answers with facts: its answer may carry the rating buttons (`offer_rating`).
+    """An action that answers with facts: its answer is cut to be read at a glance (`actions.glance`) and may
+    carry the rating buttons (`offer_rating`).
 
     Each subclass's `run` is wrapped, inside the turn's language (BilingualAction wraps the wrapped `run`).
     Abstract, so that the action server registers only the actions themselves.

@@ -2,42 +2,69 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.centres import centres_summary
 from actions.feedback import AnswerAction
 from actions.focus import NEED, TOPIC, focus_on, message_text
+from actions.glance import MORE_SLOT, more_button
 from actions.knowledge import Fact, Knowledge, Need
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
+from actions.not_held import is_dated
 from actions.referrals import NEED_ACTION, REFERRAL_ACTION, answer_by_subject, referred, say_referrals
-from actions.replies import facts_sources, say, spoken_list
+from actions.replies import facts_sources, sources_text, spoken_list
 
 
 def _distinct(facts: list[Fact]) -> list[Fact]:
     return list(dict.fromkeys(facts))
 
 
-def need_reply(knowledge: Knowledge, needs: list[Need]) -> tuple[Fact, str, list[Fact]]:
-    """For the needs found (maybe none): the opening fact (what the centre is for), the details (one line
-    each: the adviser, where, the resources, the needs' own facts, their public services) and every fact said.
+def _lines(facts: list[Fact]) -> list[str]:
+    return [f"- {fact.text_in(turn_language())}" for fact in facts]
 
-    No individual advice and no figure without a source: only what the centre offers, where, and the
-    public services the knowledge file names for these needs.
-    """
-    role, *help_facts = knowledge.need_help
+
+@dataclass(frozen=True)
+class NeedReply:
+    """A need's answer, read at a glance (docs/maintainers.md): the lead (an adviser, free, anonymous, without
+    appointment, and where), the one public service that fits, and the rest on "En savoir plus"."""
+
+    lead: str
+    service: str | None
+    more: str
+
+
+def need_reply(knowledge: Knowledge, needs: list[Need]) -> NeedReply:
+    """For the needs found (maybe none). No individual advice and no figure without a source: only what the
+    centre offers, where, and the public services the knowledge file names for these needs. Dated facts ("En
+    2011, …") are history, not what a visitor finds today: a need's answer leaves them out."""
+    role, adviser, *help_facts = knowledge.need_help
     own = _distinct([fact for need in needs for fact in knowledge.facts(need.facts)])
     services = _distinct([fact for need in needs for fact in knowledge.facts(need.services)])
-    lines = [f"- {fact.text_in(turn_language())}" for fact in help_facts[:1]]
-    lines.append("- " + words().NEED_WHERE.format(**centres_summary(knowledge)))
-    lines += [f"- {fact.text_in(turn_language())}" for fact in [*help_facts[1:], *own]]
+    where = words().NEED_WHERE.format(**centres_summary(knowledge))
+    lead_facts = [adviser]
+    if needs:
+        titles = spoken_list([need.title_in(turn_language()) for need in needs])
+        lead = words().NEED.format(need=titles, adviser=adviser.text_in(turn_language()), where=where)
+    else:
+        lead = words().NEED_UNNAMED.format(adviser=adviser.text_in(turn_language()), where=where)
+    lead += f"\n\n{sources_text(knowledge, [adviser.source, knowledge.main_centre.source])}"
+    service = None
     if services:
-        lines.append(words().NEED_SERVICES)
-        lines += [f"- {fact.text_in(turn_language())}" for fact in services]
-    return role, "\n".join(lines), [role, *help_facts, *own, *services]
+        first_service = services.pop(0)
+        service = words().NEED_SERVICE.format(service=first_service.text_in(turn_language()))
+        service += f"\n\n{facts_sources(knowledge, [first_service])}"
+    rest = [fact for fact in [role, *help_facts, *own] if fact not in lead_facts and not is_dated(fact.text)]
+    more = "\n".join([role.text_in(turn_language()), *_lines(rest[1:])])
+    if services:
+        more += "\n\n" + "\n".join([words().NEED_SERVICES, *_lines(services)])
+    more += f"\n\n{words().NO_PERSONAL_ADVICE}\n\n{facts_sources(knowledge, [*rest, *services])}"
+    return NeedReply(lead, service, more)
 
 
 class ActionAnswerNeed(AnswerAction):
@@ -54,21 +81,13 @@ class ActionAnswerNeed(AnswerAction):
         if referral is not None:
             return referral
         needs = knowledge.needs_in(message_text(tracker))
-        role, details, facts = need_reply(knowledge, needs)
-        sources = facts_sources(knowledge, facts)
-        if not needs:
-            say(dispatcher, words().NEED_UNNAMED, role=role.text_in(turn_language()), details=details, sources=sources)
-            return [focus_on(TOPIC, "need")]
-        need_titles = spoken_list([need.title_in(turn_language()) for need in needs])
-        say(
-            dispatcher,
-            words().NEED,
-            need=need_titles,
-            role=role.text_in(turn_language()),
-            details=details,
-            sources=sources,
-        )
-        return [focus_on(NEED, needs[0].id)]
+        reply = need_reply(knowledge, needs)
+        bubbles = [reply.lead, *([reply.service] if reply.service else [])]
+        for bubble in bubbles[:-1]:
+            dispatcher.utter_message(text=bubble)
+        dispatcher.utter_message(text=bubbles[-1], buttons=[more_button()])
+        focus = focus_on(NEED, needs[0].id) if needs else focus_on(TOPIC, "need")
+        return [focus, SlotSet(MORE_SLOT, [reply.more])]
 
 
 class ActionAnswerReferral(AnswerAction):

@@ -14,6 +14,7 @@ from actions.language import turn_language, words
 from actions.replies import facts_sources, facts_text, say, the_label
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DATED = re.compile(r"(?:En|In) (?:19|20)\d\d\b")
 # Words that ask how things are now (accents and apostrophes folded): a fact dated by its year ("En 2011, une
 # dizaine de conseillers…") does not say it.
 _NOW = re.compile(
@@ -21,6 +22,11 @@ _NOW = re.compile(
     r"de nos jours|cette annee|l an dernier|l annee derniere|l an passe|toujours|encore|now|nowadays|today|"
     r"currently|current|these days|at the moment|at present|this year|last year|still|anymore)\b"
 )
+
+
+def is_dated(fact_text: str) -> bool:
+    """Whether a fact is said as of a year ("En 2011, une dizaine de conseillers…"): history, not today."""
+    return bool(_DATED.match(fact_text))
 
 
 def other_year_asked(question: str, fact_text: str) -> str | None:

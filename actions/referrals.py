@@ -27,9 +27,12 @@ MAX_REFERRALS = 2
 
 
 def say_distress(dispatcher: CollectingDispatcher, knowledge: Knowledge) -> list[dict[str, Any]]:
-    """A few human words, then the numbers and the advisers; no sources line, no rating buttons."""
-    lines = "\n".join(f"- {fact.text_in(turn_language())}" for fact in knowledge.distress_facts)
+    """A few human words and the numbers, then (a bubble of its own, to be read at a glance) the advisers; no
+    sources line, no rating buttons, nothing behind "En savoir plus"."""
+    *numbers, advisers = knowledge.distress_facts
+    lines = "\n".join(f"- {fact.text_in(turn_language())}" for fact in numbers)
     say(dispatcher, words().DISTRESS, facts=lines)
+    dispatcher.utter_message(text=advisers.text_in(turn_language()))
     return [focus_on(TOPIC, "distress")]
 
 

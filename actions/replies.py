@@ -19,6 +19,7 @@ _ECHO_MAX_LENGTH = 40
 _NOT_ECHOABLE = re.compile(r"[^\w\s'’-]|_")
 # The line `sources_text` writes, in either language: "Source : …", "Sources: …".
 _SOURCES_LINE = re.compile(r"^Sources? ?: ")
+_URL_PREFIX = re.compile(r"^https?://(?:www\.)?")
 
 
 def spoken_list(items: Sequence[str]) -> str:
@@ -42,17 +43,24 @@ def facts_text(facts: Iterable[Fact]) -> str:
     return "\n".join(fact.text_in(turn_language()) for fact in facts)
 
 
+def source_reference(url: str | None, title: str) -> str:
+    """A source in few words: its link, titled by its address without "https://www." ("citedesmetiers.fr/projets"),
+    else its title up to the first comma ("La Tribune")."""
+    if url:
+        return f"[{_URL_PREFIX.sub('', url).rstrip('/')}]({url})"
+    return title.split(",", 1)[0]
+
+
 def sources_text(knowledge: Knowledge, source_ids: Iterable[str]) -> str:
-    """'Source : …' or 'Sources : … ; …': the distinct sources, each as its link if it has one, else its title
-    (the sources are French pages: their titles are said in French in both languages)."""
+    """'Source : …' or 'Sources : … · …': one short line, the distinct sources, each as a link if it has one (the
+    sources are French pages: their titles are said in French in both languages)."""
     distinct: list[str] = []
     for source_id in source_ids:
         source = knowledge.source(source_id)
-        reference = source.url or source.title
+        reference = source_reference(source.url, source.title)
         if reference not in distinct:
             distinct.append(reference)
-    separator = "; " if turn_language() == "en" else " ; "
-    return f"{'Sources' if len(distinct) > 1 else 'Source'}{colon()} {separator.join(distinct)}"
+    return f"{'Sources' if len(distinct) > 1 else 'Source'}{colon()} {' · '.join(distinct)}"
 
 
 def cites_sources(reply: str) -> bool:

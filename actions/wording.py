@@ -15,7 +15,7 @@ CENTRE_MAIN = (
 
 CENTRE_ASSOCIATED = "Oui, {centre} fait partie des {count} centres associés de la {organisation}. Je n'ai pas les coordonnées ni les horaires de ce centre : consultez {website}.\n\n{sources}"
 
-CENTRE_UNKNOWN = "{place} ne fait pas partie des centres de la {organisation} : elle est présente à {main} et dans {count} centres associés ({centres}). D'autres Cités des Métiers existent : le réseau international en compte {cities} dans {countries} pays. Pour savoir s'il y en a une près de {place}, consultez {url}.\n\n{sources}"
+CENTRE_UNKNOWN = "{place} ne fait pas partie des centres de la {organisation} : elle est présente à {main} et dans {count} centres associés ({centres}).\nLe réseau international compte {cities} Cités des Métiers dans {countries} pays : cherchez-en une près de {place} sur {url}.\n\n{sources}"
 
 CENTRE_OF_NETWORK = "{place} ne fait pas partie des centres de la {organisation} ({main} et ses {count} centres associés : {centres}). {facts}\nLe réseau international compte {cities} Cités des Métiers dans {countries} pays : {url}\n\n{sources}"
 
@@ -80,11 +80,17 @@ HISTORY = "L'histoire de la Cité des Métiers en quelques dates :\n{timeline}\n
 NETWORK = "{description} On compte aujourd'hui {cities} Cités des Métiers dans le monde, réparties dans {countries} pays. Pour en savoir plus : {url}\n\n{sources}"
 
 # Visitors' own needs: what the centre offers for them, then the public services they can use themselves.
-NEED = "Vous venez pour {need} ? {role}\n{details}\n\nJe ne peux pas vous donner de conseil personnalisé ici : c'est ce que fait un conseiller, avec vous.\n\n{sources}"
+NEED = "Vous venez pour {need} ? {adviser}\n{where}"
 
-NEED_UNNAMED = "{role}\n{details}\n\nDites-m'en un peu plus (une formation, un emploi, une reconversion, une création d'entreprise, votre orientation…) et je vous dirai aussi quel service public peut vous aider.\n\n{sources}"
+NEED_UNNAMED = "{adviser}\n{where}\n\nDites-m'en plus (formation, emploi, reconversion, création d'entreprise, orientation…) : je vous dirai quel service public peut aussi vous aider."
 
 NEED_WHERE = "Où : à {main} ou dans l'un de ses {count} centres associés ({centres})."
+
+NEED_SERVICE = "Vous pouvez aussi, par vous-même : {service}"
+
+NO_PERSONAL_ADVICE = (
+    "Je ne peux pas vous donner de conseil personnalisé ici : c'est ce que fait un conseiller, avec vous."
+)
 
 NEED_SERVICES = "Vous pouvez aussi, par vous-même :"
 
@@ -95,7 +101,7 @@ NOT_IN_SOURCES_UNNAMED = "Je n'ai pas cette information dans mes sources, et je 
 
 HELPFUL_FACTS = "{facts}\n\n{sources}"
 
-DONT_KNOW = "Je ne suis pas sûr d'avoir compris, et je préfère ne rien inventer. Je peux vous renseigner sur l'accueil (gratuité, anonymat, rendez-vous, public), les horaires et l'adresse, les services, les centres, les labels, le réseau international et l'histoire de la Cité des Métiers. Pour le reste, consultez {website} ou venez rencontrer un conseiller."
+DONT_KNOW = "Je ne suis pas sûr d'avoir compris, et je préfère ne rien inventer. Je peux vous renseigner sur l'accueil (gratuité, anonymat, rendez-vous, public), les horaires, l'adresse, les services, les centres, les labels, le réseau et l'histoire de la Cité des Métiers. Pour le reste : {website}, ou un conseiller sur place."
 
 OUT_OF_SCOPE = "Désolé, je ne peux pas vous répondre sur ce sujet : je ne connais que la Cité des Métiers. Je peux vous renseigner sur l'accueil (gratuité, anonymat, rendez-vous, public), les services, les centres, les labels, le réseau international et son histoire. Pour le reste, consultez {website}."
 
@@ -115,6 +121,12 @@ RATING_HELPFUL = "👍 Utile"
 RATING_NOT_HELPFUL = "👎 Pas utile"
 
 RATED_HELPFUL = "Merci pour votre retour !"
+
+# An answer cut to be read at a glance (actions/glance.py): the quick reply for the rest, and the reply when
+# there is no rest to give.
+MORE_BUTTON = "En savoir plus"
+
+NOTHING_MORE = "Je n'ai rien de plus à ajouter sur ce sujet. Posez-moi une autre question !"
 
 RATED_NOT_HELPFUL = "Désolé que cette réponse ne vous ait pas aidé. Vous pouvez reformuler votre question avec d'autres mots, ou en parler à un conseiller :\n{facts}\n\n{sources}"
 
@@ -144,10 +156,10 @@ TOPIC_TITLES = {
 
 # A person in distress: a few human words first, then the numbers and the advisers (the knowledge file's
 # `distress` facts, one per line). No list of facts about the association, no rating buttons.
-DISTRESS = "Ce que vous vivez a l'air très difficile, et je suis vraiment désolé que vous traversiez ça. Vous n'avez pas à rester seul·e avec ça : des personnes peuvent vous écouter, maintenant.\n{facts}"
+DISTRESS = "Ce que vous vivez a l'air très difficile, et je suis vraiment désolé. Vous n'avez pas à rester seul·e : des personnes peuvent vous écouter, maintenant.\n{facts}"
 
 # Questions only a person or another public service answers (labour law, salaries, writing a CV...).
-REFERRAL = "Sur ce sujet ({subject}), je ne peux pas vous répondre moi-même : je ne donne ni conseil personnalisé, ni avis juridique, ni chiffre sans source. Voici qui peut vous aider :\n{facts}\n\n{sources}"
+REFERRAL = "Sur ce sujet ({subject}), je ne peux pas vous répondre moi-même : ni conseil personnalisé, ni avis juridique, ni chiffre sans source. Qui peut vous aider :\n{facts}\n\n{sources}"
 
 REFERRAL_UNNAMED = "Cette question demande une réponse personnalisée, que je ne peux pas vous donner : je ne donne ni conseil personnalisé, ni avis juridique, ni chiffre sans source.\n{facts}\n\n{sources}"
 

@@ -15,7 +15,7 @@ CENTRE_MAIN = (
 
 CENTRE_ASSOCIATED = "Yes, {centre} is one of the {count} associated centres of the {organisation}. I don't have the contact details or the opening hours of this centre: please see {website}.\n\n{sources}"
 
-CENTRE_UNKNOWN = "{place} is not one of the centres of the {organisation}, which is based in {main} and has {count} associated centres ({centres}). There are other Cités des Métiers, though: the international network has {cities} of them in {countries} countries. To find out whether there is one near {place}, see {url}.\n\n{sources}"
+CENTRE_UNKNOWN = "{place} is not one of the centres of the {organisation}, which is based in {main} and has {count} associated centres ({centres}).\nThe international network has {cities} Cités des Métiers in {countries} countries: look for one near {place} on {url}.\n\n{sources}"
 
 CENTRE_OF_NETWORK = "{place} is not one of the centres of the {organisation} ({main} and its {count} associated centres: {centres}). {facts}\nThe international network has {cities} Cités des Métiers in {countries} countries: {url}\n\n{sources}"
 
@@ -76,11 +76,15 @@ HISTORY = "The story of the Cité des Métiers in a few key dates:\n{timeline}\n
 NETWORK = "{description} Today there are {cities} Cités des Métiers around the world, in {countries} countries. To find out more: {url}\n\n{sources}"
 
 # Visitors' own needs: what the centre offers for them, then the public services they can use themselves.
-NEED = "Looking for help with {need}? {role}\n{details}\n\nI can't give you personal advice here: that's what an adviser does, with you.\n\n{sources}"
+NEED = "Looking for help with {need}? {adviser}\n{where}"
 
-NEED_UNNAMED = "{role}\n{details}\n\nTell me a little more (a training course, a job, a career change, starting a business, career guidance…) and I'll also tell you which public service can help you.\n\n{sources}"
+NEED_UNNAMED = "{adviser}\n{where}\n\nTell me more (training, a job, a career change, a business…): I'll say which public service can also help."
 
 NEED_WHERE = "Where: in {main}, or at one of the {count} associated centres ({centres})."
+
+NEED_SERVICE = "On your own, you can also turn to: {service}"
+
+NO_PERSONAL_ADVICE = "I can't give you personal advice here: that's what an adviser does, with you."
 
 NEED_SERVICES = "On your own, you can also turn to:"
 
@@ -91,7 +95,7 @@ NOT_IN_SOURCES_UNNAMED = "I don't have that information in my sources, and I'd r
 
 HELPFUL_FACTS = "{facts}\n\n{sources}"
 
-DONT_KNOW = "I'm not sure I understood, and I'd rather not make anything up. I can tell you about how visits work (cost, anonymity, appointments, who can come), the opening hours and the address, the services, the centres, the labels, the international network and the history of the Cité des Métiers. For anything else, please see {website} or come and meet an adviser."
+DONT_KNOW = "I'm not sure I understood, and I'd rather not make anything up. I can tell you about visits (cost, anonymity, appointments, who can come), the hours, the address, the services, the centres, the labels, the network and the history of the Cité des Métiers. For anything else: {website}, or an adviser on site."
 
 OUT_OF_SCOPE = "Sorry, I can't help you with that: I only know about the Cité des Métiers. I can tell you about how visits work (cost, anonymity, appointments, who can come), the services, the centres, the labels, the international network and its history. For anything else, please see {website}."
 
@@ -110,6 +114,10 @@ RATING_HELPFUL = "👍 Helpful"
 RATING_NOT_HELPFUL = "👎 Not helpful"
 
 RATED_HELPFUL = "Thank you for your feedback!"
+
+MORE_BUTTON = "Tell me more"
+
+NOTHING_MORE = "I have nothing more to add on this. Ask me another question!"
 
 RATED_NOT_HELPFUL = "Sorry this answer did not help. You can rephrase your question in other words, or talk it over with an adviser:\n{facts}\n\n{sources}"
 
@@ -137,9 +145,9 @@ TOPIC_TITLES = {
     "ask_capabilities": "What you can do",
 }
 
-DISTRESS = "What you are going through sounds really hard, and I am truly sorry you are facing this. You don't have to stay alone with it: people can listen to you, right now.\n{facts}"
+DISTRESS = "This sounds really hard, and I am truly sorry. You don't have to face it alone: people can listen, right now.\n{facts}"
 
-REFERRAL = "On this subject ({subject}), I can't answer you myself: I give no personal advice, no legal advice and no figure without a source. Here is who can help:\n{facts}\n\n{sources}"
+REFERRAL = "On this subject ({subject}), I can't answer you myself: no personal advice, no legal advice, no figure without a source. Who can help:\n{facts}\n\n{sources}"
 
 REFERRAL_UNNAMED = "This question needs a personal answer, which I can't give: I give no personal advice, no legal advice and no figure without a source.\n{facts}\n\n{sources}"
 

@@ -12,11 +12,28 @@ Exit status: 0 after /stop or Ctrl-C, 1 when the Rasa server stops answering.
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 import uuid
+from typing import Any
 
 import aiohttp
-from rasa.core.channels.console import record_messages
+from rasa.core.channels import console
+
+# A markdown link, as the bot writes its sources: "[citedesmetiers.fr/projets](https://…)".
+_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
+_print_bot_output = console._print_bot_output
+
+
+def terminal_text(text: str) -> str:
+    """The bot's markdown as a terminal shows it: a link as its title and its address."""
+    return _LINK.sub(lambda link: link[2] if link[1] in link[2] else f"{link[1]} <{link[2]}>", text)
+
+
+def _print_readable(message: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+    if isinstance(message.get("text"), str):
+        message = {**message, "text": terminal_text(message["text"])}
+    return _print_bot_output(message, *args, **kwargs)
 
 
 def conversation_id() -> str:
@@ -32,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # The visitors' REST channel answers each message with a JSON list: no stream (an option of Rasa's
         # plain REST channel that the visitors' channel does not offer).
-        asyncio.run(record_messages(conversation_id(), server_url=args[0], use_response_stream=False))
+        console._print_bot_output = _print_readable  # Rasa's console prints the markdown as it comes
+        asyncio.run(console.record_messages(conversation_id(), server_url=args[0], use_response_stream=False))
     except KeyboardInterrupt:  # Ctrl-C while the bot answers: as /stop
         return 0
     except aiohttp.ClientError as error:

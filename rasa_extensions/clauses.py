@@ -72,6 +72,7 @@ _NOT_QUESTIONS = frozenset(
         "empty_message",
         "go_back",
         "switch_language",
+        "ask_more",
         "out_of_scope",
     }
 )
@@ -79,6 +80,8 @@ _NOT_QUESTIONS = frozenset(
 # travailler en Allemagne, vous pouvez m'aider à trouver un emploi là-bas ?"): two clauses of these intents
 # are one request.
 _SITUATION = frozenset({"ask_need", "ask_referral"})
+# "... vous pouvez m'aider ?" after a situation asks for help with it, not what the bot can do.
+_HELP_ASKED = "ask_capabilities"
 # Rasa's symbol between the intents of a multi-intent.
 _MULTI = "+"
 
@@ -116,7 +119,8 @@ def split_on_parses(whole: dict[str, Any], clauses: list[dict[str, Any]]) -> boo
         return False
     if any(name in _NOT_QUESTIONS or _MULTI in name or confidence < MIN_CONFIDENCE for name, confidence in intents):
         return False
-    if sum(name in _SITUATION for name, _ in intents) > 1:
+    situations = sum(name in _SITUATION for name, _ in intents)
+    if situations > 1 or (situations and _HELP_ASKED in names):
         return False
     return len(names) > 1
 

@@ -104,6 +104,26 @@ def client_address(request: Request) -> str | None:
 _SOCKET_CLIENT: ContextVar[str | None] = ContextVar("socket_client", default=None)
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s")
+
+
+def widget_markdown(text: str) -> str:
+    """The bot's text as markdown that rasa-webchat renders as written: a list starts and ends at a blank line
+    (markdown would glue a line after a list onto its last item). Its other line breaks the widget shows as they
+    are (web/style.css)."""
+    lines: list[str] = []
+    for line in text.strip().split("\n"):
+        if (
+            lines
+            and lines[-1].strip()
+            and line.strip()
+            and bool(_LIST_ITEM.match(line)) != bool(_LIST_ITEM.match(lines[-1]))
+        ):
+            lines.append("")
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _quick_replies(buttons: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"content_type": "text", "title": button["title"], "payload": button["payload"]} for button in buttons]
 
@@ -126,15 +146,16 @@ class WholeMessageCollector(CollectingOutputChannel):
 
 
 class VisitorSocketIOOutput(SocketIOOutput):
-    """Rasa's Socket.IO output, with each bot message whole (one bubble, markdown intact) and its language."""
+    """Rasa's Socket.IO output, with each bot message whole (one bubble, its markdown as rasa-webchat renders it)
+    and its language."""
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._send_message(recipient_id, {"text": text.strip(), **_widget_metadata(kwargs)})
+        await self._send_message(recipient_id, {"text": widget_markdown(text), **_widget_metadata(kwargs)})
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
-        message = {"text": text.strip(), "quick_replies": _quick_replies(buttons), **_widget_metadata(kwargs)}
+        message = {"text": widget_markdown(text), "quick_replies": _quick_replies(buttons), **_widget_metadata(kwargs)}
         await self._send_message(recipient_id, message)
 
 

@@ -103,9 +103,16 @@ async def run_action_with_events(action: Any, tracker: Tracker) -> tuple[list[di
 
 
 async def run_action(action: Any, tracker: Tracker) -> list[str]:
-    """Run an action as the action server would; return the texts of its replies."""
-    messages, _ = await run_action_with_events(action, tracker)
-    return [message["text"] for message in messages]
+    """Run an action as the action server would; return the texts of its replies, followed by the rest of its
+    answer that waits for "En savoir plus" (actions/glance.py): the whole answer, as a visitor can read it."""
+    messages, events = await run_action_with_events(action, tracker)
+    rest = [event["value"] for event in events if event["name"] == "more"]
+    return [message["text"] for message in messages] + (rest[-1] if rest and rest[-1] else [])
+
+
+async def run_answer(action: Any, tracker: Tracker) -> str:
+    """The whole answer as one text (its bubbles and the rest on "En savoir plus"), for what it says."""
+    return "\n\n".join(await run_action(action, tracker))
 
 
 async def focus_after(action: Any, tracker: Tracker) -> str | None:

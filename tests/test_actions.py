@@ -15,8 +15,9 @@ from actions.fallback import ActionDontKnow, ActionOutOfScope
 from actions.knowledge import Topic
 from actions.knowledge_store import get_knowledge
 from actions.labels import ActionAnswerLabels
+from actions.replies import source_reference
 from actions.topics import TopicAction
-from tests.conftest import DOMAIN, make_tracker, run_action
+from tests.conftest import DOMAIN, make_tracker, run_action, run_answer
 
 ASSOCIATED = ["Gap", "Istres", "Martigues", "Aubagne", "La Garde", "Sisteron", "Antibes"]
 
@@ -68,7 +69,7 @@ def test_every_topic_has_its_action():
 async def test_topic_action_says_the_topic_facts_with_source(topic, expected_words):
     action = next(action for action in topic_actions() if action.topic == topic)()
     assert action.name() == f"action_answer_{topic.value}"
-    [reply] = await run_action(action, make_tracker("question", f"ask_{topic.value}"))
+    reply = await run_answer(action, make_tracker("question", f"ask_{topic.value}"))
     for words in expected_words:
         assert words in reply
     answer, sources = reply.rsplit("\n\n", 1)
@@ -76,14 +77,14 @@ async def test_topic_action_says_the_topic_facts_with_source(topic, expected_wor
     for fact in get_knowledge().topic(topic):
         assert fact.text in answer
         source = get_knowledge().source(fact.source)
-        assert (source.url or source.title) in sources
+        assert source_reference(source.url, source.title) in sources
 
 
 # --- Centres --------------------------------------------------------------------------------------
 
 
 async def test_centres_without_town_lists_them_all():
-    [reply] = await run_action(ActionAnswerCentres(), make_tracker("Quels sont vos centres ?", "ask_centres"))
+    reply = await run_answer(ActionAnswerCentres(), make_tracker("Quels sont vos centres ?", "ask_centres"))
     assert "présente à Marseille" in reply
     assert "7 centres associés" in reply
     assert "Gap, Istres, Martigues, Aubagne, La Garde, Sisteron et Antibes" in reply
@@ -95,14 +96,14 @@ async def test_centres_without_town_lists_them_all():
 )
 async def test_centre_in_an_associated_town(value, name):
     tracker = make_tracker(f"Avez-vous un centre à {value} ?", "ask_centres", [("centre", value)])
-    [reply] = await run_action(ActionAnswerCentres(), tracker)
+    reply = await run_answer(ActionAnswerCentres(), tracker)
     assert reply.startswith(f"Oui, {name} fait partie des 7 centres associés")
     assert "https://www.citedesmetiers.fr" in reply
 
 
 async def test_centre_in_marseille_gives_the_address():
     tracker = make_tracker("Vous êtes à Marseille ?", "ask_centres", [("centre", "Marseille")])
-    [reply] = await run_action(ActionAnswerCentres(), tracker)
+    reply = await run_answer(ActionAnswerCentres(), tracker)
     assert "Oui, la Cité des Métiers est à Marseille" in reply
     assert "4-10 rue des Consuls" in reply
 
@@ -110,12 +111,12 @@ async def test_centre_in_marseille_gives_the_address():
 @pytest.mark.parametrize("town", ["Lyon", "Toulouse", "Saint-Raphaël"])
 async def test_town_without_centre_gets_the_truth_and_the_real_list(town):
     tracker = make_tracker(f"et à {town} ?", "inform", [("centre", town)])
-    [reply] = await run_action(ActionAnswerCentres(), tracker)
+    reply = await run_answer(ActionAnswerCentres(), tracker)
     assert reply.startswith(f"{town} ne fait pas partie des centres de la Cité des Métiers de Marseille")
     for name in ["Marseille", *ASSOCIATED]:
         assert name in reply
     # Other Cités des Métiers exist: the answer points to the network rather than deny them.
-    assert "25 dans 7 pays" in reply and "https://reseaucitesdesmetiers.com" in reply
+    assert "25 Cités des Métiers dans 7 pays" in reply and "https://reseaucitesdesmetiers.com" in reply
 
 
 async def test_several_towns_get_one_answer_each():
@@ -128,7 +129,7 @@ async def test_several_towns_get_one_answer_each():
 
 async def test_visitor_markup_is_not_echoed():
     value = "<img src=x onerror=alert(1)>Lyon"
-    [reply] = await run_action(ActionAnswerCentres(), make_tracker(value, "inform", [("centre", value)]))
+    reply = await run_answer(ActionAnswerCentres(), make_tracker(value, "inform", [("centre", value)]))
     assert "<" not in reply and ">" not in reply and "onerror=alert(1)" not in reply
 
 
@@ -136,7 +137,7 @@ async def test_visitor_markup_is_not_echoed():
 
 
 async def test_labels_are_listed_with_their_years():
-    [reply] = await run_action(ActionAnswerLabels(), make_tracker("Quels labels avez-vous ?", "ask_labels"))
+    reply = await run_answer(ActionAnswerLabels(), make_tracker("Quels labels avez-vous ?", "ask_labels"))
     for line in [
         "- 2002 et 2005 : label Cité des Métiers",
         "- 2011 : label Service Public de l'Orientation (SPO)",
@@ -149,27 +150,27 @@ async def test_labels_are_listed_with_their_years():
 
 async def test_diversity_label_detail():
     tracker = make_tracker("et la diversité ?", "inform", [("label", "diversite")])
-    [reply] = await run_action(ActionAnswerLabels(), tracker)
+    reply = await run_answer(ActionAnswerLabels(), tracker)
     assert reply.startswith("Label Diversité (2017), délivré par AFNOR")
     assert "1er mars 2017" in reply
     assert "Alliance" in reply and "1re structure associative" in reply
 
 
 async def test_label_without_issuer_says_none():
-    [reply] = await run_action(ActionAnswerLabels(), make_tracker("le SPO ?", "inform", [("label", "spo")]))
+    reply = await run_answer(ActionAnswerLabels(), make_tracker("le SPO ?", "inform", [("label", "spo")]))
     assert reply.startswith("Label Service Public de l'Orientation (SPO) (2011) :")
     assert "délivré par" not in reply
 
 
 async def test_charter_detail_gives_its_link():
     tracker = make_tracker("et la charte ?", "inform", [("label", "charte_diversite")])
-    [reply] = await run_action(ActionAnswerLabels(), tracker)
+    reply = await run_answer(ActionAnswerLabels(), tracker)
     assert "Tour de France de la Diversité" in reply and "www.charte-diversite.com" in reply
 
 
 async def test_unknown_label_lists_the_real_ones():
     tracker = make_tracker("et le label qualité ?", "inform", [("label", "qualité")])
-    [reply] = await run_action(ActionAnswerLabels(), tracker)
+    reply = await run_answer(ActionAnswerLabels(), tracker)
     assert reply.startswith("Je ne connais pas ce label-là.")
     assert "- 2011 : label Service Public de l'Orientation (SPO)" in reply
 
@@ -178,7 +179,7 @@ async def test_unknown_label_lists_the_real_ones():
 
 
 async def test_history_is_a_timeline_in_order():
-    [reply] = await run_action(ActionAnswerHistory(), make_tracker("votre histoire ?", "ask_history"))
+    reply = await run_answer(ActionAnswerHistory(), make_tracker("votre histoire ?", "ask_history"))
     years = [int(line[2:6]) for line in reply.splitlines() if line.startswith("- ")]
     assert years == sorted(years)
     assert years[0] == 1993 and 1999 in years and 2023 in years
@@ -186,14 +187,14 @@ async def test_history_is_a_timeline_in_order():
 
 
 async def test_network_has_its_figures_and_link():
-    [reply] = await run_action(ActionAnswerNetwork(), make_tracker("réseau ?", "ask_network"))
+    reply = await run_answer(ActionAnswerNetwork(), make_tracker("réseau ?", "ask_network"))
     assert "25 Cités des Métiers dans le monde, réparties dans 7 pays" in reply
     assert "https://reseaucitesdesmetiers.com" in reply
 
 
 @pytest.mark.parametrize("action", [ActionDontKnow(), ActionOutOfScope()])
 async def test_fallbacks_say_what_the_bot_can_answer_and_point_to_the_website(action: Action):
-    [reply] = await run_action(action, make_tracker("blabla", "nlu_fallback"))
+    reply = await run_answer(action, make_tracker("blabla", "nlu_fallback"))
     assert "https://www.citedesmetiers.fr" in reply
     assert "centres" in reply and "labels" in reply
 
@@ -205,7 +206,7 @@ async def test_a_new_centre_in_the_knowledge_file_is_answered(knowledge_data, wr
     knowledge_data["centres"].append({"id": "digne", "name": "Digne-les-Bains", "kind": "associated", "source": "seed"})
     use_knowledge_file(write_knowledge(knowledge_data))
     tracker = make_tracker("un centre à Digne les Bains ?", "ask_centres", [("centre", "digne les bains")])
-    [reply] = await run_action(ActionAnswerCentres(), tracker)
+    reply = await run_answer(ActionAnswerCentres(), tracker)
     assert reply.startswith("Oui, Digne-les-Bains fait partie des 8 centres associés")
 
 
@@ -217,16 +218,16 @@ async def test_a_new_centre_is_recognised_in_the_message_without_an_entity(
     knowledge_data["centres"].append(new_centre)
     use_knowledge_file(write_knowledge(knowledge_data))
     tracker = make_tracker("Avez-vous un centre à Forcalquier ?", "ask_centres")
-    [reply] = await run_action(ActionAnswerCentres(), tracker)
+    reply = await run_answer(ActionAnswerCentres(), tracker)
     assert reply.startswith("Oui, Forcalquier fait partie des 8 centres associés")
 
 
 async def test_the_organisation_name_alone_asks_for_the_list():
     tracker = make_tracker("Quels sont les centres de la Cité des Métiers de Marseille ?", "ask_centres")
-    [reply] = await run_action(ActionAnswerCentres(), tracker)
+    reply = await run_answer(ActionAnswerCentres(), tracker)
     assert "rayonne en région grâce à ses 7 centres associés" in reply
 
 
 async def test_a_label_named_without_entity_is_detailed():
-    [reply] = await run_action(ActionAnswerLabels(), make_tracker("et la charte de la diversité ?", "inform"))
+    reply = await run_answer(ActionAnswerLabels(), make_tracker("et la charte de la diversité ?", "inform"))
     assert reply.startswith("Charte de la diversité (2023)")

@@ -68,6 +68,7 @@ def test_confident_distinct_questions_are_handled_apart():
         (parsed("ask_centres"), [parsed("ask_centres"), parsed("inform")]),  # "... ? et à Istres ?"
         (parsed("ask_need"), [parsed("ask_need"), parsed("ask_free", 0.3)]),  # an unsure clause
         (parsed("distress"), [parsed("ask_need"), parsed("ask_free")]),  # distress is answered whole
+        (parsed("ask_need"), [parsed("ask_need"), parsed("ask_capabilities")]),  # "..., can you help us?"
         (parsed("ask_free"), [parsed("ask_free"), parsed("out_of_scope")]),  # not a question the bot answers
     ],
 )

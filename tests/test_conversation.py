@@ -15,7 +15,7 @@ from actions.needs import ActionAnswerNeed, ActionAnswerReferral
 from actions.questions import followup_question, last_list, questions_before
 from actions.referrals import ActionAnswerDistress
 from actions.topics import ActionAnswerHours
-from tests.conftest import Asked, history_events, make_tracker, run_action, run_action_with_events
+from tests.conftest import Asked, history_events, make_tracker, run_action_with_events, run_answer
 
 
 def answers_and_focus(events: list[dict[str, object]]) -> tuple[list[object], object]:
@@ -141,7 +141,7 @@ def test_the_last_list_is_the_most_recent_whoever_gave_it():
     ],
 )
 async def test_a_detail_of_the_thing_in_focus(text, history, said):
-    [reply] = await run_action(ActionAnswerDetail(), make_tracker(text, "ask_detail", history=history))
+    reply = await run_answer(ActionAnswerDetail(), make_tracker(text, "ask_detail", history=history))
     assert said in reply
     assert "Source" in reply
 
@@ -150,11 +150,11 @@ async def test_a_detail_the_sources_do_not_hold_gets_the_honest_unknown_for_that
     asked = Asked(
         "vous avez un centre à Gap ?", "ask_centres", [("centre", "Gap")], ["action_answer_centres"], "centre:gap"
     )
-    [reply] = await run_action(
+    reply = await run_answer(
         ActionAnswerDetail(), make_tracker("c'est quoi leur numéro de téléphone ?", "ask_detail", history=[asked])
     )
     assert "Gap" in reply and "coordonnées" in reply
-    [reply] = await run_action(
+    reply = await run_answer(
         ActionAnswerDetail(), make_tracker("c'est qui le directeur ?", "ask_detail", history=[NETWORK])
     )
     assert reply.startswith("Mes sources ne donnent pas le nom de la direction pour le réseau international")
@@ -207,7 +207,7 @@ def test_a_follow_up_is_remembered_as_the_question_it_asked_again():
 
 
 async def test_going_back_with_nothing_before_says_so():
-    [reply] = await run_action(ActionAnswerFollowup(), make_tracker("pour revenir à ma question", "go_back"))
+    reply = await run_answer(ActionAnswerFollowup(), make_tracker("pour revenir à ma question", "go_back"))
     assert "précédente" in reply
 
 
@@ -216,7 +216,7 @@ async def test_going_back_with_nothing_before_says_so():
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 async def test_distress_gets_human_words_and_the_numbers_never_a_fact_list(language):
-    [reply] = await run_action(ActionAnswerDistress(), make_tracker("je n'en peux plus", "distress", language=language))
+    reply = await run_answer(ActionAnswerDistress(), make_tracker("je n'en peux plus", "distress", language=language))
     assert "3114" in reply and "112" in reply and "15" in reply
     assert ("désolé" in reply) if language == "fr" else ("sorry" in reply)
     assert "Source" not in reply and "labels" not in reply
@@ -234,7 +234,7 @@ async def test_distress_gets_human_words_and_the_numbers_never_a_fact_list(langu
     ],
 )
 async def test_questions_for_a_person_get_the_service_and_no_figure(text, said):
-    [reply] = await run_action(ActionAnswerReferral(), make_tracker(text, "ask_referral"))
+    reply = await run_answer(ActionAnswerReferral(), make_tracker(text, "ask_referral"))
     for words in said:
         assert words in reply
     assert "conseil personnalisé" in reply
@@ -256,7 +256,7 @@ async def test_a_salary_question_taken_for_out_of_scope_or_a_need_is_still_refer
     ("language", "start"), [("fr", "Je n'ai pas reçu de question"), ("en", "I didn't get a question")]
 )
 async def test_an_empty_message_gets_a_short_prompt_in_the_conversation_s_language(language, start):
-    [reply] = await run_action(
+    reply = await run_answer(
         ActionAnswerEmptyMessage(), make_tracker("/empty_message", "empty_message", language=language)
     )
     assert reply.startswith(start)
@@ -275,7 +275,7 @@ async def test_the_other_of_two_towns_the_visitor_named_and_its_address():
 
 async def test_before_that_on_the_timeline():
     asked = Asked("et en 1999 ?", "inform", [], ["action_answer_mention"], "year:1999")
-    [reply] = await run_action(ActionAnswerFollowup(), make_tracker("et avant ça ?", "inform", history=[asked]))
+    reply = await run_answer(ActionAnswerFollowup(), make_tracker("et avant ça ?", "inform", history=[asked]))
     assert "1993" in reply and "1999" not in reply
 
 
@@ -294,13 +294,13 @@ async def test_a_question_for_a_person_that_names_only_a_need_gets_the_need_s_an
     messages, events = await run_action_with_events(
         ActionAnswerReferral(), make_tracker("comment faire une lettre de motivation", "ask_referral")
     )
-    assert "C'est exactement le rôle de la Cité des Métiers" in messages[0]["text"]
+    assert messages[0]["text"].startswith("Vous venez pour votre recherche d'emploi")
     assert answers_and_focus(events) == (["action_answer_need"], "need:job_search")
 
 
 async def test_countries_are_the_network_s_whatever_is_in_focus():
     free = Asked("c'est gratuit ?", "ask_free", [], ["action_answer_free"], "topic:free")
-    [reply] = await run_action(
+    reply = await run_answer(
         ActionAnswerDetail(), make_tracker("combien de pays ont une cité ?", "ask_detail", history=[free])
     )
     assert "7 pays" in reply
@@ -376,11 +376,11 @@ async def test_a_year_of_the_history_then_before_that(intent):
     assert "1999" in messages[0]["text"] and "1993" not in messages[0]["text"]
     assert answers_and_focus(events)[1] == "year:1999"
     asked = Asked("il s'est passé quoi en 1999 ?", intent, [], [action.name()], "year:1999")
-    [reply] = await run_action(ActionAnswerFollowup(), make_tracker("et avant ça ?", "inform", history=[asked]))
+    reply = await run_answer(ActionAnswerFollowup(), make_tracker("et avant ça ?", "inform", history=[asked]))
     assert "1993" in reply
 
 
 async def test_before_a_year_that_is_not_on_the_timeline_is_the_one_before_it():
     asked = Asked("et en 2001 ?", "inform", [], ["action_answer_mention"], "year:2001")
-    [reply] = await run_action(ActionAnswerFollowup(), make_tracker("et avant ça ?", "inform", history=[asked]))
+    reply = await run_answer(ActionAnswerFollowup(), make_tracker("et avant ça ?", "inform", history=[asked]))
     assert "1999" in reply

@@ -23,7 +23,7 @@ from actions.needs import ActionAnswerNeed
 from actions.topics import ActionAnswerAddress, ActionAnswerFree, ActionAnswerHours
 from actions.unknowns import ActionAnswerNotInSources
 from rasa_extensions.language_id import LanguageOfMessage, language_of_text, words_for_identification
-from tests.conftest import make_tracker, run_action
+from tests.conftest import make_tracker, run_action, run_answer
 
 KNOWLEDGE = load_knowledge()
 
@@ -229,15 +229,15 @@ async def test_every_action_answers_an_english_turn_in_english(action, tracker):
 
 async def test_an_english_turn_says_the_english_facts_and_the_french_one_the_french():
     fact = get_knowledge().topic(Topic.FREE)[0]
-    [in_english] = await run_action(ActionAnswerFree(), english("Is it free?", "ask_free"))
-    [in_french] = await run_action(ActionAnswerFree(), make_tracker("C'est gratuit ?", "ask_free"))
+    in_english = await run_answer(ActionAnswerFree(), english("Is it free?", "ask_free"))
+    in_french = await run_answer(ActionAnswerFree(), make_tracker("C'est gratuit ?", "ask_free"))
     assert fact.text_en in in_english and fact.text not in in_english
     assert fact.text in in_french and fact.text_en not in in_french
     assert re.search(r"\nSources?: ", in_english) and re.search(r"\nSources? : ", in_french)
 
 
 async def test_who_awarded_the_diversity_label_in_english():
-    [reply] = await run_action(ActionAnswerIssuer(), english("who awarded it?", "ask_issuer", focus="label:diversite"))
+    reply = await run_answer(ActionAnswerIssuer(), english("who awarded it?", "ask_issuer", focus="label:diversite"))
     assert "AFNOR" in reply and "Diversity" in reply
     assert reply.startswith("The Diversity label was awarded by AFNOR")  # one article, not "The The"
 

@@ -24,7 +24,7 @@ from actions.labels import ActionAnswerLabels
 from actions.search import ActionAnswerBySearch
 from actions.topics import ActionAnswerAudience, ActionAnswerFree, ActionAnswerPresentation, ActionAnswerServices
 from devtools import search_threshold
-from tests.conftest import make_tracker, run_action, run_action_with_events
+from tests.conftest import make_tracker, run_action, run_action_with_events, run_answer
 
 
 def words_in(language: str):  # the wording module of a language
@@ -206,7 +206,7 @@ async def test_a_cite_des_metiers_in_a_town_of_the_association_is_one_of_its_cen
     )
     assert said[0].startswith("Yes, Istres is one of the 7 associated centres")
     assert said[1].startswith("Yes, Martigues is one of the 7 associated centres")
-    [paris] = await run_action(ActionAnswerNetwork(), make_tracker("une cité des métiers à Paris ?", "ask_network"))
+    paris = await run_answer(ActionAnswerNetwork(), make_tracker("une cité des métiers à Paris ?", "ask_network"))
     assert "réseau" in paris
 
 
@@ -235,7 +235,7 @@ async def test_a_label_asked_for_what_no_source_holds_gets_the_honest_answer_the
 
 
 async def test_a_dated_fact_asked_of_another_year_is_said_as_what_the_sources_hold():
-    [reply] = await run_action(ActionAnswerDetail(), make_tracker("combien de visiteurs en 2023 ?", "ask_detail"))
+    reply = await run_answer(ActionAnswerDetail(), make_tracker("combien de visiteurs en 2023 ?", "ask_detail"))
     assert reply.startswith("Mes sources ne donnent pas le nombre de visiteurs pour 2023. Ce qu'elles disent :")
     assert "En 2013" in reply
 
@@ -249,13 +249,13 @@ async def test_a_dated_fact_asked_of_another_year_is_said_as_what_the_sources_ho
     ],
 )
 async def test_a_dated_fact_asked_of_now_is_said_as_what_the_sources_hold(action, text, intent, language, dated):
-    [reply] = await run_action(action, make_tracker(text, intent, language=language))
+    reply = await run_answer(action, make_tracker(text, intent, language=language))
     assert reply.startswith(words_in(language).DATED_FACT_NOW.split("\n")[0])
     assert dated in reply
 
 
 async def test_a_fact_with_no_date_asked_of_now_is_the_answer():
-    [reply] = await run_action(
+    reply = await run_answer(
         ActionAnswerBySearch(),
         make_tracker("il y a combien de cites des metiers dans le monde aujourd'hui", "nlu_fallback"),
     )
@@ -263,7 +263,7 @@ async def test_a_fact_with_no_date_asked_of_now_is_the_answer():
 
 
 async def test_a_year_that_points_at_a_label_does_not_take_the_organisation_s_detail_away():
-    [reply] = await run_action(ActionAnswerDetail(), make_tracker("en 2011 combien de conseillers ?", "ask_detail"))
+    reply = await run_answer(ActionAnswerDetail(), make_tracker("en 2011 combien de conseillers ?", "ask_detail"))
     assert reply.startswith("En 2011, une dizaine de conseillers")
 
 
@@ -284,12 +284,12 @@ async def test_a_year_that_points_at_a_label_does_not_take_the_organisation_s_de
     ],
 )
 async def test_the_first_and_the_latest_label(text, language, expected):
-    [reply] = await run_action(ActionAnswerLabels(), make_tracker(text, "ask_labels", language=language))
+    reply = await run_answer(ActionAnswerLabels(), make_tracker(text, "ask_labels", language=language))
     assert reply.startswith(expected)
 
 
 async def test_a_day_of_the_month_is_not_the_first_label():
-    [reply] = await run_action(
+    reply = await run_answer(
         ActionAnswerLabels(), make_tracker("quel label avez-vous reçu le 1er mars ?", "ask_labels")
     )
     assert not reply.startswith("Son premier label")
@@ -313,7 +313,7 @@ async def test_why_a_label_is_answered_by_its_facts_not_by_an_unknown():
 )
 async def test_a_topic_question_that_asks_one_fact_beyond_the_topic_gets_that_fact(action, text, intent, fact):
     knowledge = get_knowledge()
-    [reply] = await run_action(action, make_tracker(text, intent))
+    reply = await run_answer(action, make_tracker(text, intent))
     said = knowledge.history[1].text if fact == "history_1999" else knowledge.fact(fact).text
     assert reply.startswith(said)
     assert knowledge.network.text not in reply and knowledge.history[0].text not in reply

@@ -7,7 +7,7 @@ from typing import Any
 from actions.followups import ActionAnswerFollowup
 from actions.language import tag_language
 from actions.topics import ActionAnswerFree
-from rasa_extensions.input_channels import VisitorSocketIOOutput, WholeMessageCollector
+from rasa_extensions.input_channels import VisitorSocketIOOutput, WholeMessageCollector, widget_markdown
 from tests.conftest import make_tracker, run_action_with_events
 
 ANSWER = "Oui, c'est gratuit.\n\n- sans rendez-vous\n- anonyme\n\nSource : [citedesmetiers.fr](https://www.citedesmetiers.fr)"
@@ -23,7 +23,7 @@ class FakeSocketServer:
 
 async def test_the_widget_gets_a_message_whole_with_its_language():
     server = FakeSocketServer()
-    output = VisitorSocketIOOutput(server, "bot_uttered")  # type: ignore[arg-type]
+    output = VisitorSocketIOOutput(server, "bot_uttered")
     await output.send_text_message("visitor", ANSWER + "\n", metadata={"language": "en"})
     [(event, data, room)] = server.emitted
     assert (event, room) == ("bot_uttered", "visitor")
@@ -33,7 +33,7 @@ async def test_the_widget_gets_a_message_whole_with_its_language():
 
 async def test_quick_replies_come_with_the_whole_message():
     server = FakeSocketServer()
-    output = VisitorSocketIOOutput(server, "bot_uttered")  # type: ignore[arg-type]
+    output = VisitorSocketIOOutput(server, "bot_uttered")
     buttons = [{"title": "En savoir plus", "payload": "/ask_more"}]
     await output.send_text_with_buttons("visitor", ANSWER, buttons, metadata={"language": "fr"})
     [(_, data, _)] = server.emitted
@@ -44,7 +44,7 @@ async def test_quick_replies_come_with_the_whole_message():
 
 async def test_a_message_of_unknown_language_carries_no_class():
     server = FakeSocketServer()
-    await VisitorSocketIOOutput(server, "bot_uttered").send_text_message("visitor", "Bonjour")  # type: ignore[arg-type]
+    await VisitorSocketIOOutput(server, "bot_uttered").send_text_message("visitor", "Bonjour")
     assert server.emitted[0][1] == {"text": "Bonjour"}
 
 
@@ -74,3 +74,14 @@ def test_tagging_keeps_other_metadata():
     messages: list[dict[str, Any]] = [{"text": "x", "metadata": {"kept": True}}]
     tag_language(messages, [])
     assert messages[0]["metadata"] == {"kept": True, "language": "fr"}
+
+
+def test_lists_start_and_end_at_a_blank_line_for_the_widget():
+    text = "Ce que je sais :\n- un\n- deux\nVous pouvez aussi :\n- trois\n\nSource : x"
+    assert widget_markdown(text) == "Ce que je sais :\n\n- un\n- deux\n\nVous pouvez aussi :\n\n- trois\n\nSource : x"
+
+
+async def test_the_widget_gets_lists_it_can_render():
+    server = FakeSocketServer()
+    await VisitorSocketIOOutput(server, "bot_uttered").send_text_message("visitor", "Intro :\n- un\nFin")
+    assert server.emitted[0][1]["text"] == "Intro :\n\n- un\n\nFin"

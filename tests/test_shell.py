@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import aiohttp
 import yaml
+from rasa.core.channels import console as console_channel
 from rasa.core.run import create_http_input_channels
 
 from ops import run, shell
@@ -59,7 +60,7 @@ def test_the_shell_stops_with_a_message_when_the_rasa_server_stops_answering(mon
     async def server_gone(*_: object, **__: object) -> int:
         raise aiohttp.ClientConnectionError("Connection refused")
 
-    monkeypatch.setattr(shell, "record_messages", server_gone)
+    monkeypatch.setattr(console_channel, "record_messages", server_gone)
     assert shell.main(["http://127.0.0.1:9"]) == 1
     assert "ERROR: the Rasa server did not answer (Connection refused)" in capsys.readouterr().err
 
@@ -71,7 +72,7 @@ def test_the_shell_talks_to_the_visitors_channel_without_stream(monkeypatch):
         calls.append({"sender_id": sender_id, **options})
         return 0
 
-    monkeypatch.setattr(shell, "record_messages", console)
+    monkeypatch.setattr(console_channel, "record_messages", console)
     assert shell.main(["http://127.0.0.1:5005"]) == 0
     (call,) = calls
     assert call["server_url"] == "http://127.0.0.1:5005" and call["use_response_stream"] is False

@@ -15,7 +15,7 @@ from actions.labels import ActionAnswerLabels
 from actions.needs import ActionAnswerNeed
 from actions.topics import ActionAnswerAddress, ActionAnswerContact, ActionAnswerFree, ActionAnswerHours
 from actions.unknowns import ActionAnswerNotInSources
-from tests.conftest import focus_after, make_tracker, run_action, run_action_with_events
+from tests.conftest import focus_after, make_tracker, run_action, run_action_with_events, run_answer
 
 KNOWLEDGE_TEXT = DEFAULT_KNOWLEDGE_FILE.read_text(encoding="utf-8")
 MARSEILLE_ADDRESS = "4-10 rue des Consuls"
@@ -43,7 +43,7 @@ def numbers_not_in_knowledge(reply: str) -> list[str]:
     ],
 )
 async def test_a_need_gets_the_centre_s_help_and_the_public_service(text, expected):
-    [reply] = await run_action(ActionAnswerNeed(), make_tracker(text, "ask_need"))
+    reply = await run_answer(ActionAnswerNeed(), make_tracker(text, "ask_need"))
     assert "C'est exactement le rôle de la Cité des Métiers" in reply
     assert "gratuitement, anonymement et sans rendez-vous" in reply
     assert "Gap, Istres, Martigues, Aubagne, La Garde, Sisteron et Antibes" in reply
@@ -57,14 +57,14 @@ async def test_a_need_gets_the_centre_s_help_and_the_public_service(text, expect
 
 async def test_two_needs_in_one_message_get_both_services():
     text = "je suis au chomage et je voudrais faire une formation"
-    [reply] = await run_action(ActionAnswerNeed(), make_tracker(text, "ask_need"))
+    reply = await run_answer(ActionAnswerNeed(), make_tracker(text, "ask_need"))
     assert "votre recherche d'emploi (CV, lettre de motivation, entretiens) et votre projet de formation" in reply
     assert "francetravail.fr" in reply and "moncompteformation.gouv.fr" in reply
 
 
 async def test_an_unnamed_need_asks_for_more_and_still_says_how_to_get_help():
-    [reply] = await run_action(ActionAnswerNeed(), make_tracker("vous pouvez m'aider dans mon projet ?", "ask_need"))
-    assert "Dites-m'en un peu plus" in reply
+    reply = await run_answer(ActionAnswerNeed(), make_tracker("vous pouvez m'aider dans mon projet ?", "ask_need"))
+    assert "Dites-m'en plus" in reply
     assert "gratuitement, anonymement et sans rendez-vous" in reply
     assert "moncompteformation" not in reply
 
@@ -101,7 +101,7 @@ async def test_job_offers_point_to_france_travail():
 
 
 async def test_an_unnamed_subject_is_still_an_honest_unknown():
-    [reply] = await run_action(ActionAnswerNotInSources(), make_tracker("et pour le reste ?", "ask_practical_details"))
+    reply = await run_answer(ActionAnswerNotInSources(), make_tracker("et pour le reste ?", "ask_practical_details"))
     assert reply.startswith("Je n'ai pas cette information dans mes sources")
 
 
@@ -110,7 +110,7 @@ async def test_an_unnamed_subject_is_still_an_honest_unknown():
 
 async def test_the_label_of_a_year_after_another_label():
     tracker = make_tracker("et celui de 2012 ?", "inform", focus="label:spo")
-    [reply] = await run_action(ActionAnswerMention(), tracker)
+    reply = await run_answer(ActionAnswerMention(), tracker)
     assert reply.startswith("Label Égalité professionnelle (2012)")
     assert await focus_after(ActionAnswerMention(), tracker) == "label:egalite_professionnelle"
 
@@ -127,42 +127,42 @@ async def test_the_label_of_a_year_after_another_label():
     ],
 )
 async def test_an_ordinal_picks_from_the_list_in_focus(text, focus, expected):
-    [reply] = await run_action(ActionAnswerMention(), make_tracker(text, "inform", focus=focus))
+    reply = await run_answer(ActionAnswerMention(), make_tracker(text, "inform", focus=focus))
     assert reply.startswith(expected)
 
 
 async def test_an_ordinal_without_a_list_in_focus_asks_to_be_precise():
-    [reply] = await run_action(ActionAnswerMention(), make_tracker("et le premier ?", "inform", focus="topic:free"))
+    reply = await run_answer(ActionAnswerMention(), make_tracker("et le premier ?", "inform", focus="topic:free"))
     assert reply.startswith("Je ne vois pas à quoi vous faites référence")
 
 
 async def test_a_year_without_a_label_says_so_and_gives_the_dates():
-    [reply] = await run_action(ActionAnswerMention(), make_tracker("et en 2015 ?", "inform"))
+    reply = await run_answer(ActionAnswerMention(), make_tracker("et en 2015 ?", "inform"))
     assert reply.startswith("Je ne connais rien de la Cité des Métiers en 2015")
     assert "- 2017 : label Diversité" in reply
 
 
 async def test_who_awarded_the_label_in_focus():
-    [reply] = await run_action(
+    reply = await run_answer(
         ActionAnswerIssuer(), make_tracker("qui l'a décerné ?", "ask_issuer", focus="label:diversite")
     )
     assert reply.startswith("Le label Diversité a été décerné par AFNOR")
 
 
 async def test_who_awarded_a_label_the_sources_are_silent_about():
-    [reply] = await run_action(ActionAnswerIssuer(), make_tracker("qui l'a donné ?", "ask_issuer", focus="label:spo"))
+    reply = await run_answer(ActionAnswerIssuer(), make_tracker("qui l'a donné ?", "ask_issuer", focus="label:spo"))
     assert reply.startswith("Mes sources ne disent pas qui a décerné le label Service Public de l'Orientation")
     assert "AFNOR" not in reply
 
 
 async def test_who_awarded_a_label_named_in_the_message_beats_the_focus():
     tracker = make_tracker("qui décerne le label égalité pro ?", "ask_issuer", [("label", "egalite_professionnelle")])
-    [reply] = await run_action(ActionAnswerIssuer(), tracker)
+    reply = await run_answer(ActionAnswerIssuer(), tracker)
     assert reply.startswith("Le label Égalité professionnelle a été décerné par AFNOR")
 
 
 async def test_who_awarded_without_a_label_asks_which():
-    [reply] = await run_action(ActionAnswerIssuer(), make_tracker("qui l'a décerné ?", "ask_issuer"))
+    reply = await run_answer(ActionAnswerIssuer(), make_tracker("qui l'a décerné ?", "ask_issuer"))
     assert reply.startswith("De quel label parlez-vous ?")
 
 
@@ -182,9 +182,7 @@ async def test_who_awarded_without_a_label_asks_which():
     ],
 )
 async def test_when_the_thing_in_focus_happened(focus, entities, expected):
-    [reply] = await run_action(
-        ActionAnswerYear(), make_tracker("c'était en quelle année ?", "ask_year", entities, focus)
-    )
+    reply = await run_answer(ActionAnswerYear(), make_tracker("c'était en quelle année ?", "ask_year", entities, focus))
     assert reply.startswith(expected)
 
 
@@ -197,7 +195,7 @@ async def test_when_the_thing_in_focus_happened(focus, entities, expected):
     ],
 )
 async def test_an_associated_centre_in_focus_gets_its_own_unknown_never_marseille_s_facts(action, detail):
-    [reply] = await run_action(action, make_tracker("c'est où exactement ?", "ask_address", focus="centre:gap"))
+    reply = await run_answer(action, make_tracker("c'est où exactement ?", "ask_address", focus="centre:gap"))
     assert reply.startswith(f"Je n'ai pas {detail} du centre associé de Gap")
     assert MARSEILLE_ADDRESS not in reply
     assert "https://www.citedesmetiers.fr" in reply
@@ -207,12 +205,12 @@ async def test_a_centre_named_in_the_message_beats_the_focus():
     tracker = make_tracker(
         "il est ouvert quand le centre d'Istres ?", "ask_hours", [("centre", "Istres")], "centre:gap"
     )
-    [reply] = await run_action(ActionAnswerHours(), tracker)
+    reply = await run_answer(ActionAnswerHours(), tracker)
     assert reply.startswith("Je n'ai pas les horaires du centre associé d'Istres")
 
 
 async def test_without_a_centre_in_focus_the_address_is_marseille_s():
-    [reply] = await run_action(ActionAnswerAddress(), make_tracker("c'est où ?", "ask_address", focus="label:spo"))
+    reply = await run_answer(ActionAnswerAddress(), make_tracker("c'est où ?", "ask_address", focus="label:spo"))
     assert MARSEILLE_ADDRESS in reply
 
 
@@ -238,7 +236,7 @@ async def test_answers_put_what_they_are_about_in_focus():
 @pytest.mark.parametrize("entities", [[("centre", "Paris")], []], ids=["entity", "found-in-text"])
 async def test_paris_is_answered_consistently_with_the_history(entities):
     tracker = make_tracker("Y a-t-il une Cité des métiers à Paris ?", "ask_centres", entities)
-    [reply] = await run_action(ActionAnswerCentres(), tracker)
+    reply = await run_answer(ActionAnswerCentres(), tracker)
     assert reply.startswith("Paris ne fait pas partie des centres de la Cité des Métiers de Marseille")
     assert "1993" in reply and "la Villette" in reply
     assert "25 Cités des Métiers dans 7 pays" in reply and "https://reseaucitesdesmetiers.com" in reply
@@ -282,14 +280,14 @@ async def test_nothing_likely_enough_gives_the_honest_i_do_not_know():
 
 
 async def test_after_something_else_the_bot_asks_to_rephrase_then_says_it_does_not_know():
-    [reply] = await run_action(ActionAskRephrase(), make_tracker("/out_of_scope", "out_of_scope"))
+    reply = await run_answer(ActionAskRephrase(), make_tracker("/out_of_scope", "out_of_scope"))
     assert reply.startswith("D'accord. Pouvez-vous reformuler")
-    [reply] = await run_action(ActionDefaultFallback(), make_tracker("zzz", "nlu_fallback"))
+    reply = await run_answer(ActionDefaultFallback(), make_tracker("zzz", "nlu_fallback"))
     assert "https://www.citedesmetiers.fr" in reply
 
 
 async def test_a_word_taken_for_a_label_beside_a_real_one_is_ignored():
     """Without transformer layers, the NLU may tag "label" alone beside "SPO": only the real label is answered."""
     tracker = make_tracker("C'est quoi le label SPO ?", "ask_labels", [("label", "label"), ("label", "spo")])
-    [reply] = await run_action(ActionAnswerLabels(), tracker)
+    reply = await run_answer(ActionAnswerLabels(), tracker)
     assert reply.startswith("Label Service Public de l'Orientation (SPO) (2011)")

@@ -20,7 +20,7 @@ def new_visitor() -> str:
 def test_free(assistant: Assistant):
     reply = assistant.texts("C'est gratuit ?", new_visitor())
     assert "gratuit" in reply.lower()
-    assert "Source : https://www.citedesmetiers.fr/qui-sommes-nous" in reply
+    assert "Source : [citedesmetiers.fr/qui-sommes-nous](https://www.citedesmetiers.fr/qui-sommes-nous)" in reply
 
 
 def test_centre_in_gap_then_follow_up_in_istres(assistant: Assistant):

@@ -12,13 +12,17 @@ MARSEILLE_ADDRESS = "4-10 rue des Consuls"
 WEBSITE = "https://www.citedesmetiers.fr"
 
 
-def test_a_training_need_is_met_with_the_centre_s_help(assistant: Assistant):
-    reply = assistant.texts("Je cherche une formation d'aide-soignante, vous pouvez m'aider ?", new_visitor())
-    assert "C'est exactement le rôle de la Cité des Métiers" in reply
+def test_a_training_need_is_met_with_the_centre_s_help_and_the_rest_on_en_savoir_plus(assistant: Assistant):
+    visitor = new_visitor()
+    replies = assistant.ask("Je cherche une formation d'aide-soignante, vous pouvez m'aider ?", visitor)
+    reply = "\n".join(message["text"] for message in replies)
     assert "gratuitement, anonymement et sans rendez-vous" in reply
     assert "Marseille ou dans l'un de ses 7 centres associés" in reply
-    assert "documentation" in reply and "moncompteformation.gouv.fr" in reply
-    assert "enquêtes de satisfaction" not in reply
+    assert "moncompteformation.gouv.fr" in reply
+    assert replies[-1]["buttons"] == [{"title": "En savoir plus", "payload": "/ask_more"}]
+    more = assistant.texts("/ask_more", visitor)  # what the button sends
+    assert "C'est exactement le rôle de la Cité des Métiers" in more and "documentation" in more
+    assert "enquêtes de satisfaction" not in reply + more
 
 
 @pytest.mark.parametrize(
