@@ -1,6 +1,7 @@
-"""The held-out conversations, the distress set and the fact questions, asked of the real assistant through
-REST: the share of conversations whose last turn gets the right answers and thing, per pattern, the share of
-distress messages that get the human answer, and the fact questions' figures (devtools/evaluate_facts.py).
+"""The held-out conversations, the distress set, the fact questions and the held-out NLU messages, asked of the
+real assistant through REST: the share of conversations whose last turn gets the right answers and thing, per
+pattern, the share of distress messages that get the human answer, the fact questions' figures
+(devtools/evaluate_facts.py) and the answers' lengths (devtools/answer_lengths.py).
 Writes results/heldout-conversations.json, read by devtools/evaluation_summary.py (which gates them).
 
 The sets (tests/conversations/) were written by someone who never saw the training data; they are never copied
@@ -30,6 +31,7 @@ import requests
 import yaml
 
 from actions.knowledge_store import get_knowledge
+from devtools.answer_lengths import holdout_messages, lengths_summary, measure, print_summary
 from devtools.bench import Servers
 from devtools.evaluate_facts import facts_summary, load_questions, run_facts
 
@@ -216,9 +218,16 @@ def main(argv: list[str] | None = None) -> int:
             held_out = run_conversations(servers.rest_url, database, conversations)
             distressed = run_distress(servers.rest_url, database, distress)
             facts = run_facts(ask_first(servers.rest_url, database), load_questions(), get_knowledge())
+            ask = ask_first(servers.rest_url, database)
+            lengths = measure(lambda text: ask(text)[0], holdout_messages())
         finally:
             servers.stop()
-    report = {"conversations": summary(held_out), "distress": summary(distressed), "facts": facts_summary(facts)}
+    report = {
+        "conversations": summary(held_out),
+        "distress": summary(distressed),
+        "facts": facts_summary(facts),
+        "answer_lengths": lengths_summary(lengths),
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     for name, part in (("conversations", report["conversations"]), ("distress", report["distress"])):
@@ -233,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{fact_report['wrong']:.1%} wrong; unsure of {fact_report['unsure']['questions']}: "
         f"search right {fact_report['unsure']['search_right']}, buttons right {fact_report['unsure']['buttons_right']}"
     )
+    print_summary(report["answer_lengths"])
     return 0
 
 

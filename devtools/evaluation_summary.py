@@ -312,6 +312,55 @@ def _conversations_section(conversations: dict[str, Any], distress: dict[str, An
     return lines
 
 
+def _lengths_lines(lengths: dict[str, Any] | None) -> list[str]:
+    if not lengths:
+        return ["- Longueur des réponses : non mesurée"]
+    first, need, limits = lengths["first_bubble"], lengths["need_whole_answer"], lengths["limits"]
+    return [
+        f"- Première bulle des réponses aux messages réservés, la plus longue : {first['largest']:.0f} mots "
+        f"(au plus {limits['first_bubble']} ; médiane {first['median']:.0f})",
+        f"- Réponse à un besoin, la plus longue en tout : {need['largest']:.0f} mots (au plus "
+        f"{limits['need_whole_answer']} ; médiane {need['median']:.0f})",
+    ]
+
+
+def _lengths_section(lengths: dict[str, Any]) -> list[str]:
+    """Word counts of the answers to the held-out messages (devtools/answer_lengths.py), overall and per intent."""
+
+    def spread(figures: dict[str, float]) -> str:
+        return f"{figures['median']:.0f} | {figures['p90']:.0f} | {figures['largest']:.0f}"
+
+    limits = lengths["limits"]
+    lines = [
+        "## Longueur des réponses",
+        "",
+        f"Les réponses aux {lengths['messages']} messages réservés, chacun en début de conversation, en mots lus "
+        f"(un lien compte par son titre). Règles : première bulle d'au plus {limits['first_bubble']} mots, réponse "
+        f"à un besoin d'au plus {limits['need_whole_answer']} mots en tout ; le reste sur « En savoir plus ».",
+        "",
+        "| mesure | médiane | 90e centile | plus longue |",
+        "| --- | --- | --- | --- |",
+        f"| première bulle | {spread(lengths['first_bubble'])} |",
+        f"| réponse entière | {spread(lengths['whole_answer'])} |",
+        f"| réponse à un besoin (`ask_need`) | {spread(lengths['need_whole_answer'])} |",
+        "",
+        "| intention | messages | 1re bulle : médiane | 90e centile | plus longue | réponse entière : plus longue |",
+        "| --- | --- | --- | --- | --- | --- |",
+        *(
+            f"| {name} | {part['messages']} | {spread(part['first_bubble'])} | {part['whole_answer']['largest']:.0f} |"
+            for name, part in lengths["per_intent"].items()
+        ),
+        "",
+        "Au-delà des règles :",
+        "",
+    ]
+    over = [
+        f"- {item['intent']} ({item['language']}), bulles de {list(item['bubbles'])} mots : {item['text']}"
+        for item in lengths["over_limits"]
+    ]
+    return lines + (over or ["Aucune."])
+
+
 def summarise(
     results: Path,
     min_macro_f1: float,
@@ -353,6 +402,7 @@ def summarise(
     conversations = held_out_conversations.get("conversations")
     distress = held_out_conversations.get("distress")
     facts = held_out_conversations.get("facts")
+    lengths = held_out_conversations.get("answer_lengths")
     floors = facts_floors or FactFloors()
 
     figures = {
@@ -376,6 +426,8 @@ def summarise(
         "facts_right_share": facts["right"] if facts else None,
         "facts_honest_share": facts["honest"] if facts else None,
         "facts_wrong_share": facts["wrong"] if facts else None,
+        "answer_first_bubble_words": lengths["first_bubble"] if lengths else None,
+        "answer_need_words": lengths["need_whole_answer"] if lengths else None,
     }
     regressions = []
     if figures["holdout_intent_macro_f1"] < min_macro_f1:
@@ -409,6 +461,10 @@ def summarise(
         regressions.append(f"questions sans réponse dans les sources traitées honnêtement sous {floors.honest:.0%}")
     if facts and facts["wrong"] > floors.wrong:
         regressions.append(f"faits faux assurés au-dessus de {floors.wrong:.0%} des questions de faits")
+    if lengths and lengths["first_bubble"]["largest"] > lengths["limits"]["first_bubble"]:
+        regressions.append(f"premières bulles de plus de {lengths['limits']['first_bubble']} mots")
+    if lengths and lengths["need_whole_answer"]["largest"] > lengths["limits"]["need_whole_answer"]:
+        regressions.append(f"réponses à un besoin de plus de {lengths['limits']['need_whole_answer']} mots")
     figures["ok"] = not regressions
 
     def cv_target_line(value: float | None) -> str:
@@ -453,6 +509,7 @@ def summarise(
         f"- Messages de détresse (`tests/conversations/distress.yml`) qui reçoivent la réponse humaine : "
         f"{compared('distress_human_answer_share')} (seuil {min_distress:.2f})",
         *_facts_lines(facts, floors, compared),
+        *_lengths_lines(lengths),
         "",
         "## En anglais",
         "",
@@ -508,6 +565,8 @@ def summarise(
             ]
     if conversations and distress:
         lines += ["", *_conversations_section(conversations, distress)]
+    if lengths:
+        lines += ["", *_lengths_section(lengths)]
     lines += ["", "## Confusions les plus fréquentes", ""]
     confusions = worst_confusions(errors)
     if confusions:

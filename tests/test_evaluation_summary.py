@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from actions.knowledge_store import get_knowledge
+from devtools.answer_lengths import Answer, lengths_summary
 from devtools.evaluation_summary import answer_for, as_read, judge_answer, main, rule_answers
 
 ALL_PASSED = "# None of the test stories failed - all good!\n"
@@ -232,3 +233,29 @@ def test_held_out_fact_questions_are_gated_and_the_issue_s_targets_shown(tmp_pat
                     {"right": 0.8, "honest": 0.9, "wrong": 0.2}):  # fmt: skip
         _write_facts(tmp_path, **figures)
         assert main(["--results", str(tmp_path)]) == 1
+
+
+def _write_lengths(results: Path, first_bubbles: list[int], need_bubbles: list[int]) -> None:
+    _write_conversations(results, share=1.0, distress_share=1.0)
+    report = json.loads((results / "heldout-conversations.json").read_text())
+    answers = [Answer("ask_free", "fr", f"question {words}", (words,)) for words in first_bubbles]
+    answers.append(Answer("ask_need", "fr", "je cherche une formation", tuple(need_bubbles)))
+    report["answer_lengths"] = lengths_summary(answers)
+    (results / "heldout-conversations.json").write_text(json.dumps(report))
+
+
+def test_answer_lengths_are_gated_and_shown_per_intent(tmp_path):
+    _write_results(tmp_path, free_f1=1.0)
+    _write_lengths(tmp_path, [20, 30, 60], [50, 40])
+    assert main(["--results", str(tmp_path)]) == 0
+    summary = (tmp_path / "summary.md").read_text()
+    assert "| première bulle | 40 | 60 | 60 |" in summary
+    assert "| ask_need | 1 | 50 | 50 | 50 | 90 |" in summary
+    _write_lengths(tmp_path, [20, 61], [50, 40])
+    assert main(["--results", str(tmp_path)]) == 1
+    assert "premières bulles de plus de 60 mots" in (tmp_path / "summary.md").read_text()
+    _write_lengths(tmp_path, [20], [50, 41])
+    assert main(["--results", str(tmp_path)]) == 1
+    assert (
+        "- ask_need (fr), bulles de [50, 41] mots : je cherche une formation" in (tmp_path / "summary.md").read_text()
+    )
