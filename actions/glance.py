@@ -21,6 +21,8 @@ from actions.replies import cites_sources
 MORE_SLOT = "more"
 MORE_INTENT = "ask_more"
 FIRST_BUBBLE_MAX_WORDS = 60
+# A need's whole answer: what the centre does for it, how and where, and the public services that fit.
+NEED_MAX_WORDS = 90
 
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _WORD = re.compile(r"[^\W_]")  # a token with a letter or a digit is a word; "-", ":", "?" alone are not
@@ -57,9 +59,11 @@ def cut(text: str, limit: int = FIRST_BUBBLE_MAX_WORDS) -> tuple[str, str] | Non
     taken: list[str] = []
     while lines and visible_words("\n".join([*taken, lines[0]])) <= budget:
         taken.append(lines.pop(0))
-    if not any(visible_words(line) for line in taken) and lines:
-        lead, rest = _fitting_sentences(lines.pop(0), budget)
-        if visible_words(lead) > budget:
+    # No whole line fits, or only a heading ("En quelques dates :"): the next line's first sentences do.
+    if lines and all(not line.strip() or line.rstrip().endswith(":") for line in taken):
+        room = budget - visible_words("\n".join(taken))
+        lead, rest = _fitting_sentences(lines.pop(0), room)
+        if visible_words(lead) > room:
             return None
         taken.append(lead)
         if rest:

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.centres import centres_summary
 from actions.feedback import AnswerAction
 from actions.focus import NEED, TOPIC, focus_on, message_text
-from actions.glance import MORE_SLOT, more_button
+from actions.glance import MORE_SLOT, NEED_MAX_WORDS, more_button, visible_words
 from actions.knowledge import Fact, Knowledge, Need
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
@@ -54,11 +54,19 @@ def need_reply(knowledge: Knowledge, needs: list[Need]) -> NeedReply:
     else:
         lead = words().NEED_UNNAMED.format(adviser=adviser.text_in(turn_language()), where=where)
     lead += f"\n\n{sources_text(knowledge, [adviser.source, knowledge.main_centre.source])}"
-    service = None
-    if services:
-        first_service = services.pop(0)
-        service = words().NEED_SERVICE.format(service=first_service.text_in(turn_language()))
-        service += f"\n\n{facts_sources(knowledge, [first_service])}"
+    # The public services that fit, one for each need while the whole answer stays within NEED_MAX_WORDS.
+    service, said = None, 0
+    while said < len(services):
+        shown = services[: said + 1]
+        if len(shown) == 1:
+            text = words().NEED_SERVICE.format(service=shown[0].text_in(turn_language()))
+        else:
+            text = "\n".join([words().NEED_SERVICES, *_lines(shown)])
+        text += f"\n\n{facts_sources(knowledge, shown)}"
+        if said and visible_words(lead) + visible_words(text) > NEED_MAX_WORDS:
+            break
+        service, said = text, said + 1
+    services = services[said:]
     rest = [fact for fact in [role, *help_facts, *own] if fact not in lead_facts and not is_dated(fact.text)]
     more = "\n".join([role.text_in(turn_language()), *_lines(rest[1:])])
     if services:

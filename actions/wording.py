@@ -17,7 +17,7 @@ CENTRE_ASSOCIATED = "Oui, {centre} fait partie des {count} centres associés de 
 
 CENTRE_UNKNOWN = "{place} ne fait pas partie des centres de la {organisation} : elle est présente à {main} et dans {count} centres associés ({centres}).\nLe réseau international compte {cities} Cités des Métiers dans {countries} pays : cherchez-en une près de {place} sur {url}.\n\n{sources}"
 
-CENTRE_OF_NETWORK = "{place} ne fait pas partie des centres de la {organisation} ({main} et ses {count} centres associés : {centres}). {facts}\nLe réseau international compte {cities} Cités des Métiers dans {countries} pays : {url}\n\n{sources}"
+CENTRE_OF_NETWORK = "{place} : {facts}\nLe réseau : {url}\n\n{sources}"
 
 # A centre asked about something the sources do not hold for it: said for that centre, never another's facts.
 CENTRE_DETAIL_UNKNOWN = "Je n'ai pas {detail} du centre associé {of_centre} dans mes sources. Consultez {website}, ou renseignez-vous à la Cité des Métiers de {main}, sans rendez-vous."
@@ -159,9 +159,11 @@ TOPIC_TITLES = {
 DISTRESS = "Ce que vous vivez a l'air très difficile, et je suis vraiment désolé. Vous n'avez pas à rester seul·e : des personnes peuvent vous écouter, maintenant.\n{facts}"
 
 # Questions only a person or another public service answers (labour law, salaries, writing a CV...).
-REFERRAL = "Sur ce sujet ({subject}), je ne peux pas vous répondre moi-même : ni conseil personnalisé, ni avis juridique, ni chiffre sans source. Qui peut vous aider :\n{facts}\n\n{sources}"
+REFERRAL = (
+    "Sur ce sujet ({subject}), je ne peux pas vous conseiller moi-même. Qui peut vous aider :\n{facts}\n\n{sources}"
+)
 
-REFERRAL_UNNAMED = "Cette question demande une réponse personnalisée, que je ne peux pas vous donner : je ne donne ni conseil personnalisé, ni avis juridique, ni chiffre sans source.\n{facts}\n\n{sources}"
+REFERRAL_UNNAMED = "Cette question demande une réponse personnalisée, que je ne peux pas vous donner. Qui peut vous aider :\n{facts}\n\n{sources}"
 
 # A detail of a thing (the Cité des Métiers, a centre, a label, the network) that the sources do not hold.
 DETAIL_UNKNOWN = "Mes sources ne donnent pas {detail} pour {thing}, et je préfère ne rien inventer. Consultez {website}, ou posez la question sur place, sans rendez-vous."

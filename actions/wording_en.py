@@ -17,7 +17,7 @@ CENTRE_ASSOCIATED = "Yes, {centre} is one of the {count} associated centres of t
 
 CENTRE_UNKNOWN = "{place} is not one of the centres of the {organisation}, which is based in {main} and has {count} associated centres ({centres}).\nThe international network has {cities} Cités des Métiers in {countries} countries: look for one near {place} on {url}.\n\n{sources}"
 
-CENTRE_OF_NETWORK = "{place} is not one of the centres of the {organisation} ({main} and its {count} associated centres: {centres}). {facts}\nThe international network has {cities} Cités des Métiers in {countries} countries: {url}\n\n{sources}"
+CENTRE_OF_NETWORK = "{place}: {facts}\nThe network: {url}\n\n{sources}"
 
 # A centre asked about something the sources do not hold for it: said for that centre, never another's facts.
 CENTRE_DETAIL_UNKNOWN = "My sources don't include {detail} for the associated centre {of_centre}. Please see {website}, or drop in and ask at the Cité des Métiers in {main}, no appointment needed."
@@ -147,9 +147,9 @@ TOPIC_TITLES = {
 
 DISTRESS = "This sounds really hard, and I am truly sorry. You don't have to face it alone: people can listen, right now.\n{facts}"
 
-REFERRAL = "On this subject ({subject}), I can't answer you myself: no personal advice, no legal advice, no figure without a source. Who can help:\n{facts}\n\n{sources}"
+REFERRAL = "On this subject ({subject}), I can't advise you myself. Who can help:\n{facts}\n\n{sources}"
 
-REFERRAL_UNNAMED = "This question needs a personal answer, which I can't give: I give no personal advice, no legal advice and no figure without a source.\n{facts}\n\n{sources}"
+REFERRAL_UNNAMED = "This question needs a personal answer, which I can't give. Who can help:\n{facts}\n\n{sources}"
 
 DETAIL_UNKNOWN = "My sources don't give {detail} for {thing}, and I'd rather not make anything up. Please see {website}, or ask on site, no appointment needed."
 

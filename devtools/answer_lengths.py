@@ -16,12 +16,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from actions.glance import FIRST_BUBBLE_MAX_WORDS, visible_words
+from actions.glance import FIRST_BUBBLE_MAX_WORDS, NEED_MAX_WORDS, visible_words
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 HOLDOUT_FILES = {"fr": PROJECT_ROOT / "tests/nlu/holdout.yml", "en": PROJECT_ROOT / "tests/nlu/holdout_en.yml"}
-# A need's whole answer: what the centre does for it, how and where, and the one public service that fits.
-NEED_MAX_WORDS = 90
 NEED_INTENT = "ask_need"
 
 

@@ -237,7 +237,7 @@ async def test_questions_for_a_person_get_the_service_and_no_figure(text, said):
     reply = await run_answer(ActionAnswerReferral(), make_tracker(text, "ask_referral"))
     for words in said:
         assert words in reply
-    assert "conseil personnalisé" in reply
+    assert "je ne peux pas vous conseiller moi-même" in reply
     assert "€" not in reply
 
 

@@ -64,6 +64,13 @@ def test_a_list_heading_goes_with_its_items():
     assert rest.startswith("Vous pouvez aussi :\n- ")
 
 
+def test_a_heading_alone_is_no_lead_the_first_item_s_first_sentences_follow_it():
+    text = "\n".join(["En quelques dates :", "- 1993 : " + sentence(30) + " Puis " + sentence(30), "- " + sentence(5)])
+    lead, rest = parts(text)
+    assert lead == "En quelques dates :\n- 1993 : " + sentence(30)
+    assert rest.startswith("Puis ")
+
+
 def test_a_single_sentence_too_long_to_cut_is_left_whole():
     assert cut(sentence(80)) is None
 

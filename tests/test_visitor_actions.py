@@ -236,10 +236,10 @@ async def test_answers_put_what_they_are_about_in_focus():
 @pytest.mark.parametrize("entities", [[("centre", "Paris")], []], ids=["entity", "found-in-text"])
 async def test_paris_is_answered_consistently_with_the_history(entities):
     tracker = make_tracker("Y a-t-il une Cité des métiers à Paris ?", "ask_centres", entities)
-    reply = await run_answer(ActionAnswerCentres(), tracker)
-    assert reply.startswith("Paris ne fait pas partie des centres de la Cité des Métiers de Marseille")
-    assert "1993" in reply and "la Villette" in reply
-    assert "25 Cités des Métiers dans 7 pays" in reply and "https://reseaucitesdesmetiers.com" in reply
+    [reply] = await run_action(ActionAnswerCentres(), tracker)  # whole, at a glance
+    assert reply.startswith("Paris : La toute première Cité des Métiers est née en 1993")
+    assert "la Villette" in reply and "ce n'est pas un centre de la Cité des Métiers de Marseille" in reply
+    assert "Le réseau : https://reseaucitesdesmetiers.com" in reply
     assert "Je ne connais pas" not in reply
 
 

@@ -18,7 +18,6 @@ from tests.e2e.test_widget import browser  # noqa: F401 (the module's browser)
 
 AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-PHONE_SCREENSHOT = PROJECT_ROOT / "docs" / "widget-phone.png"
 TIMEOUT_MS = 10_000
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
 PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -178,8 +177,6 @@ def test_axe_finds_no_wcag_a_or_aa_violation(browser: Browser, page_url: str, de
     # A new conversation's button, the send button enabled, the link and the quick replies all on screen.
     page.locator(".rw-new-message").fill("Une question")
     page.wait_for_timeout(500)  # the messages' animations end (axe measures colours as shown)
-    if device is PHONE:
-        page.screenshot(path=str(PHONE_SCREENSHOT))
     violations = page.evaluate(
         """async (tags) => {
             const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});

@@ -83,8 +83,8 @@ def test_paris_after_the_network_is_consistent_with_the_history(assistant: Assis
     visitor = new_visitor()
     assert "25 Cités des Métiers" in assistant.texts("vous faites partie d'un réseau ?", visitor)
     reply = assistant.texts("Y a-t-il une Cité des métiers à Paris ?", visitor)
-    assert reply.startswith("Paris ne fait pas partie des centres")
-    assert "1993" in reply and "la Villette" in reply and "https://reseaucitesdesmetiers.com" in reply
+    assert reply.startswith("Paris : La toute première Cité des Métiers est née en 1993")
+    assert "la Villette" in reply and "https://reseaucitesdesmetiers.com" in reply
     assert "Je ne connais pas" not in reply
 
 

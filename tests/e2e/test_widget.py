@@ -18,6 +18,10 @@ from tests.e2e.conftest import Assistant
 from tests.e2e.test_anonymity import stored_events
 
 SCREENSHOT = PROJECT_ROOT / "docs" / "widget.png"
+PHONE_SCREENSHOT = PROJECT_ROOT / "docs" / "widget-phone.png"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+# The example of a need, and the words it must get at once and on "En savoir plus".
+NEED = "bjr je suis au chomage et je voudrais faire une VAE"
 # Flags for a headless chromium on a machine with no network but loopback.
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -81,8 +85,6 @@ def test_a_visitor_chats_clicks_a_quick_reply_and_finds_the_conversation_after_r
     expect(replies).to_have_text(
         ["Être aidé dans mon projet", "Conditions d'accueil", "Nos centres", "Nos labels", "Le réseau international"]
     )
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
 
     # Quick replies come with the last message: click one before asking anything else.
     page.locator(".rw-reply", has_text="Nos centres").click()
@@ -103,6 +105,59 @@ def test_a_visitor_chats_clicks_a_quick_reply_and_finds_the_conversation_after_r
     open_widget(page, assistant)
     expect(page.locator(".rw-client").filter(has_text="C'est gratuit ?")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
     expect(page.locator(".rw-response").filter(has_text="Oui, c'est gratuit")).to_be_visible()
+    assert errors == []
+    context.close()
+
+
+def bubble_words(text: str) -> int:
+    return sum(1 for token in text.split() if re.search(r"[^\W_]", token))
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_a_need_is_answered_at_a_glance_and_the_rest_comes_on_en_savoir_plus(
+    browser: Browser, assistant: Assistant, device: str
+):
+    if device == "desktop":
+        context, page, errors = desktop_page(browser, "fr-FR")
+    else:
+        context = browser.new_context(locale="fr-FR", **PHONE)  # type: ignore[arg-type]
+        page, errors = context.new_page(), []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+    open_widget(page, assistant)
+    expect(page.locator(".rw-response").first).to_contain_text("Bonjour", timeout=ANSWER_TIMEOUT_MS)
+    ask(page, NEED)
+    more = page.locator(".rw-reply", has_text="En savoir plus")
+    expect(more).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    question = page.locator(".rw-client").filter(has_text=NEED)
+    answers = question.locator("xpath=following::*[contains(concat(' ', @class, ' '), ' rw-response ')]")
+    texts = answers.all_inner_texts()
+    # A lead of at most 60 words, the one public service, at most 90 words in all; each with its source line.
+    assert bubble_words(texts[0]) <= 60 and sum(bubble_words(text) for text in texts) <= 90, texts
+    assert "gratuitement, anonymement et sans rendez-vous" in texts[0] and "vae.gouv.fr" in "\n".join(texts)
+    expect(answers.first.locator("a[href='https://www.citedesmetiers.fr/qui-sommes-nous']")).to_have_text(
+        "citedesmetiers.fr/qui-sommes-nous"
+    )
+    page.screenshot(path=str(SCREENSHOT if device == "desktop" else PHONE_SCREENSHOT))
+    if device == "phone":
+        assert errors == []
+        context.close()
+        return
+    more.click()
+    rest = page.locator(".rw-response").filter(has_text="C'est exactement le rôle de la Cité des Métiers")
+    expect(rest).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    # The rest may be long too: "En savoir plus" again, until the last part (the sources of every part said).
+    last_part = page.locator(".rw-response").filter(has_text="conseil personnalisé")
+    for _ in range(3):
+        if last_part.count():
+            break
+        expect(more).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+        more.click()
+        page.wait_for_timeout(1500)
+    expect(last_part).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    # The services are a list, and the line after a list ("Je ne peux pas…") is not glued onto its last item.
+    after_need = question.locator("xpath=following::li")
+    expect(after_need.first).to_be_visible()
+    expect(page.locator("li", has_text="conseil personnalisé")).to_have_count(0)
     assert errors == []
     context.close()
 
