@@ -62,12 +62,16 @@ def cut(text: str, limit: int = FIRST_BUBBLE_MAX_WORDS) -> tuple[str, str] | Non
     # No whole line fits, or only a heading ("En quelques dates :"): the next line's first sentences do.
     if lines and all(not line.strip() or line.rstrip().endswith(":") for line in taken):
         room = budget - visible_words("\n".join(taken))
-        lead, rest = _fitting_sentences(lines.pop(0), room)
-        if visible_words(lead) > room:
+        lead, rest = _fitting_sentences(lines[0], room)
+        if visible_words(lead) <= room:
+            lines.pop(0)
+            taken.append(lead)
+            if rest:
+                lines.insert(0, rest)
+        elif any(visible_words(line) for line in taken):  # the heading alone, as a sentence of its own
+            taken[-1] = taken[-1].rstrip().removesuffix(":").rstrip() + "."
+        else:
             return None
-        taken.append(lead)
-        if rest:
-            lines.insert(0, rest)
     # A list's heading ("Vous pouvez aussi :") goes with its items.
     while len(taken) > 1 and (not taken[-1].strip() or taken[-1].rstrip().endswith(":")):
         lines.insert(0, taken.pop())

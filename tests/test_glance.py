@@ -71,6 +71,13 @@ def test_a_heading_alone_is_no_lead_the_first_item_s_first_sentences_follow_it()
     assert rest.startswith("Puis ")
 
 
+def test_a_heading_before_a_sentence_too_long_for_the_rest_of_the_bubble_is_said_alone():
+    text = "Label Diversité (2017), délivré par AFNOR :\n" + sentence(55) + "\n" + sentence(10)
+    lead, rest = parts(text)
+    assert lead == "Label Diversité (2017), délivré par AFNOR."
+    assert rest == sentence(55) + "\n" + sentence(10)
+
+
 def test_a_single_sentence_too_long_to_cut_is_left_whole():
     assert cut(sentence(80)) is None
 
