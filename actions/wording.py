@@ -75,7 +75,7 @@ MENTION_NOT_FOUND = "Je ne vois pas à quoi vous faites référence. Pouvez-vous
 
 YEAR_NOT_FOUND = "Je ne connais rien de la Cité des Métiers en {year}. Voici ses dates :\n{timeline}"
 
-HISTORY = "L'histoire de la Cité des Métiers en quelques dates :\n{timeline}\n\n{sources}"
+HISTORY = "Son histoire, en quelques dates :\n{timeline}\n\n{sources}"
 
 NETWORK = "{description} On compte aujourd'hui {cities} Cités des Métiers dans le monde, réparties dans {countries} pays. Pour en savoir plus : {url}\n\n{sources}"
 

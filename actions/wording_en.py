@@ -71,7 +71,7 @@ MENTION_NOT_FOUND = "I'm not sure what you're referring to. Could you be more sp
 
 YEAR_NOT_FOUND = "I don't have anything on the Cité des Métiers in {year}. Here are its key dates:\n{timeline}"
 
-HISTORY = "The story of the Cité des Métiers in a few key dates:\n{timeline}\n\n{sources}"
+HISTORY = "Its story, in a few dates:\n{timeline}\n\n{sources}"
 
 NETWORK = "{description} Today there are {cities} Cités des Métiers around the world, in {countries} countries. To find out more: {url}\n\n{sources}"
 

@@ -151,8 +151,9 @@ async def test_labels_are_listed_with_their_years():
 async def test_diversity_label_detail():
     tracker = make_tracker("et la diversité ?", "inform", [("label", "diversite")])
     reply = await run_answer(ActionAnswerLabels(), tracker)
-    assert reply.startswith("Label Diversité (2017), délivré par AFNOR")
-    assert "1er mars 2017" in reply
+    # The fact first (read at a glance, the heading would make it too long), the label's heading with the rest.
+    assert reply.startswith("Reçu pour la première fois le 1er mars 2017")
+    assert "Label Diversité (2017), délivré par AFNOR" in reply
     assert "Alliance" in reply and "1re structure associative" in reply
 
 

@@ -22,8 +22,8 @@ def sentence(words: int) -> str:
     return " ".join(["mot"] * (words - 1)) + " fin."
 
 
-def parts(text: str) -> tuple[str, str]:
-    cut_text = cut(text)
+def parts(text: str, question: str = "") -> tuple[str, str]:
+    cut_text = cut(text, question=question)
     assert cut_text is not None
     return cut_text
 
@@ -71,11 +71,33 @@ def test_a_heading_alone_is_no_lead_the_first_item_s_first_sentences_follow_it()
     assert rest.startswith("Puis ")
 
 
-def test_a_heading_before_a_sentence_too_long_for_the_rest_of_the_bubble_is_said_alone():
-    text = "Label Diversité (2017), délivré par AFNOR :\n" + sentence(55) + "\n" + sentence(10)
+def test_a_line_too_long_for_its_heading_comes_first_and_the_heading_heads_the_rest():
+    text = "Label Diversité (2017), délivré par AFNOR :\n" + sentence(56) + "\n" + sentence(10)
+    lead, rest = parts(text)
+    assert lead == sentence(56)
+    assert rest == "Label Diversité (2017), délivré par AFNOR :\n" + sentence(10)
+
+
+def test_a_heading_before_a_sentence_too_long_for_the_bubble_is_said_alone():
+    text = "Label Diversité (2017), délivré par AFNOR :\n" + sentence(65) + "\n" + sentence(10)
     lead, rest = parts(text)
     assert lead == "Label Diversité (2017), délivré par AFNOR."
-    assert rest == sentence(55) + "\n" + sentence(10)
+    assert rest == sentence(65) + "\n" + sentence(10)
+
+
+def test_the_line_that_says_what_was_asked_comes_in_the_lead():
+    lines = [
+        "En quelques dates :",
+        "- 1993 : " + sentence(30),
+        "- 1999 : " + sentence(30),
+        "- 2005 : ouverture à Marseille.",
+    ]
+    lead, rest = parts("\n".join(lines), question="et en 2005 il s'est passé quoi ?")
+    assert lead.startswith("En quelques dates :\n- 2005 : ouverture à Marseille.\n- 1993")
+    assert "- 1999" in rest and "2005" not in rest
+    # Without the question, or with one that the lead already answers, the order stays as written.
+    assert parts("\n".join(lines))[0].startswith("En quelques dates :\n- 1993")
+    assert parts("\n".join(lines), question="et en 1993 ?")[0].startswith("En quelques dates :\n- 1993")
 
 
 def test_a_single_sentence_too_long_to_cut_is_left_whole():
@@ -157,3 +179,20 @@ async def test_distress_gets_everything_at_once_in_short_bubbles(language: str):
     assert all(visible_words(message["text"]) <= FIRST_BUBBLE_MAX_WORDS for message in messages)
     assert not any(message.get("buttons") for message in messages)
     assert not more_of(events)
+
+
+async def test_the_fact_the_search_finds_for_the_question_comes_first_in_a_cut_answer():
+    # No word of the question is in the timeline's 2005 line ("ouvre au public en mars 2005"); the search finds the
+    # fact ("a ouvert ses portes au public en mars 2005") all the same, and the lead holds the line that says it.
+    messages, _ = await run_action_with_events(
+        ActionAnswerHistory(), make_tracker("date ouverture cité des métiers marseille", "ask_history")
+    )
+    assert "ouvre au public en mars 2005" in messages[0]["text"]
+    assert visible_words(messages[0]["text"]) <= FIRST_BUBBLE_MAX_WORDS
+
+
+def test_an_asked_line_too_long_for_a_bubble_leaves_the_order_as_written():
+    lines = ["Intro " + sentence(30), "Suite " + sentence(10), "Missions du label : " + sentence(62)]
+    lead, rest = parts("\n".join(lines), question="quelles missions pour le label ?")
+    assert lead == "\n".join(lines[:2])
+    assert rest == lines[2]

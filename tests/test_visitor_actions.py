@@ -178,7 +178,7 @@ async def test_who_awarded_without_a_label_asks_which():
         ("centre:gap", [], "Je n'ai pas la date d'ouverture du centre associé de Gap"),
         ("label:diversite", [("centre", "Istres")], "Je n'ai pas la date d'ouverture du centre associé d'Istres"),
         (None, [("label", "spo")], "Label Service Public de l'Orientation (SPO) : obtenu en 2011."),
-        ("topic:free", [], "L'histoire de la Cité des Métiers en quelques dates"),
+        ("topic:free", [], "Son histoire, en quelques dates"),
     ],
 )
 async def test_when_the_thing_in_focus_happened(focus, entities, expected):
