@@ -42,8 +42,11 @@ def test_labels_with_years_then_follow_up_on_diversity(assistant: Assistant):
     labels = assistant.texts("Quels labels avez-vous ?", visitor)
     for year in ("2002", "2005", "2011", "2012", "2017", "2023"):
         assert year in labels
-    diversity = assistant.texts("et la diversité ?", visitor)
-    assert diversity.startswith("Label Diversité (2017)")
+    # The label's first fact, read at a glance (with its heading, it would pass 60 words); the rest on request.
+    diversity = assistant.ask("et la diversité ?", visitor)
+    assert diversity[0]["text"].startswith("Reçu pour la première fois le 1er mars 2017")
+    assert diversity[-1]["buttons"] == [{"title": "En savoir plus", "payload": "/ask_more"}]
+    assert assistant.texts("/ask_more", visitor).startswith("Label Diversité (2017)")
 
 
 def test_out_of_scope_is_declined_honestly(assistant: Assistant):

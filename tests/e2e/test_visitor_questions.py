@@ -44,7 +44,10 @@ def test_the_label_of_another_year(assistant: Assistant):
 
 def test_who_awarded_the_label_in_focus(assistant: Assistant):
     visitor = new_visitor()
-    assert assistant.texts("Parlez-moi du label diversité", visitor).startswith("Label Diversité (2017)")
+    # The label's first fact, read at a glance; the label is in focus all the same.
+    assert assistant.texts("Parlez-moi du label diversité", visitor).startswith(
+        "Reçu pour la première fois le 1er mars"
+    )
     reply = assistant.texts("qui l'a décerné ?", visitor)
     assert reply.startswith("Le label Diversité a été décerné par AFNOR")
     assert "- 2011" not in reply  # not the list of all labels
