@@ -1,9 +1,10 @@
 """Answers read at a glance: no bubble over FIRST_BUBBLE_MAX_WORDS words; the rest on request.
 
-An answer's message over the limit is cut after its last whole line (a fact, a list item) that fits, or else its
-last whole sentence, and keeps its sources line; the answer's last message gets the quick reply "En savoir plus".
-What was cut waits in the slot `more` until the visitor asks for it (ActionAnswerMore). The
-rules, for whoever writes answers: docs/maintainers.md, "Des réponses lues d'un coup d'œil".
+An answer's message over the limit is cut after its last whole line (a fact, a list item) that fits, or else
+its last whole sentence, the line that answers the visitor's question first; it keeps its sources line, and the
+answer's last message gets the quick reply "En savoir plus". What was cut waits in the slot `more` until the
+visitor asks for it (ActionAnswerMore). The rules, for whoever writes answers: docs/maintainers.md, "Des
+réponses lues d'un coup d'œil".
 """
 
 from __future__ import annotations
@@ -72,8 +73,8 @@ def _fitting_sentences(line: str, budget: int) -> tuple[str, str]:
 
 def _asked_first(lines: list[str], question: str, budget: int, asked_fact: str = "") -> list[str]:
     """The lines, with the one that says what the question asks moved up (after the headings) when it would not be
-    in the lead: the answer to the question first, the rest of the topic after it. That line holds `asked_fact`
-    (the fact search's answer to the question), else shares the most words with the question."""
+    in the lead: the answer to the question first, the rest of the topic after it. That line says the words of
+    `asked_fact` (the fact search's answer to the question), else shares the most words with the question."""
     question_words = _content_words(question)
     scores = [len(_content_words(line) & question_words) if _asked(line, question_words) else 0 for line in lines]
     fact_words = _content_words(asked_fact)
