@@ -217,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
             database = log.with_suffix(".db")
             held_out = run_conversations(servers.rest_url, database, conversations)
             distressed = run_distress(servers.rest_url, database, distress)
-            facts = run_facts(ask_first(servers.rest_url, database), load_questions(), get_knowledge())
             ask = ask_first(servers.rest_url, database)
+            facts = run_facts(ask, load_questions(), get_knowledge())
             lengths = measure(lambda text: ask(text)[0], holdout_messages())
         finally:
             servers.stop()

@@ -13,6 +13,7 @@ import requests
 import socketio
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page, expect, sync_playwright
 
+from actions.glance import visible_words
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import Assistant
 from tests.e2e.test_anonymity import stored_events
@@ -109,10 +110,6 @@ def test_a_visitor_chats_clicks_a_quick_reply_and_finds_the_conversation_after_r
     context.close()
 
 
-def bubble_words(text: str) -> int:
-    return sum(1 for token in text.split() if re.search(r"[^\W_]", token))
-
-
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_a_need_is_answered_at_a_glance_and_the_rest_comes_on_en_savoir_plus(
     browser: Browser, assistant: Assistant, device: str
@@ -132,7 +129,7 @@ def test_a_need_is_answered_at_a_glance_and_the_rest_comes_on_en_savoir_plus(
     answers = question.locator("xpath=following::*[contains(concat(' ', @class, ' '), ' rw-response ')]")
     texts = answers.all_inner_texts()
     # A lead of at most 60 words, the one public service, at most 90 words in all; each with its source line.
-    assert bubble_words(texts[0]) <= 60 and sum(bubble_words(text) for text in texts) <= 90, texts
+    assert visible_words(texts[0]) <= 60 and sum(visible_words(text) for text in texts) <= 90, texts
     assert "gratuitement, anonymement et sans rendez-vous" in texts[0] and "vae.gouv.fr" in "\n".join(texts)
     expect(answers.first.locator("a[href='https://www.citedesmetiers.fr/qui-sommes-nous']")).to_have_text(
         "citedesmetiers.fr/qui-sommes-nous"
