@@ -18,7 +18,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 # Every shell script of the project, for shellcheck (.pre-commit-config.yaml finds the same ones by their shebang).
 SHELL_SCRIPTS := $(wildcard scripts/*.sh devtools/*.sh) .ci/run
 
-.PHONY: help install run shell interactive train validate lint format test test-unit evaluate bench profile purge review review-web report lock clean
+.PHONY: help install run shell interactive train validate lint format test test-unit test-e2e evaluate bench profile purge review review-web report lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -62,14 +62,22 @@ format: install ## Format the Python code and apply ruff's automatic fixes
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# CI runs 2 cross-validation folds to stay under 30 minutes; `make evaluate` runs 5.
-test: lint validate train ## Run every test: unit, end-to-end, then the evaluation (fails on a regression)
+# Fails fast: what takes minutes first (lint, unit tests), then the data, training and evaluation, then the
+# end-to-end tests on real servers. CI runs 2 cross-validation folds to stay under 30 minutes; `make evaluate` runs 5.
+test: ## Run every test: lint, unit, data, training, evaluation, end-to-end (stops at the first failing stage)
+	$(MAKE) lint
 	scripts/ensure-test-tools.sh
-	$(PYTHON) -m pytest
+	$(MAKE) test-unit
+	$(MAKE) validate
 	$(MAKE) evaluate CV_FOLDS=$${CV_FOLDS:-2}
+	$(MAKE) test-e2e
 
 test-unit: install ## Only the fast tests (no servers, no model)
 	$(PYTHON) -m pytest -m "not e2e"
+
+test-e2e: train ## Only the end-to-end tests: real servers, the widget in Chromium, the scale-out stores
+	scripts/ensure-test-tools.sh
+	$(PYTHON) -m pytest -m e2e
 
 evaluate: train ## Held-out NLU, 5-fold cross-validation, test conversations, wrong answers -> results/summary.md; fails on a regression
 	devtools/evaluate.sh
