@@ -37,7 +37,7 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 train: install ## Train a model, unless one already matches the data and config (keeps the 3 newest)
 	scripts/train.sh
 
-run: train ## Main job: train if needed, start the action and Rasa servers (Ctrl-C stops both)
+run: train ## Main job: train if needed, serve under supervisord (a server that dies restarts; Ctrl-C stops all)
 	$(VENV)/bin/cdm-run serve
 
 shell: train ## Talk to the bot in the terminal (starts the action server for you)
@@ -86,7 +86,7 @@ bench: install ## The project beside Rasa's default config: ratios, targets met 
 	scripts/ensure-test-tools.sh
 	$(PYTHON) -m devtools.bench
 
-profile: train ## Where a turn's time goes, stage by stage (spaCy, DIET, policies, tracker store, actions)
+profile: train ## Where a turn's time goes, stage by stage (spaCy, featurizers, intents, entities, policies, store, actions)
 	$(PYTHON) -m devtools.profile_turn
 
 purge: install ## Delete conversations older than RETENTION_DAYS (30) from the tracker store

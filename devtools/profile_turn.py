@@ -1,5 +1,5 @@
-"""`make profile`: where the time of a turn goes, stage by stage (spaCy, featurizers, DIET, policies, tracker
-store, action server call).
+"""`make profile`: where the time of a turn goes, stage by stage (spaCy, featurizers, intents, entities, policies,
+tracker store, action server call).
 
 Starts the action server (as `cdm-run actions` does), loads the newest model in this process with the
 project's `endpoints.yml` (action endpoint, SQL tracker store on a temporary SQLite file), as the Rasa
