@@ -8,7 +8,7 @@ RASA := $(VENV)/bin/rasa
 export VENV
 export RASA_PORT ?= 5005
 export ACTIONS_PORT ?= 5055
-# Conversations: where they are kept, and for how long (see README, "Privacy and security").
+# Conversations: where they are kept, and for how long (see docs/privacy.md).
 export TRACKER_DB ?= var/conversations.db
 export RETENTION_DAYS ?= 30
 # The Rasa server's endpoints: endpoints.yml (one machine) or deploy/endpoints.scale.yml (docs/deployment.md).
