@@ -2,6 +2,8 @@
 
 - `knowledge`: the knowledge file (load, validate, look up, normalise French text); no Rasa in it.
 - `knowledge_store`: the knowledge loaded once per process.
+- `topic_registry`: the topics, declared once (id, intent, button titles, how answered), and the other buttons'
+  titles; no Rasa in it. `topics` makes each topic's action from it.
 - `wording`: the French templates of the actions' replies; `replies`: formatting of facts to fill them.
 - `topics`, `centres`, `labels`, `about`, `needs`, `unknowns`, `details`, `referrals`, `followups`, `fallback`: the
   actions, one module per concern; `questions`: the conversation so far, read from the tracker's events.
