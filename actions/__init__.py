@@ -4,7 +4,8 @@
 - `knowledge_store`: the knowledge loaded once per process.
 - `topic_registry`: the topics, declared once (id, intent, button titles, how answered), and the other buttons'
   titles; no Rasa in it. `topics` makes each topic's action from it.
-- `wording`: the French templates of the actions' replies; `replies`: formatting of facts to fill them.
+- `wording`, `wording_en`: the French and English templates of the actions' replies, both of the type
+  `wording_type.Wording`; `replies`: formatting of facts to fill them.
 - `topics`, `centres`, `labels`, `about`, `needs`, `unknowns`, `details`, `referrals`, `followups`, `fallback`: the
   actions, one module per concern; `questions`: the conversation so far, read from the tracker's events.
 - `fact_search`: the search over the facts (no Rasa); `search`: its action, first step when the NLU is unsure;

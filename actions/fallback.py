@@ -57,16 +57,17 @@ def suggestion_title(intent: str) -> str:
 class ActionDontKnow(BilingualAction):
     """Low NLU confidence: say so, say what the bot can answer, and point to the website."""
 
-    # The name of the wording template, looked up in the turn's language.
-    template = "DONT_KNOW"
-
     def name(self) -> str:
         return "action_dont_know"
+
+    def template(self) -> str:
+        """The reply's wording, in the turn's language."""
+        return words().DONT_KNOW
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        say(dispatcher, getattr(words(), self.template), website=get_knowledge().organisation.website)
+        say(dispatcher, self.template(), website=get_knowledge().organisation.website)
         return []
 
 
@@ -74,7 +75,8 @@ class ActionOutOfScope(ActionDontKnow):
     """A question outside the centre's topics: decline, without inventing an answer; but a question only a
     person or another public service answers ("combien gagne un électricien ?") gets where to find it."""
 
-    template = "OUT_OF_SCOPE"
+    def template(self) -> str:
+        return words().OUT_OF_SCOPE
 
     def name(self) -> str:
         return "action_out_of_scope"

@@ -1,8 +1,8 @@
 """The English wording of the actions' replies; facts from the knowledge file, in English, fill the {placeholders}.
 
-Wording only, never a fact: no figure, date, address or link here. The same names, dict keys and
-{placeholders} as the French wording in `actions/wording.py`, which says why these templates live beside the
-actions rather than as `domain.yml` responses. "Cité des Métiers" is a name: never translated.
+Wording only, never a fact: no figure, date, address or link here. The same names (`actions/wording_type.py`,
+checked by mypy), dict keys and {placeholders} as the French wording in `actions/wording.py`, which says why
+these templates live beside the actions rather than as `domain.yml` responses. "Cité des Métiers" is a name: never translated.
 """
 
 FACTS = "{facts}\n\n{sources}"

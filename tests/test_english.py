@@ -22,6 +22,7 @@ from actions.mentions import LAST, parse_mention
 from actions.needs import ActionAnswerNeed
 from actions.topics import topic_action
 from actions.unknowns import ActionAnswerNotInSources
+from actions.wording_type import Wording
 from rasa_extensions.language_id import LanguageOfMessage, language_of_text, words_for_identification
 from tests.conftest import make_tracker, run_action, run_answer
 
@@ -107,6 +108,12 @@ def test_the_english_wording_has_every_template_with_the_same_placeholders():
             pairs = [(value, english[name])]
         for french_text, english_text in pairs:
             assert _placeholders(french_text) == _placeholders(english_text), name
+
+
+@pytest.mark.parametrize("module", [wording, wording_en], ids=["fr", "en"])
+def test_the_wording_type_names_every_template(module):
+    """mypy checks that each language's module has every name of `Wording`; this, that it has no other."""
+    assert set(Wording.__annotations__) == {name for name in vars(module) if name.isupper()}
 
 
 # --- The language of a message ------------------------------------------------------------------------
