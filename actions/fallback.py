@@ -19,10 +19,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.glance import at_a_glance
 from actions.knowledge_store import get_knowledge
-from actions.language import BilingualAction, words
+from actions.language import BilingualAction, turn_language, words
 from actions.questions import ANSWER_SLOT
 from actions.referrals import referred
 from actions.replies import say, spoken_list
+from actions.topic_registry import BUTTON_TITLES
 
 # At most this many topics are offered, and only those the NLU gave at least this confidence: below it,
 # a button would be a guess, and the honest "I don't know" is better.
@@ -41,7 +42,7 @@ def suggested_intents(parse_data: dict[str, Any]) -> list[str]:
     for ranked in parse_data.get("intent_ranking") or []:
         name, confidence = ranked.get("name"), ranked.get("confidence") or 0.0
         parts = str(name).split("+")
-        if confidence < MIN_SUGGESTION_CONFIDENCE or not all(part in words().TOPIC_TITLES for part in parts):
+        if confidence < MIN_SUGGESTION_CONFIDENCE or not all(part in BUTTON_TITLES[turn_language()] for part in parts):
             continue
         suggestions.append(str(name))
         if len(suggestions) == MAX_SUGGESTIONS:
@@ -50,22 +51,23 @@ def suggested_intents(parse_data: dict[str, Any]) -> list[str]:
 
 
 def suggestion_title(intent: str) -> str:
-    return spoken_list([words().TOPIC_TITLES[part] for part in intent.split("+")])
+    return spoken_list([BUTTON_TITLES[turn_language()][part] for part in intent.split("+")])
 
 
 class ActionDontKnow(BilingualAction):
     """Low NLU confidence: say so, say what the bot can answer, and point to the website."""
 
-    # The name of the wording template, looked up in the turn's language.
-    template = "DONT_KNOW"
-
     def name(self) -> str:
         return "action_dont_know"
+
+    def template(self) -> str:
+        """The reply's wording, in the turn's language."""
+        return words().DONT_KNOW
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        say(dispatcher, getattr(words(), self.template), website=get_knowledge().organisation.website)
+        say(dispatcher, self.template(), website=get_knowledge().organisation.website)
         return []
 
 
@@ -73,7 +75,8 @@ class ActionOutOfScope(ActionDontKnow):
     """A question outside the centre's topics: decline, without inventing an answer; but a question only a
     person or another public service answers ("combien gagne un électricien ?") gets where to find it."""
 
-    template = "OUT_OF_SCOPE"
+    def template(self) -> str:
+        return words().OUT_OF_SCOPE
 
     def name(self) -> str:
         return "action_out_of_scope"

@@ -14,12 +14,14 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, Extra, ValidationError, conint, conlist, constr, validator
+
+# The topics are declared in their registry; re-exported here, beside the schema that checks their sections.
+from actions.topic_registry import Topic as Topic
 
 if TYPE_CHECKING:
     from pydantic.error_wrappers import ErrorDict
@@ -55,24 +57,6 @@ class KnowledgeError(Exception):
             f"Knowledge file {path} is invalid ({len(self.problems)} problem(s)):\n{lines}\n"
             f"Fix these entries, then check with `make validate`."
         )
-
-
-class Topic(str, Enum):
-    """The questions answered by a list of facts; each has an action `action_answer_<topic>`."""
-
-    PRESENTATION = "presentation"
-    CONDITIONS = "conditions"
-    FREE = "free"
-    ANONYMOUS = "anonymous"
-    APPOINTMENT = "appointment"
-    AUDIENCE = "audience"
-    HOURS = "hours"
-    ADDRESS = "address"
-    CONTACT = "contact"
-    SERVICES = "services"
-    ADVISERS = "advisers"
-    PRINCIPLES = "principles"
-    ORG_CHART = "org_chart"
 
 
 # --- Schema of the knowledge file ------------------------------------------------------------

@@ -12,7 +12,6 @@ import functools
 from abc import ABCMeta, abstractmethod
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from types import ModuleType
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -20,10 +19,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording, wording_en
 from actions.knowledge import Language
+from actions.wording_type import Wording
 
 SLOT = "language"
 DEFAULT_LANGUAGE: Language = "fr"
-WORDING: dict[Language, ModuleType] = {"fr": wording, "en": wording_en}
+# mypy checks each module against `Wording`: a template missing in one language is a type error here.
+WORDING: dict[Language, Wording] = {"fr": wording, "en": wording_en}
 # Set for the time of one action's run (each request to the action server runs in its own task).
 _TURN_LANGUAGE: ContextVar[Language] = ContextVar("turn_language", default=DEFAULT_LANGUAGE)
 
@@ -39,7 +40,7 @@ def turn_language() -> Language:
     return _TURN_LANGUAGE.get()
 
 
-def words() -> ModuleType:
+def words() -> Wording:
     """The wording templates of the turn's language: `words().FACTS`, as `actions.wording.FACTS`."""
     return WORDING[turn_language()]
 

@@ -1,7 +1,7 @@
 """Answers made of a topic's facts: opening conditions, services, advisers, principles..."""
 
 from abc import ABCMeta, abstractmethod
-from typing import Any
+from typing import Any, cast
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -9,11 +9,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.centres import say_detail_unknown, say_town
 from actions.feedback import AnswerAction
 from actions.focus import CENTRE, TOPIC, centre_in_focus, focus_on, towns_asked
-from actions.knowledge import Knowledge, Topic
+from actions.knowledge import Knowledge
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
 from actions.pinpoint import pinpoint
 from actions.replies import facts_sources, facts_text, say
+from actions.topic_registry import Topic
 
 
 def say_topic(dispatcher: CollectingDispatcher, knowledge: Knowledge, topic: Topic) -> None:
@@ -24,21 +25,19 @@ def say_topic(dispatcher: CollectingDispatcher, knowledge: Knowledge, topic: Top
 class TopicAction(AnswerAction, metaclass=ABCMeta):
     """Says the facts of one topic of the knowledge file, with their sources.
 
-    Abstract, so that the action server registers only its subclasses, each naming its topic.
+    Abstract, so that the action server registers only its subclasses, each naming its topic: one per topic,
+    made from the registry below.
     """
 
     @property
     @abstractmethod
     def topic(self) -> Topic: ...
 
-    # A broad topic ("pour qui ?", "quels services ?") is what the NLU also finds for a question about one fact
-    # beyond it ("c'est aussi pour les retraités ?"): its answer is checked against the fact search first
-    # (actions/pinpoint.py). A narrow one ("c'est gratuit ?") answers what it was asked, and so does the
-    # presentation: "la cité des métiers de marseille, c'est quoi ?" must never get a fact about Marseille alone.
+    # A broad topic checks the question against the fact search first (`answer="broad"` in the registry).
     broad = False
 
     def name(self) -> str:
-        return f"action_answer_{self.topic.value}"
+        return self.topic.action
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -88,57 +87,19 @@ class CentreTopicAction(TopicAction):
         return events
 
 
-class ActionAnswerPresentation(TopicAction):
-    topic = Topic.PRESENTATION
+def _action_class(topic: Topic) -> type[TopicAction]:
+    """The action of a topic: a real subclass, which the action server registers like a written one."""
+    base = CentreTopicAction if topic.entry.answer == "centre" else TopicAction
+    class_name = "ActionAnswer" + topic.name.title().replace("_", "")  # ActionAnswerOrgChart
+    attributes = {"topic": topic, "broad": topic.entry.answer == "broad", "__module__": __name__}
+    # `type` builds the class with the base's metaclass (ABCMeta); mypy sees only a `type`.
+    return cast(type[TopicAction], type(class_name, (base,), attributes))
 
 
-class ActionAnswerConditions(TopicAction):
-    topic = Topic.CONDITIONS
-    broad = True
+# One action per topic of the registry (actions/topic_registry.py), made when the action server imports this module.
+TOPIC_ACTIONS: dict[Topic, type[TopicAction]] = {topic: _action_class(topic) for topic in Topic}
 
 
-class ActionAnswerFree(TopicAction):
-    topic = Topic.FREE
-
-
-class ActionAnswerAnonymous(TopicAction):
-    topic = Topic.ANONYMOUS
-
-
-class ActionAnswerAppointment(TopicAction):
-    topic = Topic.APPOINTMENT
-
-
-class ActionAnswerAudience(TopicAction):
-    topic = Topic.AUDIENCE
-    broad = True
-
-
-class ActionAnswerHours(CentreTopicAction):
-    topic = Topic.HOURS
-
-
-class ActionAnswerAddress(CentreTopicAction):
-    topic = Topic.ADDRESS
-
-
-class ActionAnswerContact(CentreTopicAction):
-    topic = Topic.CONTACT
-
-
-class ActionAnswerServices(TopicAction):
-    topic = Topic.SERVICES
-    broad = True
-
-
-class ActionAnswerAdvisers(TopicAction):
-    topic = Topic.ADVISERS
-    broad = True
-
-
-class ActionAnswerPrinciples(TopicAction):
-    topic = Topic.PRINCIPLES
-
-
-class ActionAnswerOrgChart(TopicAction):
-    topic = Topic.ORG_CHART
+def topic_action(topic: Topic) -> TopicAction:
+    """The action that answers a topic."""
+    return TOPIC_ACTIONS[topic]()

@@ -130,30 +130,6 @@ NOTHING_MORE = "Je n'ai rien de plus à ajouter sur ce sujet. Posez-moi une autr
 
 RATED_NOT_HELPFUL = "Désolé que cette réponse ne vous ait pas aidé. Vous pouvez reformuler votre question avec d'autres mots, ou en parler à un conseiller :\n{facts}\n\n{sources}"
 
-# What each topic is called on a button; a topic without a title here is never offered.
-TOPIC_TITLES = {
-    "ask_presentation": "Présentation de la Cité des Métiers",
-    "ask_history": "Son histoire",
-    "ask_conditions": "Les conditions d'accueil",
-    "ask_free": "Est-ce gratuit ?",
-    "ask_anonymous": "Est-ce anonyme ?",
-    "ask_appointment": "Faut-il un rendez-vous ?",
-    "ask_audience": "Qui peut venir ?",
-    "ask_hours": "Les horaires",
-    "ask_address": "L'adresse",
-    "ask_contact": "Téléphone et e-mail",
-    "ask_services": "Les services",
-    "ask_centres": "Les centres",
-    "ask_labels": "Les labels",
-    "ask_principles": "Les valeurs",
-    "ask_network": "Le réseau international",
-    "ask_org_chart": "Les organigrammes",
-    "ask_human": "Rencontrer un conseiller",
-    "ask_need": "Être aidé dans mon projet (formation, emploi, orientation…)",
-    "ask_practical_details": "Infos pratiques (ateliers, accès, parking…)",
-    "ask_capabilities": "Ce que vous savez faire",
-}
-
 # A person in distress: a few human words first, then the numbers and the advisers (the knowledge file's
 # `distress` facts, one per line). No list of facts about the association, no rating buttons.
 DISTRESS = "Ce que vous vivez a l'air très difficile, et je suis vraiment désolé. Vous n'avez pas à rester seul·e : des personnes peuvent vous écouter, maintenant.\n{facts}"

@@ -1,8 +1,8 @@
 """The English wording of the actions' replies; facts from the knowledge file, in English, fill the {placeholders}.
 
-Wording only, never a fact: no figure, date, address or link here. The same names, dict keys and
-{placeholders} as the French wording in `actions/wording.py`, which says why these templates live beside the
-actions rather than as `domain.yml` responses. "Cité des Métiers" is a name: never translated.
+Wording only, never a fact: no figure, date, address or link here. The same names (`actions/wording_type.py`,
+checked by mypy), dict keys and {placeholders} as the French wording in `actions/wording.py`, which says why
+these templates live beside the actions rather than as `domain.yml` responses. "Cité des Métiers" is a name: never translated.
 """
 
 FACTS = "{facts}\n\n{sources}"
@@ -120,30 +120,6 @@ MORE_BUTTON = "Tell me more"
 NOTHING_MORE = "I have nothing more to add on this. Ask me another question!"
 
 RATED_NOT_HELPFUL = "Sorry this answer did not help. You can rephrase your question in other words, or talk it over with an adviser:\n{facts}\n\n{sources}"
-
-# What each topic is called on a button; a topic without a title here is never offered.
-TOPIC_TITLES = {
-    "ask_presentation": "About the Cité des Métiers",
-    "ask_history": "Its history",
-    "ask_conditions": "How visits work",
-    "ask_free": "Is it free?",
-    "ask_anonymous": "Is it anonymous?",
-    "ask_appointment": "Do I need an appointment?",
-    "ask_audience": "Who can come?",
-    "ask_hours": "Opening hours",
-    "ask_address": "Address",
-    "ask_contact": "Phone and email",
-    "ask_services": "Services",
-    "ask_centres": "Centres",
-    "ask_labels": "Labels",
-    "ask_principles": "Its values",
-    "ask_network": "The international network",
-    "ask_org_chart": "Organisation charts",
-    "ask_human": "Meet an adviser",
-    "ask_need": "Help with my plans (training, job, career guidance…)",
-    "ask_practical_details": "Practical info (workshops, access, parking…)",
-    "ask_capabilities": "What you can do",
-}
 
 DISTRESS = "This sounds really hard, and I am truly sorry. You don't have to face it alone: people can listen, right now.\n{facts}"
 

@@ -14,7 +14,8 @@ from actions.knowledge_store import get_knowledge
 from actions.needs import ActionAnswerNeed, ActionAnswerReferral
 from actions.questions import followup_question, last_list, questions_before
 from actions.referrals import ActionAnswerDistress
-from actions.topics import ActionAnswerHours
+from actions.topic_registry import Topic
+from actions.topics import topic_action
 from tests.conftest import Asked, history_events, make_tracker, run_action_with_events, run_answer
 
 
@@ -79,7 +80,7 @@ async def test_a_town_named_after_an_unrelated_question_gets_its_centre():
 
 async def test_an_ordinal_points_into_the_visitor_s_own_list_in_their_order():
     tracker = make_tracker("le deuxième, il ouvre le samedi ?", "ask_hours", history=[THREE_TOWNS])
-    messages, events = await run_action_with_events(ActionAnswerHours(), tracker)
+    messages, events = await run_action_with_events(topic_action(Topic.HOURS), tracker)
     assert "Istres" in messages[0]["text"]
     assert answers_and_focus(events)[1] == "centre:istres"
 

@@ -20,8 +20,9 @@ from actions.knowledge_store import get_knowledge
 from actions.labels import ActionAnswerLabels
 from actions.mentions import LAST, parse_mention
 from actions.needs import ActionAnswerNeed
-from actions.topics import ActionAnswerAddress, ActionAnswerFree, ActionAnswerHours
+from actions.topics import topic_action
 from actions.unknowns import ActionAnswerNotInSources
+from actions.wording_type import Wording
 from rasa_extensions.language_id import LanguageOfMessage, language_of_text, words_for_identification
 from tests.conftest import make_tracker, run_action, run_answer
 
@@ -109,6 +110,12 @@ def test_the_english_wording_has_every_template_with_the_same_placeholders():
             assert _placeholders(french_text) == _placeholders(english_text), name
 
 
+@pytest.mark.parametrize("module", [wording, wording_en], ids=["fr", "en"])
+def test_the_wording_type_names_every_template(module):
+    """mypy checks that each language's module has every name of `Wording`; this, that it has no other."""
+    assert set(Wording.__annotations__) == {name for name in vars(module) if name.isupper()}
+
+
 # --- The language of a message ------------------------------------------------------------------------
 
 LANGUAGE_OF = LanguageOfMessage([0.9, 0.8, 0.6])
@@ -179,10 +186,10 @@ def english(text: str, intent: str, **kwargs: Any) -> Any:
 
 
 ENGLISH_TURNS = [
-    (ActionAnswerFree(), english("Is it free?", "ask_free")),
-    (ActionAnswerHours(), english("When are you open?", "ask_hours")),
-    (ActionAnswerAddress(), english("Where are you located?", "ask_address")),
-    (ActionAnswerAddress(), english("where exactly?", "ask_address", focus="centre:gap")),
+    (topic_action(Topic.FREE), english("Is it free?", "ask_free")),
+    (topic_action(Topic.HOURS), english("When are you open?", "ask_hours")),
+    (topic_action(Topic.ADDRESS), english("Where are you located?", "ask_address")),
+    (topic_action(Topic.ADDRESS), english("where exactly?", "ask_address", focus="centre:gap")),
     (ActionAnswerCentres(), english("Which centres do you have?", "ask_centres")),
     (
         ActionAnswerCentres(),
@@ -229,8 +236,8 @@ async def test_every_action_answers_an_english_turn_in_english(action, tracker):
 
 async def test_an_english_turn_says_the_english_facts_and_the_french_one_the_french():
     fact = get_knowledge().topic(Topic.FREE)[0]
-    in_english = await run_answer(ActionAnswerFree(), english("Is it free?", "ask_free"))
-    in_french = await run_answer(ActionAnswerFree(), make_tracker("C'est gratuit ?", "ask_free"))
+    in_english = await run_answer(topic_action(Topic.FREE), english("Is it free?", "ask_free"))
+    in_french = await run_answer(topic_action(Topic.FREE), make_tracker("C'est gratuit ?", "ask_free"))
     assert fact.text_en in in_english and fact.text not in in_english
     assert fact.text in in_french and fact.text_en not in in_french
     assert re.search(r"\nSources?: ", in_english) and re.search(r"\nSources? : ", in_french)

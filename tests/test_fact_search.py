@@ -22,7 +22,8 @@ from actions.followups import ActionAnswerYear
 from actions.knowledge_store import get_knowledge
 from actions.labels import ActionAnswerLabels
 from actions.search import ActionAnswerBySearch
-from actions.topics import ActionAnswerAudience, ActionAnswerFree, ActionAnswerPresentation, ActionAnswerServices
+from actions.topic_registry import Topic
+from actions.topics import topic_action
 from devtools import search_threshold
 from tests.conftest import make_tracker, run_action, run_action_with_events, run_answer
 
@@ -307,8 +308,8 @@ async def test_why_a_label_is_answered_by_its_facts_not_by_an_unknown():
         # The NLU takes these for the network, the history or the labels; each asks for one fact beyond them.
         (ActionAnswerHistory(), "ça existe depuis quand à marseille ?", "ask_history", "opened_2005"),
         (ActionAnswerLabels(), "vos trois grands principes c'est quoi", "ask_labels", "principles"),
-        (ActionAnswerAudience(), "c'est aussi pour les retraités ?", "ask_audience", "publics_retired"),
-        (ActionAnswerAudience(), "vous recevez les chefs d'entreprise ?", "ask_audience", "publics_founders"),
+        (topic_action(Topic.AUDIENCE), "c'est aussi pour les retraités ?", "ask_audience", "publics_retired"),
+        (topic_action(Topic.AUDIENCE), "vous recevez les chefs d'entreprise ?", "ask_audience", "publics_founders"),
     ],
 )
 async def test_a_topic_question_that_asks_one_fact_beyond_the_topic_gets_that_fact(action, text, intent, fact):
@@ -327,15 +328,20 @@ async def test_a_topic_question_that_asks_one_fact_beyond_the_topic_gets_that_fa
         (ActionAnswerLabels(), "quels labels avez-vous obtenus ?", "ask_labels", "2017"),
         (ActionAnswerLabels(), "what certifications do you have?", "ask_labels", "2023"),
         (ActionAnswerHistory(), "c'est récent la cité des métiers ?", "ask_history", "1993"),
-        (ActionAnswerAudience(), "c'est pour qui ?", "ask_audience", "tous les publics"),
+        (topic_action(Topic.AUDIENCE), "c'est pour qui ?", "ask_audience", "tous les publics"),
         # A word or a whole-topic question is never taken for the nearest fact.
         (ActionAnswerLabels(), "vos labels ?", "ask_labels", "2017"),
         (ActionAnswerLabels(), "vous avez des labels ?", "ask_labels", "2023"),
         (ActionAnswerNetwork(), "et le réseau ?", "ask_network", "25"),
-        (ActionAnswerServices(), "quels services ?", "ask_services", "600 dossiers"),
-        (ActionAnswerPresentation(), "la cité des métiers de marseille c'est quoi ?", "ask_presentation", "rayonne"),
+        (topic_action(Topic.SERVICES), "quels services ?", "ask_services", "600 dossiers"),
+        (
+            topic_action(Topic.PRESENTATION),
+            "la cité des métiers de marseille c'est quoi ?",
+            "ask_presentation",
+            "rayonne",
+        ),
         # A narrow topic answers what it was asked, whoever asks it.
-        (ActionAnswerFree(), "c'est gratuit pour les retraités ?", "ask_free", "gratuit"),
+        (topic_action(Topic.FREE), "c'est gratuit pour les retraités ?", "ask_free", "gratuit"),
     ],
 )
 async def test_a_question_about_the_whole_topic_keeps_the_topic_s_answer(action, text, intent, expected):
@@ -349,7 +355,7 @@ async def test_a_question_about_the_whole_topic_keeps_the_topic_s_answer(action,
     [
         # The NLU takes these for the publics, the labels or the history; no source holds what they ask.
         (
-            ActionAnswerAudience(),
+            topic_action(Topic.AUDIENCE),
             "what share of your visitors find a job afterwards?",
             "ask_audience",
             "en",

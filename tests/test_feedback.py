@@ -20,7 +20,7 @@ from actions.followups import ActionAnswerMention
 from actions.knowledge import Topic
 from actions.knowledge_store import get_knowledge
 from actions.replies import cites_sources, source_reference
-from actions.topics import ActionAnswerAddress, ActionAnswerAnonymous, ActionAnswerFree
+from actions.topics import topic_action
 from tests.conftest import DOMAIN, PROJECT_ROOT, make_tracker, run_action_with_events
 
 HELPFUL_PAYLOAD = '/rate_answer{"rating": "helpful"}'
@@ -100,7 +100,7 @@ async def buttons_of(answer: Any, tracker: Tracker) -> list[list[dict[str, str]]
 @pytest.mark.parametrize("language", ["fr", "en"])
 async def test_an_answer_with_facts_carries_the_rating_buttons_in_the_turn_language(language):
     messages, _ = await run_action_with_events(
-        ActionAnswerFree(), make_tracker("gratuit ?", "ask_free", language=language)
+        topic_action(Topic.FREE), make_tracker("gratuit ?", "ask_free", language=language)
     )
     [message] = messages
     assert message["buttons"] == RATING_BUTTONS[language]
@@ -137,7 +137,7 @@ async def test_several_answers_in_one_action_carry_the_buttons_on_the_last_only(
         (ActionDontKnow(), make_tracker("blabla", "nlu_fallback")),
         (ActionOutOfScope(), make_tracker("la recette de la bouillabaisse", "out_of_scope")),
         # An answer that says what the sources do not hold for a centre, and a follow-up not understood.
-        (ActionAnswerAddress(), make_tracker("c'est où exactement ?", "ask_address", focus="centre:gap")),
+        (topic_action(Topic.ADDRESS), make_tracker("c'est où exactement ?", "ask_address", focus="centre:gap")),
         (ActionAnswerMention(), make_tracker("et le premier ?", "inform")),
     ],
     ids=["dont-know", "out-of-scope", "detail-not-in-sources", "mention-not-found"],
@@ -150,9 +150,9 @@ async def test_replies_without_facts_carry_no_buttons(answer, tracker):
 async def test_two_questions_in_one_message_get_the_buttons_after_the_second_answer_only():
     intent = "ask_free+ask_anonymous"
     tracker = tracker_after([], "gratuit et anonyme ?", intent)
-    assert await buttons_of(ActionAnswerFree(), tracker) == [[]]
+    assert await buttons_of(topic_action(Topic.FREE), tracker) == [[]]
     tracker.events += [action("action_answer_free"), bot("Oui, c'est gratuit.\n\nSource : x")]
-    assert await buttons_of(ActionAnswerAnonymous(), tracker) == [RATING_BUTTONS["fr"]]
+    assert await buttons_of(topic_action(Topic.ANONYMOUS), tracker) == [RATING_BUTTONS["fr"]]
 
 
 # --- Never insistent -------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ async def test_two_questions_in_one_message_get_the_buttons_after_the_second_ans
     ids=["offered-last-turn", "offered-two-turns-ago", "rated-last-turn", "rated-two-turns-ago"],
 )
 async def test_no_buttons_again_soon_after_an_offer_or_a_rating(past):
-    assert await buttons_of(ActionAnswerFree(), tracker_after(past)) == [[]]
+    assert await buttons_of(topic_action(Topic.FREE), tracker_after(past)) == [[]]
 
 
 @pytest.mark.parametrize(
@@ -183,7 +183,7 @@ async def test_no_buttons_again_soon_after_an_offer_or_a_rating(past):
     ids=["first-question", "after-the-greeting", "quiet-turns-over", "quiet-turns-over-after-a-rating"],
 )
 async def test_buttons_again_once_the_quiet_turns_are_over(past):
-    assert await buttons_of(ActionAnswerFree(), tracker_after(past)) == [RATING_BUTTONS["fr"]]
+    assert await buttons_of(topic_action(Topic.FREE), tracker_after(past)) == [RATING_BUTTONS["fr"]]
 
 
 # --- The reply to a rating -------------------------------------------------------------------------

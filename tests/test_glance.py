@@ -12,7 +12,7 @@ from actions.more import ActionAnswerMore
 from actions.needs import ActionAnswerNeed
 from actions.referrals import ActionAnswerDistress
 from actions.replies import cites_sources
-from actions.topics import ActionAnswerConditions, ActionAnswerFree
+from actions.topics import topic_action
 from tests.conftest import make_tracker, run_action_with_events
 
 SOURCES = "Source : [citedesmetiers.fr/qui-sommes-nous](https://www.citedesmetiers.fr/qui-sommes-nous)"
@@ -106,7 +106,7 @@ def test_a_single_sentence_too_long_to_cut_is_left_whole():
 
 async def test_a_long_topic_answer_comes_in_parts_and_the_rest_on_en_savoir_plus():
     messages, events = await run_action_with_events(
-        ActionAnswerConditions(), make_tracker("quelles sont vos conditions d'accueil ?", "ask_conditions")
+        topic_action(Topic.CONDITIONS), make_tracker("quelles sont vos conditions d'accueil ?", "ask_conditions")
     )
     [lead] = messages
     assert visible_words(lead["text"]) <= FIRST_BUBBLE_MAX_WORDS
@@ -138,7 +138,7 @@ async def test_en_savoir_plus_says_the_rest_with_the_rating_buttons_and_then_not
 async def test_a_short_answer_forgets_an_older_rest():
     tracker = make_tracker("c'est gratuit ?", "ask_free")
     tracker.slots[MORE_SLOT] = ["une ancienne suite"]
-    messages, events = await run_action_with_events(ActionAnswerFree(), tracker)
+    messages, events = await run_action_with_events(topic_action(Topic.FREE), tracker)
     assert not messages[0].get("buttons") or messages[0]["buttons"][0]["payload"] != "/ask_more"
     assert {"event": "slot", "name": MORE_SLOT, "value": None} in [
         {key: event.get(key) for key in ("event", "name", "value")} for event in events

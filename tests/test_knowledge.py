@@ -22,6 +22,7 @@ from actions.knowledge import (
     normalise,
     stale_sources,
 )
+from actions.topic_registry import BUTTONS
 from tests.conftest import DOMAIN, PROJECT_ROOT
 
 
@@ -89,7 +90,8 @@ def _wordings() -> list[tuple[str, str]]:
             if name.isupper() and isinstance(table, dict)
             for key, text in table.items()
         ]
-    return responses + templates + phrases
+    titles = [(f"button {button.intent}", button.title(language)) for button in BUTTONS for language in ("fr", "en")]
+    return responses + templates + phrases + titles
 
 
 @pytest.mark.parametrize(("name", "text"), _wordings())

@@ -6,7 +6,8 @@ from typing import Any
 
 from actions.followups import ActionAnswerFollowup
 from actions.language import tag_language
-from actions.topics import ActionAnswerFree
+from actions.topic_registry import Topic
+from actions.topics import topic_action
 from rasa_extensions.input_channels import VisitorSocketIOOutput, WholeMessageCollector, widget_markdown
 from tests.conftest import make_tracker, run_action_with_events
 
@@ -56,7 +57,7 @@ async def test_rest_replies_are_whole_messages_too():
 
 async def test_an_action_tags_its_messages_with_the_turn_language():
     messages, _ = await run_action_with_events(
-        ActionAnswerFree(), make_tracker("is it free?", "ask_free", language="en")
+        topic_action(Topic.FREE), make_tracker("is it free?", "ask_free", language="en")
     )
     assert [message["metadata"] for message in messages] == [{"language": "en"}]
 

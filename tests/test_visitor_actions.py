@@ -13,7 +13,8 @@ from actions.followups import ActionAnswerIssuer, ActionAnswerMention, ActionAns
 from actions.knowledge import DEFAULT_KNOWLEDGE_FILE
 from actions.labels import ActionAnswerLabels
 from actions.needs import ActionAnswerNeed
-from actions.topics import ActionAnswerAddress, ActionAnswerContact, ActionAnswerFree, ActionAnswerHours
+from actions.topic_registry import Topic
+from actions.topics import topic_action
 from actions.unknowns import ActionAnswerNotInSources
 from tests.conftest import focus_after, make_tracker, run_action, run_action_with_events, run_answer
 
@@ -189,9 +190,9 @@ async def test_when_the_thing_in_focus_happened(focus, entities, expected):
 @pytest.mark.parametrize(
     ("action", "detail"),
     [
-        (ActionAnswerAddress(), "l'adresse"),
-        (ActionAnswerHours(), "les horaires"),
-        (ActionAnswerContact(), "les coordonnées (téléphone, e-mail)"),
+        (topic_action(Topic.ADDRESS), "l'adresse"),
+        (topic_action(Topic.HOURS), "les horaires"),
+        (topic_action(Topic.CONTACT), "les coordonnées (téléphone, e-mail)"),
     ],
 )
 async def test_an_associated_centre_in_focus_gets_its_own_unknown_never_marseille_s_facts(action, detail):
@@ -205,12 +206,12 @@ async def test_a_centre_named_in_the_message_beats_the_focus():
     tracker = make_tracker(
         "il est ouvert quand le centre d'Istres ?", "ask_hours", [("centre", "Istres")], "centre:gap"
     )
-    reply = await run_answer(ActionAnswerHours(), tracker)
+    reply = await run_answer(topic_action(Topic.HOURS), tracker)
     assert reply.startswith("Je n'ai pas les horaires du centre associé d'Istres")
 
 
 async def test_without_a_centre_in_focus_the_address_is_marseille_s():
-    reply = await run_answer(ActionAnswerAddress(), make_tracker("c'est où ?", "ask_address", focus="label:spo"))
+    reply = await run_answer(topic_action(Topic.ADDRESS), make_tracker("c'est où ?", "ask_address", focus="label:spo"))
     assert MARSEILLE_ADDRESS in reply
 
 
@@ -226,7 +227,8 @@ async def test_answers_put_what_they_are_about_in_focus():
         == "label:spo"
     )
     assert (
-        await focus_after(ActionAnswerFree(), make_tracker("gratuit ?", "ask_free", focus="centre:gap")) == "topic:free"
+        await focus_after(topic_action(Topic.FREE), make_tracker("gratuit ?", "ask_free", focus="centre:gap"))
+        == "topic:free"
     )
 
 
