@@ -6,13 +6,9 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 export VENV
-export RASA_PORT ?= 5005
-export ACTIONS_PORT ?= 5055
-# Conversations: where they are kept, and for how long (see docs/privacy.md).
-export TRACKER_DB ?= var/conversations.db
-export RETENTION_DAYS ?= 30
-# The Rasa server's endpoints: endpoints.yml (one machine) or deploy/endpoints.scale.yml (docs/deployment.md).
-export RASA_ENDPOINTS ?= endpoints.yml
+# The assistant's settings (RASA_PORT, TRACKER_DB, RETENTION_DAYS...) are read by the tools themselves, with
+# their defaults (docs/configuration.md): set them in the environment or on make's command line
+# (`make run RASA_PORT=5006`), which make passes on to the recipes.
 # Rasa's anonymous usage telemetry stays off.
 export RASA_TELEMETRY_ENABLED ?= false
 # Every shell script of the project, for shellcheck (.pre-commit-config.yaml finds the same ones by their shebang).
@@ -89,21 +85,17 @@ bench: install ## The project beside Rasa's default config: ratios, targets met 
 profile: train ## Where a turn's time goes, stage by stage (spaCy, featurizers, intents, entities, policies, store, actions)
 	$(PYTHON) -m devtools.profile_turn
 
-purge: install ## Delete conversations older than RETENTION_DAYS (30) from the tracker store
-	mkdir -p $(dir $(TRACKER_DB))
-	$(VENV)/bin/cdm-purge --days $(RETENTION_DAYS) --endpoints $(RASA_ENDPOINTS)
+purge: install ## Delete conversations older than RETENTION_DAYS (docs/configuration.md) from the tracker store
+	$(VENV)/bin/cdm-purge
 
 review: install ## Turn the messages the bot failed into training examples, in the terminal (data/nlu/reviewed.yml)
-	mkdir -p $(dir $(TRACKER_DB))
-	$(VENV)/bin/cdm-review --endpoints $(RASA_ENDPOINTS)
+	$(VENV)/bin/cdm-review
 
 review-web: install ## The same review as a web page, protected by REVIEW_SECRET (off without it); `make run` starts it too
-	mkdir -p $(dir $(TRACKER_DB))
-	$(VENV)/bin/cdm-review-web --endpoints $(RASA_ENDPOINTS)
+	$(VENV)/bin/cdm-review-web
 
 report: install ## Anonymous weekly report (counts only) and chart -> results/report/
-	mkdir -p $(dir $(TRACKER_DB))
-	$(VENV)/bin/cdm-report --endpoints $(RASA_ENDPOINTS)
+	$(VENV)/bin/cdm-report
 
 lock: install ## Re-pin constraints.txt from the current environment
 	( head -n 2 constraints.txt; $(VENV)/bin/pip freeze --exclude-editable ) > constraints.txt.new

@@ -8,7 +8,6 @@ see `knowledge/cite_des_metiers.yml`.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -875,15 +874,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def source_max_age_from_environment() -> int:
-    """SOURCE_MAX_AGE_DAYS (365 by default); ValueError when it is not a whole number of days."""
-    raw = os.environ.get(SOURCE_MAX_AGE_ENV, "").strip()
-    if not raw:
-        return DEFAULT_SOURCE_MAX_AGE_DAYS
-    if not re.fullmatch(r"[0-9]+", raw):
-        raise ValueError(
-            f"{SOURCE_MAX_AGE_ENV} must be a whole number of days, e.g. {DEFAULT_SOURCE_MAX_AGE_DAYS}; got {raw!r}"
-        )
-    return int(raw)
+    """SOURCE_MAX_AGE_DAYS (actions/settings.py); ValueError when it is not a whole number of days."""
+    from actions import settings  # it imports this module's defaults
+
+    return settings.load().source_max_age_days
 
 
 if __name__ == "__main__":

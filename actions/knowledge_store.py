@@ -1,21 +1,22 @@
 """The knowledge the actions answer from: loaded once per action-server process.
 
-`CDM_KNOWLEDGE_FILE` points to another knowledge file (a copy under test, a staging file);
-by default the project's `knowledge/cite_des_metiers.yml` is used. Edited facts reach the bot
+`CDM_KNOWLEDGE_FILE` (actions/settings.py) points to another knowledge file (a copy under test, a staging
+file); by default the project's `knowledge/cite_des_metiers.yml` is used. Edited facts reach the bot
 when the action server restarts; no retraining is needed.
 """
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
-from actions.knowledge import DEFAULT_KNOWLEDGE_FILE, Knowledge, load_knowledge
+from actions import settings
+from actions.knowledge import Knowledge, load_knowledge
 
 KNOWLEDGE_FILE_ENV = "CDM_KNOWLEDGE_FILE"
 
 
 def knowledge_file() -> Path:
-    return Path(os.environ.get(KNOWLEDGE_FILE_ENV) or DEFAULT_KNOWLEDGE_FILE)
+    """The knowledge file, as the environment names it now (the tests point the actions at other files)."""
+    return settings.load().knowledge_file
 
 
 @lru_cache(maxsize=1)

@@ -53,7 +53,7 @@ from devtools.bench_report import (
     targets,
 )
 from devtools.load_test import LoadResult, run_load
-from ops import processes
+from ops import processes, settings
 from ops.processes import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -98,7 +98,7 @@ def train(name: str, config: Path) -> tuple[Path, float]:
     """A model trained from scratch: an empty cache, so that no component is restored from an earlier run."""
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rasa-cache-") as cache:
-        env = {**os.environ, "RASA_CACHE_DIRECTORY": cache, "RASA_TELEMETRY_ENABLED": "false"}
+        env = {**settings.environment(), "RASA_CACHE_DIRECTORY": cache, "RASA_TELEMETRY_ENABLED": "false"}
         command = [RASA, "train", "--config", str(config), "--domain", "domain.yml", "--data", "data",
                    "--out", str(MODELS_DIR), "--fixed-model-name", name, "--force"]  # fmt: skip
         started = time.perf_counter()
@@ -196,7 +196,7 @@ class Servers:
         self.rasa_port, self.actions_port = free_port(), free_port()
         self.rest_url = f"http://localhost:{self.rasa_port}/webhooks/rest/webhook"
         env = {
-            **os.environ,
+            **settings.environment(),
             "RASA_MODEL": str(model),
             "RASA_PORT": str(self.rasa_port),
             "ACTIONS_PORT": str(self.actions_port),

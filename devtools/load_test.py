@@ -29,8 +29,9 @@ from typing import Any
 import aiohttp
 
 from actions.knowledge_store import get_knowledge
+from ops.settings import OperationsSettings
 
-DEFAULT_URL = "http://localhost:5005/webhooks/rest/webhook"
+DEFAULT_URL = f"http://localhost:{OperationsSettings.default('RASA_PORT')}/webhooks/rest/webhook"
 FREE_QUESTION = "C'est gratuit ?"
 MAX_EXAMPLES = 5
 ERROR_KINDS = ("http_status", "exception", "wrong_recipient", "unexpected_answer")

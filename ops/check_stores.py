@@ -29,6 +29,8 @@ with warnings.catch_warnings():
     from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
     from rasa.core.utils import AvailableEndpoints
 
+from ops import settings
+
 # Seconds to wait for a store's answer: long enough for a busy server, short enough to fail clearly.
 CONNECT_TIMEOUT_S = 5
 
@@ -79,7 +81,7 @@ def check_lock_store(store: LockStore) -> str:
 def unset_variables(endpoints_file: Path) -> list[str]:
     """The ${VARIABLES} the file uses that are not set (Rasa's own message names only the first)."""
     used = re.findall(r"\$\{(\w+)\}", endpoints_file.read_text(encoding="utf-8"))
-    return sorted({name for name in used if name not in os.environ})
+    return settings.unset_variables(used)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,6 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not Path(args.endpoints).is_file():
         print(f"ERROR: no endpoints file {args.endpoints}", file=sys.stderr)
+        return 2
+    try:
+        settings.provide_endpoint_variables()
+    except settings.SettingsError as error:
+        print(f"ERROR: {error}", file=sys.stderr)
         return 2
     missing = unset_variables(Path(args.endpoints))
     if missing:

@@ -19,9 +19,11 @@ import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from actions.feedback import HELPFUL, NOT_HELPFUL, RATING_ENTITY, RATING_INTENT
+from ops import settings
 
 if TYPE_CHECKING:
     from rasa.core.tracker_store import SQLTrackerStore
@@ -181,8 +183,10 @@ def conversations_from_events(events_by_conversation: Iterable[list[dict[str, An
 
 
 def tracker_store_from(endpoints_file: str) -> SQLTrackerStore:
-    """The SQL tracker store that `endpoints_file` configures (its ${...} read from the environment)."""
+    """The SQL tracker store that `endpoints_file` configures (its ${...} read from the environment, endpoints.yml's
+    with their defaults)."""
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    settings.provide_endpoint_variables()
     # Rasa's dependencies warn about their own deprecations (not the maintainer's business), and add
     # warning filters of their own when imported: ignore again after the imports.
     with warnings.catch_warnings():
@@ -192,6 +196,10 @@ def tracker_store_from(endpoints_file: str) -> SQLTrackerStore:
 
         warnings.simplefilter("ignore")
         endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
+        config = endpoints.tracker_store
+        if config is not None and config.kwargs.get("dialect") == "sqlite" and config.kwargs.get("db"):
+            # The SQLite file's folder (endpoints.yml's ${TRACKER_DB}), as the runner makes it at start.
+            Path(config.kwargs["db"]).parent.mkdir(parents=True, exist_ok=True)
         store = TrackerStore.create(endpoints.tracker_store)
     if not isinstance(store, SQLTrackerStore):
         raise SystemExit(f"ERROR: {endpoints_file} configures no SQL tracker store: no conversations to read.")

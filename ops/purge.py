@@ -1,7 +1,7 @@
 """Deletes what the tracker store holds that is older than the retention period (`make purge`).
 
 Usage: purge_conversations.py [--days N] [--endpoints endpoints.yml]
-The period comes from --days, else RETENTION_DAYS, else 30 days. Every event older than that is
+The period comes from --days, else RETENTION_DAYS (ops/settings.py). Every event older than that is
 deleted, so no part of a conversation outlives the period, and a conversation with nothing newer is
 gone entirely. It works on the tracker store that `endpoints.yml` configures (SQLite by default,
 PostgreSQL in a scaled deployment), through Rasa's own SQLTrackerStore.
@@ -22,10 +22,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from rasa.core.tracker_store import SQLTrackerStore
 
+from ops import settings
 from ops.conversations import tracker_store_from
-
-RETENTION_DAYS_ENV = "RETENTION_DAYS"
-DEFAULT_RETENTION_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -48,9 +46,16 @@ def purge(store: SQLTrackerStore, older_than_days: float, now: float | None = No
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--days", type=float, default=float(os.environ.get(RETENTION_DAYS_ENV, DEFAULT_RETENTION_DAYS)))
-    parser.add_argument("--endpoints", default="endpoints.yml")
+    parser.add_argument("--days", type=float, help="default: RETENTION_DAYS")
+    parser.add_argument("--endpoints", help="default: RASA_ENDPOINTS")
     args = parser.parse_args(argv)
+    if args.days is None or args.endpoints is None:
+        try:
+            read = settings.load()
+        except settings.SettingsError as error:
+            parser.error(str(error))
+        args.days = read.retention_days if args.days is None else args.days
+        args.endpoints = args.endpoints or read.rasa_endpoints
     if args.days < 0:
         parser.error("--days must be zero or more")
     result = purge(tracker_store_from(args.endpoints), args.days)

@@ -4,7 +4,7 @@ Per ISO week, over what the tracker store still holds (the retention window, `ma
 conversations, visitors' turns, questions per topic, the share not understood, the share of rated
 answers rated helpful, and the median response time; and the sources of the knowledge file not checked
 for more than SOURCE_MAX_AGE_DAYS. Nothing in it identifies a visitor: no text, no conversation id, no
-time finer than the week. Written to REPORT_DIR (default results/report/): report.md and report.png,
+time finer than the week. Written to REPORT_DIR (ops/settings.py): report.md and report.png,
 a chart of the weeks for those who would rather look than read.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import statistics
 import sys
 import warnings
@@ -22,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from actions.feedback import HELPFUL, NOT_HELPFUL
+from ops import settings
 from ops.conversations import Conversations, Turn, read_conversations
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -177,10 +177,12 @@ def stale_source_lines(today: date | None = None) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--endpoints", default=os.environ.get("RASA_ENDPOINTS", "endpoints.yml"))
-    parser.add_argument(
-        "--out", type=Path, default=Path(os.environ.get("REPORT_DIR", PROJECT_ROOT / "results" / "report"))
-    )
+    try:
+        read = settings.load()
+    except settings.SettingsError as error:
+        parser.error(str(error))
+    parser.add_argument("--endpoints", default=read.rasa_endpoints)
+    parser.add_argument("--out", type=Path, default=read.report_dir)
     args = parser.parse_args(argv)
     weeks = weekly_figures(read_conversations(args.endpoints))
     markdown = report_markdown(weeks, stale_source_lines())

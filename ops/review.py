@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import hashlib
-import os
 import re
 import sys
 import warnings
@@ -33,12 +32,13 @@ import yaml
 
 from actions.feedback import RATING_INTENT
 from actions.knowledge import strip_accents
+from ops import settings as ops_settings
 from ops.conversations import FALLBACK_INTENT, Conversations, Turn, read_conversations
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Under this confidence, or this margin over the second intent, the NLU is taken to have hesitated.
-DEFAULT_MIN_CONFIDENCE = 0.6
-DEFAULT_MIN_MARGIN = 0.2
+DEFAULT_MIN_CONFIDENCE: float = ops_settings.OperationsSettings.default("REVIEW_MIN_CONFIDENCE")
+DEFAULT_MIN_MARGIN: float = ops_settings.OperationsSettings.default("REVIEW_MIN_MARGIN")
 # Two messages whose normalised texts are this similar (difflib's ratio) are one group.
 SIMILARITY = 0.85
 IGNORE = "ignorer"
@@ -263,14 +263,15 @@ class ReviewSettings:
 
 def settings_from_environment(argv: list[str] | None = None) -> ReviewSettings:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--data", type=Path, default=Path(os.environ.get("REVIEW_DATA_DIR", PROJECT_ROOT / "data")))
+    try:
+        read = ops_settings.load()
+    except ops_settings.SettingsError as error:
+        parser.error(str(error))
+    parser.add_argument("--data", type=Path, default=read.review_data_dir)
     parser.add_argument("--domain", type=Path, default=PROJECT_ROOT / "domain.yml")
-    parser.add_argument("--endpoints", default=os.environ.get("RASA_ENDPOINTS", "endpoints.yml"))
-    env = os.environ
-    parser.add_argument(
-        "--min-confidence", type=float, default=float(env.get("REVIEW_MIN_CONFIDENCE", DEFAULT_MIN_CONFIDENCE))
-    )
-    parser.add_argument("--min-margin", type=float, default=float(env.get("REVIEW_MIN_MARGIN", DEFAULT_MIN_MARGIN)))
+    parser.add_argument("--endpoints", default=read.rasa_endpoints)
+    parser.add_argument("--min-confidence", type=float, default=read.review_min_confidence)
+    parser.add_argument("--min-margin", type=float, default=read.review_min_margin)
     args = parser.parse_args(argv)
     return ReviewSettings(args.data, args.domain, args.endpoints, args.min_confidence, args.min_margin)
 

@@ -2,8 +2,8 @@
 
 Off unless REVIEW_SECRET is set: without it the server refuses to start. Every request must carry the
 secret as the password of HTTP Basic authentication (any user name); a request without it gets a bare
-401 that says nothing of what the page holds. The page listens on REVIEW_HOST:REVIEW_PORT (default
-127.0.0.1:8090): HTTPS is the reverse proxy's job in front of it (docs/deployment.md), as for the widget.
+401 that says nothing of what the page holds. The page listens on REVIEW_HOST:REVIEW_PORT (loopback by
+default, ops/settings.py): HTTPS is the reverse proxy's job in front of it (docs/deployment.md), as for the widget.
 
 The page, in French, shows the anonymous weekly report (ops/report.py) and the groups of messages the
 bot failed (ops/review.py), masked, without conversation id or time; for each group the maintainer
@@ -19,13 +19,13 @@ import base64
 import hashlib
 import hmac
 import html
-import os
 import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
+from ops import settings as ops_settings
 from ops.conversations import read_conversations
 from ops.report import chart_png, report_markdown, stale_source_lines, weekly_figures
 from ops.review import (
@@ -211,15 +211,19 @@ sont regroupés, les plus fréquents d'abord. Choisissez l'intention qui aurait 
 
 
 def main(argv: list[str] | None = None) -> int:
-    secret = os.environ.get(SECRET_ENV, "")
-    if not secret:
+    try:
+        read = ops_settings.load()
+    except ops_settings.SettingsError as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 2
+    if read.review_secret is None:
         print(f"The review page is off: set {SECRET_ENV} to turn it on (docs/maintainers.md).", file=sys.stderr)
         return 2
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--host", default=os.environ.get("REVIEW_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("REVIEW_PORT", 8090)))
+    parser.add_argument("--host", default=read.review_host)
+    parser.add_argument("--port", type=int, default=read.review_port)
     args, rest = parser.parse_known_args(argv)
-    ReviewPageHandler.secret = secret
+    ReviewPageHandler.secret = read.review_secret.get_secret_value()
     ReviewPageHandler.settings = settings_from_environment(rest)
     server = ThreadingHTTPServer((args.host, args.port), ReviewPageHandler)
     print(f"Review page on http://{args.host}:{args.port}/ (user: any, password: {SECRET_ENV})", flush=True)

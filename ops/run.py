@@ -11,28 +11,9 @@
   cdm-run actions      the action server alone       (for a deployment that runs the servers apart)
   cdm-run rasa         the Rasa server alone, using the action server of its endpoints file
 
-Settings (environment variables, with their defaults):
-  ACTIONS_PORT 5055, RASA_PORT 5005, WEB_PORT 8080
-  REVIEW_SECRET     turns on the maintainers' review page (ops/review_web.py) on REVIEW_PORT (8090),
-                    loopback only; its password (off when unset)
-  CORS_ORIGINS      the web pages allowed to call the Rasa server, space-separated
-                    (default: the demo page's own origins)
-  RASA_MODEL        the model to serve: a file, or a folder whose newest model is served (models)
-  RASA_ENDPOINTS    the Rasa server's endpoints file (endpoints.yml: one machine, conversations in SQLite);
-                    deploy/endpoints.scale.yml shares them between several servers (docs/deployment.md)
-  TRACKER_DB        the SQLite file of conversations (var/conversations.db)
-  RETENTION_DAYS    conversations older than this are deleted at start and by `make purge` (30)
-  RASA_ENABLE_API   true to turn on Rasa's HTTP API (off by default); it then requires
-                    RASA_API_TOKEN (clients send ?token=...) or RASA_JWT_SECRET (Authorization: Bearer)
-  SANIC_REQUEST_MAX_SIZE  largest request body of the Rasa server in bytes (100000); larger ones get a 413
-  MAX_MESSAGE_CHARS longest visitor message (2000); longer ones get a request to shorten it
-  RATE_LIMIT_CONVERSATION, RATE_LIMIT_CLIENT  messages a conversation (10/30) and a client address (30/15)
-                    may send per number of seconds, the first number also the largest burst ("0": no limit)
-  MAX_TURNS_PER_SESSION  messages of a conversation after which a fresh session starts, slots carried over
-                    (20; 0: never), so that a turn's cost stays bounded
-  TICKET_LOCK_LIFETIME  seconds a conversation's lock outlives the Rasa server that held it, if that server
-                    dies (15; Rasa's own default, 60, is all of nginx's wait for an answer)
-  START_TIMEOUT     seconds a server may take to answer (180; the Rasa server loads its model first: ~35 s)
+Settings: environment variables, each with its default and meaning in docs/configuration.md (generated from
+ops/settings.py, rasa_extensions/settings.py and actions/settings.py). The runner reads all of the servers'
+before it starts anything: a value that does not parse stops it with one line naming the variable (status 2).
 """
 
 from __future__ import annotations
@@ -44,13 +25,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
 from ops import processes
+from ops import settings as ops_settings
 from ops.supervision import Program, Supervisor
+from rasa_extensions import settings as rasa_settings
 
 MODES = ("serve", "shell", "interactive", "actions", "rasa")
 # The visitors' REST channel, as credentials.yml names it: the shell talks to the bot through it.
@@ -58,7 +41,10 @@ VISITORS_REST_CHANNEL = "rasa_extensions.input_channels.VisitorRestInput"
 SHELL_INTERFACE = "127.0.0.1"
 # The largest request the action server accepts (the Rasa server's, with a conversation session): 10 MB.
 ACTION_SERVER_MAX_REQUEST_BYTES = "10000000"
-DEFAULT_LOCK_LIFETIME_S = "15"
+# A server killed while it held a conversation's lock (scale-out profile: in Redis) leaves it taken until it
+# expires; the conversation's next message waits that long on the other server. A turn takes well under a
+# second here: 15 s leaves a wide margin and keeps the wait under nginx's 60 s.
+DEFAULT_LOCK_LIFETIME_S = str(ops_settings.OperationsSettings.default("TICKET_LOCK_LIFETIME"))
 
 
 class Refused(Exception):
@@ -79,65 +65,68 @@ class Settings:
     retention_days: str
     api_args: list[str]
     start_timeout_s: float
+    review_page: bool
+    sanic_request_max_size: int
+    ticket_lock_lifetime_s: int
 
     @classmethod
     def from_environment(cls, mode: str) -> Settings:
-        env = os.environ
-        web_port = int(env.get("WEB_PORT", "8080"))
-        default_origins = f"http://localhost:{web_port} http://127.0.0.1:{web_port}"
+        """The runner's settings (ops/settings.py); the Rasa server's are read too, so that a value that does
+        not parse stops the runner before it starts anything (SettingsError, one line)."""
+        read = ops_settings.load()
+        if mode != "actions":
+            rasa_settings.load()
         return cls(
             mode=mode,
-            actions_port=int(env.get("ACTIONS_PORT", "5055")),
-            rasa_port=int(env.get("RASA_PORT", "5005")),
-            web_port=web_port,
-            review_port=int(env.get("REVIEW_PORT", "8090")),
-            cors_origins=env.get("CORS_ORIGINS", default_origins).split(),
-            model=env.get("RASA_MODEL", "models"),
-            endpoints=env.get("RASA_ENDPOINTS", "endpoints.yml"),
-            tracker_db=env.get("TRACKER_DB", "var/conversations.db"),
-            retention_days=env.get("RETENTION_DAYS", "30"),
-            api_args=api_arguments(env),
-            start_timeout_s=float(env.get("START_TIMEOUT", "180")),
+            actions_port=read.actions_port,
+            rasa_port=read.rasa_port,
+            web_port=read.web_port,
+            review_port=read.review_port,
+            cors_origins=read.allowed_origins,
+            model=read.rasa_model,
+            endpoints=read.rasa_endpoints,
+            tracker_db=read.tracker_db,
+            retention_days=f"{read.retention_days:g}",
+            api_args=api_arguments(read),
+            start_timeout_s=read.start_timeout,
+            review_page=read.review_secret is not None,
+            sanic_request_max_size=read.sanic_request_max_size,
+            ticket_lock_lifetime_s=read.ticket_lock_lifetime,
         )
 
     def child_environment(self) -> dict[str, str]:
-        """What the servers read: endpoints.yml's ${...}, the channels' CORS_ORIGINS, Sanic's body limit."""
+        """What the servers read: endpoints.yml's ${...}, the channels' CORS_ORIGINS, Sanic's body limit, Rasa's
+        lock lifetime; the rest of the environment as it is."""
         return {
-            **os.environ,
-            "ACTIONS_PORT": str(self.actions_port),
+            **ops_settings.environment(),
+            "ACTIONS_PORT": str(self.actions_port),  # endpoints.yml's ${ACTIONS_PORT}
             "RASA_PORT": str(self.rasa_port),
             "WEB_PORT": str(self.web_port),
             "CORS_ORIGINS": " ".join(self.cors_origins),
             "TRACKER_DB": self.tracker_db,
             "RETENTION_DAYS": self.retention_days,
-            "SANIC_REQUEST_MAX_SIZE": os.environ.get("SANIC_REQUEST_MAX_SIZE", "100000"),
-            # A server killed while it held a conversation's lock (scale-out profile: in Redis) leaves it taken
-            # until it expires; the conversation's next message waits that long on the other server. A turn
-            # takes well under a second here: 15 s leaves a wide margin and keeps the wait under nginx's 60 s.
-            "TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", DEFAULT_LOCK_LIFETIME_S),
+            "SANIC_REQUEST_MAX_SIZE": str(self.sanic_request_max_size),
+            "TICKET_LOCK_LIFETIME": str(self.ticket_lock_lifetime_s),
         }
 
 
-def api_arguments(env: Mapping[str, str]) -> list[str]:
+def api_arguments(read: ops_settings.OperationsSettings) -> list[str]:
     """`rasa run`'s HTTP API options. The API lets its caller read and change any conversation: never on
     without a credential."""
-    enabled = env.get("RASA_ENABLE_API", "false")
-    if enabled in ("false", "0", "no", ""):
+    if not read.rasa_enable_api:
         return []
-    if enabled not in ("true", "1", "yes"):
-        raise Refused(f"RASA_ENABLE_API must be true or false, not '{enabled}'.")
-    if env.get("RASA_API_TOKEN"):
-        return ["--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
-    if env.get("RASA_JWT_SECRET"):
+    if read.rasa_api_token is not None:
+        return ["--enable-api", "--auth-token", read.rasa_api_token.get_secret_value()]
+    if read.rasa_jwt_secret is not None:
         return [
             "--enable-api",
             "--jwt-secret",
-            env["RASA_JWT_SECRET"],
+            read.rasa_jwt_secret.get_secret_value(),
             "--jwt-method",
-            env.get("RASA_JWT_METHOD", "HS256"),
+            read.rasa_jwt_method,
         ]
     raise Refused(
-        f"RASA_ENABLE_API={enabled} but neither RASA_API_TOKEN nor RASA_JWT_SECRET is set.\n"
+        "RASA_ENABLE_API is true but neither RASA_API_TOKEN nor RASA_JWT_SECRET is set.\n"
         "       The HTTP API stays off unless a token or a JWT secret protects it."
     )
 
@@ -194,7 +183,7 @@ def review_page_program(settings: Settings) -> Program:
 def serve_programs(settings: Settings) -> list[Program]:
     """What `make run` supervises, in the order it starts them: the action server, the Rasa server, the
     review page (only when REVIEW_SECRET is set), the widget's demo page."""
-    review = [review_page_program(settings)] if os.environ.get("REVIEW_SECRET") else []
+    review = [review_page_program(settings)] if settings.review_page else []
     return [action_server_program(settings), rasa_server_program(settings), *review, web_page_program(settings)]
 
 
@@ -254,7 +243,7 @@ class Runner:
 
     def start_review_page(self) -> None:
         """The maintainers' review page (ops/review_web.py), only when REVIEW_SECRET is set."""
-        if not os.environ.get("REVIEW_SECRET"):
+        if not self.settings.review_page:
             return
         port = self.settings.review_port
         print(f"Starting the maintainers' review page on 127.0.0.1:{port} (REVIEW_SECRET is set)...", flush=True)
@@ -356,7 +345,7 @@ def rest_url(settings: Settings) -> str:
 def ready_message(settings: Settings) -> str:
     review = (
         f"http://127.0.0.1:{settings.review_port}/   (password: REVIEW_SECRET)"
-        if os.environ.get("REVIEW_SECRET")
+        if settings.review_page
         else "off (set REVIEW_SECRET to turn it on)"
     )
     store = (
@@ -395,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.reconfigure(line_buffering=True)
     try:
         settings = Settings.from_environment(mode)
-    except Refused as refusal:
+    except (Refused, ops_settings.SettingsError) as refusal:
         print(f"ERROR: {refusal}", file=sys.stderr)
         return 2
     runner = Runner(settings)

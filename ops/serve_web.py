@@ -1,4 +1,4 @@
-"""Serves the demo page of the chat widget (web/) on WEB_PORT (default 8080), `make run` starts it.
+"""Serves the demo page of the chat widget (web/) on WEB_PORT (ops/settings.py), `make run` starts it.
 
 Only the page's own files are served, from a fixed list; `config.js` tells the widget where the
 assistant is: RASA_PUBLIC_URL if set (the real website's address of the Rasa server), else the page's
@@ -13,13 +13,14 @@ import argparse
 import gzip
 import hashlib
 import json
-import os
 import re
 import threading
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from ops import settings
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 VENDOR_PATH = "/vendor/rasa-webchat.js"
@@ -94,10 +95,8 @@ def asset(path: str) -> Asset:
 
 
 def config_script() -> bytes:
-    config = {
-        "socketUrl": os.environ.get("RASA_PUBLIC_URL") or None,
-        "rasaPort": int(os.environ.get("RASA_PORT", 5005)),
-    }
+    read = settings.load()  # afresh at each request: a few microseconds, and a test changes them
+    config = {"socketUrl": read.rasa_public_url, "rasaPort": read.rasa_port}
     return f"window.CDM_ASSISTANT = {json.dumps(config)};\n".encode()
 
 
@@ -167,7 +166,11 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("The widget is not installed: run `make install` (npm ci in web/).")
     for path in FILES:
         asset(path)  # compressed now, not at the first visitor's request
-    address = (os.environ.get("WEB_HOST", "0.0.0.0"), int(os.environ.get("WEB_PORT", 8080)))
+    try:
+        read = settings.load()
+    except settings.SettingsError as error:
+        raise SystemExit(f"ERROR: {error}") from None
+    address = (read.web_host, read.web_port)
     ThreadingHTTPServer(address, WidgetPageHandler).serve_forever()
 
 

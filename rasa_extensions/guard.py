@@ -25,7 +25,6 @@ Like all the Rasa server's extensions, it imports nothing of the action server's
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -33,7 +32,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, U
 from sanic import Sanic
 from sanic.exceptions import SanicException
 
-from rasa_extensions import wording
+from rasa_extensions import settings, wording
 from rasa_extensions.clauses import Parse, questions_in
 from rasa_extensions.language_id import language_of_text
 from rasa_extensions.privacy import clean_text, mask_personal_data, name_model
@@ -41,9 +40,6 @@ from rasa_extensions.rate_limit import RateLimits
 from rasa_extensions.session_limit import SESSION_START_MESSAGE, SessionTurns
 
 logger = logging.getLogger(__name__)
-
-MAX_MESSAGE_CHARS_ENV = "MAX_MESSAGE_CHARS"
-DEFAULT_MAX_MESSAGE_CHARS = 2000
 
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
 # What a message with nothing to read is handled as (its rule answers with a prompt to type a question).
@@ -69,10 +65,6 @@ class GuardedHandler(Protocol):
     """The guarded handler: the message, and the address of the client that sent it (None when unknown)."""
 
     async def __call__(self, message: UserMessage, client: str | None = None) -> None: ...
-
-
-def max_message_chars() -> int:
-    return int(os.environ.get(MAX_MESSAGE_CHARS_ENV) or DEFAULT_MAX_MESSAGE_CHARS)
 
 
 class _CountingOutputChannel(OutputChannel):
@@ -109,7 +101,7 @@ def guarded(
     rate_limits: RateLimits | None = None,
     parse: Callable[[], Parse | None] = server_parse,
 ) -> GuardedHandler:
-    limit = max_message_chars()
+    limit = settings.load().max_message_chars
     limits = rate_limits or RateLimits.from_environment()
     sessions = SessionTurns.from_environment()
     # The names' NER loads here, as the server starts: at the first message it would hold up every

@@ -9,7 +9,6 @@ clear 400 instead of a server error, and the Socket.IO server admits only the co
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -24,7 +23,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa_extensions import action_connections, action_response_check, gc_freeze, session_start
+from rasa_extensions import action_connections, action_response_check, gc_freeze, session_start, settings
 from rasa_extensions.guard import GuardedHandler, MessageHandler, guarded
 from rasa_extensions.rate_limit import server_rate_limits
 
@@ -187,7 +186,7 @@ class VisitorRestInput(_GuardedChannel, RestInput):
 
 
 def allowed_origins() -> list[str]:
-    return os.environ.get(CORS_ORIGINS_ENV, "").split()
+    return settings.load().allowed_origins
 
 
 class VisitorSocketIOInput(_GuardedChannel, SocketIOInput):

@@ -8,8 +8,8 @@ Each conversation id and each client address has its own leaky bucket (aiolimite
 message. The buckets of the `MAX_TRACKED` most recently seen keys are kept (least recently seen forgotten
 first), so that invented ids cannot grow the server's memory.
 
-Configured from the environment, as "<messages>/<seconds>" ("0" turns a limit off). The first number is
-also the largest burst: a client quiet for a while may send that many at once, then one every
+Configured from the environment (rasa_extensions/settings.py), as "<messages>/<seconds>" ("0" turns a limit
+off). The first number is also the largest burst: a client quiet for a while may send that many at once, then one every
 seconds/messages. Small bursts matter: each allowed message is a whole turn of work. With a limit of 60 a
 minute, a flood's burst of 61 allowed turns pushed another visitor's p95 from 30 to 73 ms
 (tests/e2e/test_rate_limits.py, 2026-12-01).
@@ -26,41 +26,17 @@ Like all the Rasa server's extensions, it imports nothing of the action server's
 
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
-from dataclasses import dataclass
 from functools import lru_cache
 
 from aiolimiter import AsyncLimiter
 
-CONVERSATION_ENV = "RATE_LIMIT_CONVERSATION"
-CLIENT_ENV = "RATE_LIMIT_CLIENT"
-DEFAULT_CONVERSATION = "10/30"
-DEFAULT_CLIENT = "30/15"
+from rasa_extensions import settings
+from rasa_extensions.settings import Rate, parse_rate
+
+__all__ = ["MAX_TRACKED", "Rate", "RateLimits", "parse_rate", "server_rate_limits"]
 # Keys (conversation ids, addresses) whose buckets are kept, per kind: about 1 KB each.
 MAX_TRACKED = 10_000
-
-
-@dataclass(frozen=True)
-class Rate:
-    messages: int
-    seconds: float
-
-
-def parse_rate(text: str) -> Rate | None:
-    """ "20/60" is 20 messages in 60 seconds; "0" (or "off") is no limit. A malformed value is refused loudly
-    at start: a limit silently off is worse than a server that says what is wrong."""
-    value = text.strip().lower()
-    if value in ("0", "off", "none"):
-        return None
-    messages, _, seconds = value.partition("/")
-    try:
-        rate = Rate(int(messages), float(seconds))
-    except ValueError:
-        rate = Rate(0, 0)
-    if rate.messages <= 0 or rate.seconds <= 0:
-        raise ValueError(f"A rate limit is '<messages>/<seconds>', for instance '20/60', or '0' for none: {text!r}")
-    return rate
 
 
 class _Buckets:
@@ -91,10 +67,8 @@ class RateLimits:
 
     @classmethod
     def from_environment(cls) -> RateLimits:
-        return cls(
-            parse_rate(os.environ.get(CONVERSATION_ENV) or DEFAULT_CONVERSATION),
-            parse_rate(os.environ.get(CLIENT_ENV) or DEFAULT_CLIENT),
-        )
+        read = settings.load()
+        return cls(read.conversation_rate, read.client_rate)
 
     async def allow(self, conversation: str, client: str | None) -> bool:
         buckets = []

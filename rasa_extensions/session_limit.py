@@ -19,17 +19,17 @@ Like all the Rasa server's extensions, it imports nothing of the action server's
 
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
 
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.core.constants import USER_INTENT_SESSION_START
 
-MAX_TURNS_ENV = "MAX_TURNS_PER_SESSION"
+from rasa_extensions import settings
+
 # 20: a turn's cost grows within a session (the action server gets the whole session); at 50 the last turn
 # of a session took 2.0 times the second, at 25 between 1.45 and 1.75 times (tests/e2e/test_long_conversation.py,
 # from run to run). The visitor loses nothing at a new session, so a shorter one costs nothing.
-DEFAULT_MAX_TURNS = 20
+DEFAULT_MAX_TURNS: int = settings.RasaServerSettings.default("MAX_TURNS_PER_SESSION")
 MAX_TRACKED = 10_000
 # The message that makes Rasa start a new session.
 SESSION_START_MESSAGE = f"{INTENT_MESSAGE_PREFIX}{USER_INTENT_SESSION_START}"
@@ -45,10 +45,7 @@ class SessionTurns:
 
     @classmethod
     def from_environment(cls) -> SessionTurns:
-        value = os.environ.get(MAX_TURNS_ENV) or str(DEFAULT_MAX_TURNS)
-        if not value.isdigit():
-            raise ValueError(f"{MAX_TURNS_ENV} is a number of messages, or 0 for no limit: {value!r}")
-        return cls(int(value))
+        return cls(settings.load().max_turns_per_session)
 
     def new_session_before(self, conversation: str) -> bool:
         """Counts this message; True when a fresh session should start before it (0: never)."""
