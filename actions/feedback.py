@@ -24,7 +24,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.glance import at_a_glance
-from actions.knowledge import Topic
+from actions.knowledge.topics import Topic
 from actions.knowledge_store import get_knowledge
 from actions.language import BilingualAction, RunMethod, words
 from actions.questions import ANSWER_SLOT

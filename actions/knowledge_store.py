@@ -9,7 +9,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from actions.knowledge import DEFAULT_KNOWLEDGE_FILE, Knowledge, load_knowledge
+from actions.knowledge.base import Knowledge
+from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE, load_knowledge
 
 KNOWLEDGE_FILE_ENV = "CDM_KNOWLEDGE_FILE"
 

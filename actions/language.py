@@ -19,7 +19,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording, wording_en
-from actions.knowledge import Language
+from actions.knowledge.schema import Language
 
 SLOT = "language"
 DEFAULT_LANGUAGE: Language = "fr"

@@ -12,7 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.feedback import AnswerAction
 from actions.focus import TOPIC, focus_on
-from actions.knowledge import Knowledge, Referral, Topic
+from actions.knowledge.base import Knowledge
+from actions.knowledge.schema import Referral
+from actions.knowledge.topics import Topic
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
 from actions.questions import ANSWER_SLOT

@@ -9,7 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.feedback import AnswerAction
 from actions.focus import TOPIC, focus_on, message_text
-from actions.knowledge import Knowledge, Unknown
+from actions.knowledge.base import Knowledge
+from actions.knowledge.schema import Unknown
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
 from actions.replies import facts_sources, facts_text, say, spoken_list

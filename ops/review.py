@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from actions.feedback import RATING_INTENT
-from actions.knowledge import strip_accents
+from actions.knowledge.text import strip_accents
 from ops.conversations import FALLBACK_INTENT, Conversations, Turn, read_conversations
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

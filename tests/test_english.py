@@ -15,7 +15,8 @@ from actions.about import ActionAnswerHistory, ActionAnswerNetwork
 from actions.centres import ActionAnswerCentres
 from actions.fallback import ActionAskAffirmation, ActionAskRephrase, ActionDontKnow, ActionOutOfScope
 from actions.followups import ActionAnswerIssuer, ActionAnswerMention, ActionAnswerYear
-from actions.knowledge import DEFAULT_KNOWLEDGE_FILE, KnowledgeError, Topic, load_knowledge
+from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE, KnowledgeError, load_knowledge
+from actions.knowledge.topics import Topic
 from actions.knowledge_store import get_knowledge
 from actions.labels import ActionAnswerLabels
 from actions.mentions import LAST, parse_mention

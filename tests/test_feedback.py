@@ -17,7 +17,7 @@ from actions.centres import ActionAnswerCentres
 from actions.fallback import ActionDontKnow, ActionOutOfScope
 from actions.feedback import QUIET_TURNS, ActionAnswerRating, AnswerAction
 from actions.followups import ActionAnswerMention
-from actions.knowledge import Topic
+from actions.knowledge.topics import Topic
 from actions.knowledge_store import get_knowledge
 from actions.replies import cites_sources, source_reference
 from actions.topics import ActionAnswerAddress, ActionAnswerAnonymous, ActionAnswerFree

@@ -6,7 +6,7 @@ import pytest
 
 from actions.about import ActionAnswerHistory
 from actions.glance import FIRST_BUBBLE_MAX_WORDS, MORE_SLOT, cut, visible_words
-from actions.knowledge import Topic
+from actions.knowledge.topics import Topic
 from actions.knowledge_store import get_knowledge
 from actions.more import ActionAnswerMore
 from actions.needs import ActionAnswerNeed

@@ -14,7 +14,7 @@ import yaml
 import devtools
 import ops
 import rasa_extensions
-from actions.knowledge import load_knowledge
+from actions.knowledge.loading import load_knowledge
 from actions.knowledge_store import KNOWLEDGE_FILE_ENV
 from rasa_extensions.input_channels import VisitorRestInput, VisitorSocketIOInput
 from tests.conftest import PROJECT_ROOT
