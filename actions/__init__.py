@@ -9,4 +9,5 @@
   `not_held`: the honest answer to a detail a thing holds no fact for.
 - `feedback`: the 👍 / 👎 buttons under the answers with facts (`AnswerAction`), and the reply to a rating.
 - `startup`: refuses to start the action server on a broken knowledge file.
+- `names`: the intent, entity and action names ops/ shares with the actions; imports nothing.
 """

@@ -17,13 +17,13 @@ from actions.knowledge.schema import Referral
 from actions.knowledge.topics import Topic
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
+from actions.names import OUT_OF_SCOPE_ACTION
 from actions.questions import ANSWER_SLOT
 from actions.replies import facts_sources, facts_text, say
 
 REFERRAL = "referral"
 REFERRAL_ACTION = "action_answer_referral"
 NEED_ACTION = "action_answer_need"
-OUT_OF_SCOPE_ACTION = "action_out_of_scope"
 # At most this many subjects answered for one message.
 MAX_REFERRALS = 2
 

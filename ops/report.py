@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from actions.feedback import HELPFUL, NOT_HELPFUL
+from actions.names import HELPFUL, NOT_HELPFUL
 from ops.conversations import Conversations, Turn, read_conversations
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

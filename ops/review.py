@@ -31,8 +31,8 @@ from typing import Any
 
 import yaml
 
-from actions.feedback import RATING_INTENT
 from actions.knowledge.text import strip_accents
+from actions.names import RATING_INTENT
 from ops.conversations import FALLBACK_INTENT, Conversations, Turn, read_conversations
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
