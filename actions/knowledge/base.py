@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from actions.knowledge.lookup import _match_name, _NameIndex
+from actions.knowledge.lookup import NameIndex, match_name
 from actions.knowledge.schema import (
     Centre,
     Detail,
     Fact,
+    KnowledgeFile,
     Label,
     Need,
     NetworkPlace,
     Referral,
     Source,
     Unknown,
-    _KnowledgeFile,
 )
 from actions.knowledge.text import normalise
 from actions.knowledge.topics import Topic
@@ -24,7 +24,7 @@ from actions.knowledge.topics import Topic
 class Knowledge:
     """Validated facts, with the look-ups the actions need."""
 
-    def __init__(self, content: _KnowledgeFile) -> None:
+    def __init__(self, content: KnowledgeFile) -> None:
         self._content = content
         self.organisation = content.organisation
         self.history = sorted(content.history, key=lambda event: event.year)
@@ -33,33 +33,33 @@ class Knowledge:
         self.network = content.network
         self._centre_by_id = {centre.id: centre for centre in self.centres}
         self._label_by_id = {label.id: label for label in self.labels}
-        self._centre_names = _NameIndex(
+        self._centre_names = NameIndex(
             (centre.id, [centre.name, centre.id, *centre.aliases]) for centre in self.centres
         )
-        self._label_names = _NameIndex(
+        self._label_names = NameIndex(
             (label.id, [label.name, label.name_en, label.id, *label.aliases]) for label in self.labels
         )
         # In free text, not the ids: "cite_des_metiers" would make "quels labels la cité des métiers a obtenu ?"
         # ask for the label Cité des Métiers, when the organisation's name alone names the organisation.
-        self._label_text_names = _NameIndex(
+        self._label_text_names = NameIndex(
             (label.id, [label.name, label.name_en, *label.aliases]) for label in self.labels
         )
         self.needs = list(content.needs.items)
         self._need_by_id = {need.id: need for need in self.needs}
-        self._need_names = _NameIndex((need.id, need.aliases) for need in self.needs)
+        self._need_names = NameIndex((need.id, need.aliases) for need in self.needs)
         self.unknowns = list(content.unknowns)
         self._unknown_by_id = {unknown.id: unknown for unknown in self.unknowns}
-        self._unknown_names = _NameIndex((unknown.id, unknown.aliases) for unknown in self.unknowns)
+        self._unknown_names = NameIndex((unknown.id, unknown.aliases) for unknown in self.unknowns)
         self._place_by_name = {place.name: place for place in self.network.places}
         self.referrals = list(content.referrals)
         self._referral_by_id = {referral.id: referral for referral in self.referrals}
-        self._referral_names = _NameIndex((referral.id, referral.aliases) for referral in self.referrals)
+        self._referral_names = NameIndex((referral.id, referral.aliases) for referral in self.referrals)
         self.details = list(content.details)
         self.not_held_asked = list(content.not_held_asked)
         self._detail_by_id = {detail.id: detail for detail in self.details}
-        self._detail_names = _NameIndex((detail.id, detail.aliases) for detail in self.details)
-        self._network_names = _NameIndex([("network", self.network.aliases)])
-        self._place_names = _NameIndex((place.name, [place.name, *place.aliases]) for place in self.network.places)
+        self._detail_names = NameIndex((detail.id, detail.aliases) for detail in self.details)
+        self._network_names = NameIndex([("network", self.network.aliases)])
+        self._place_names = NameIndex((place.name, [place.name, *place.aliases]) for place in self.network.places)
 
     @property
     def main_centre(self) -> Centre:
@@ -115,7 +115,7 @@ class Knowledge:
 
     def find_centre(self, query: str) -> Centre | None:
         """The centre a visitor's words designate ("lagarde", "marsielle", "St ..."), or None."""
-        centre_id = _match_name(query, self._centre_names)
+        centre_id = match_name(query, self._centre_names)
         return self._centre_by_id[centre_id] if centre_id else None
 
     def centres_in(self, text: str) -> list[Centre]:
@@ -140,7 +140,7 @@ class Knowledge:
 
     def find_label(self, query: str) -> Label | None:
         """The label a visitor's words (or an NLU entity value) designate, or None."""
-        label_id = _match_name(query, self._label_names)
+        label_id = match_name(query, self._label_names)
         return self._label_by_id[label_id] if label_id else None
 
     def centre(self, centre_id: str) -> Centre | None:
@@ -193,5 +193,5 @@ class Knowledge:
 
     def find_network_place(self, query: str) -> NetworkPlace | None:
         """A town the sources tie to the network though it is not a centre of this association ("Paris")."""
-        name = _match_name(query, self._place_names)
+        name = match_name(query, self._place_names)
         return self._place_by_name[name] if name else None

@@ -10,8 +10,8 @@ import yaml
 from pydantic import ValidationError
 
 from actions.knowledge.base import Knowledge
-from actions.knowledge.references import _reference_problems
-from actions.knowledge.schema import _WEB_URL_PATTERN, _KnowledgeFile
+from actions.knowledge.references import reference_problems
+from actions.knowledge.schema import WEB_URL_PATTERN, KnowledgeFile
 
 if TYPE_CHECKING:
     from pydantic.error_wrappers import ErrorDict
@@ -46,10 +46,10 @@ def load_knowledge(path: Path | str = DEFAULT_KNOWLEDGE_FILE) -> Knowledge:
     if not isinstance(raw, dict):
         raise KnowledgeError(path, ["the file must be a YAML mapping of sections (sources, facts, topics, ...)"])
     try:
-        content = _KnowledgeFile.parse_obj(raw)
+        content = KnowledgeFile.parse_obj(raw)
     except ValidationError as error:
         raise KnowledgeError(path, [_describe_schema_error(raw, item) for item in error.errors()]) from error
-    problems = _reference_problems(content)
+    problems = reference_problems(content)
     if problems:
         raise KnowledgeError(path, problems)
     return Knowledge(content)
@@ -98,7 +98,7 @@ def _fix_hint(error: ErrorDict) -> str:
         french = field.removesuffix("_en")
         return f"the English text is missing: add `{field}`, saying in English what `{french}` says in French"
     pattern = str(error.get("ctx", {}).get("pattern", ""))
-    if error["type"] == "value_error.str.regex" and pattern == _WEB_URL_PATTERN:
+    if error["type"] == "value_error.str.regex" and pattern == WEB_URL_PATTERN:
         return "write a full link starting with https://, e.g. https://www.citedesmetiers.fr"
     if error["type"] == "value_error.str.regex":
         return "write a key in lower-case letters, digits and _, e.g. my_source"

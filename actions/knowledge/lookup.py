@@ -26,7 +26,7 @@ def _significant_words(normalised: str) -> str:
     return " ".join(word for word in normalised.split() if word not in _FILLER_WORDS)
 
 
-def _match_name(query: str, index: _NameIndex) -> str | None:
+def match_name(query: str, index: NameIndex) -> str | None:
     """Find the id whose name or alias the query designates, tolerating accents, spacing and typos."""
     normalised = normalise(query)
     candidates = [normalised, _significant_words(normalised)]
@@ -45,7 +45,7 @@ def _match_name(query: str, index: _NameIndex) -> str | None:
     return None
 
 
-class _NameIndex:
+class NameIndex:
     """Normalised names of entries: every accepted form for exact look-up, whole names for typos."""
 
     def __init__(self, entries: Iterable[tuple[str, Iterable[str]]]) -> None:

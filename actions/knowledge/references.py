@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from actions.knowledge.schema import Centre, Label, _IdentifiedEntry, _KnowledgeFile
+from actions.knowledge.schema import Centre, IdentifiedEntry, KnowledgeFile, Label
 from actions.knowledge.topics import Topic
 
 
-def _reference_problems(content: _KnowledgeFile) -> list[str]:
+def reference_problems(content: KnowledgeFile) -> list[str]:
     """Checks the schema cannot express: references resolve, ids are unique, nothing is missing."""
     problems: list[str] = []
 
@@ -40,7 +40,7 @@ def _reference_problems(content: _KnowledgeFile) -> list[str]:
     for index, event in enumerate(content.history):
         check_source(f"history[{index}] ({event.year})", event.source)
 
-    def each_entry(kind: str, entries: Sequence[_IdentifiedEntry]) -> Iterable[tuple[str, _IdentifiedEntry]]:
+    def each_entry(kind: str, entries: Sequence[IdentifiedEntry]) -> Iterable[tuple[str, IdentifiedEntry]]:
         """(where, entry) for each entry of a list, reporting an id used twice."""
         seen_ids = set()
         for index, entry in enumerate(entries):

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Extra, conint, conlist, constr, validator
 
 from actions.knowledge.topics import Topic
 
-_WEB_URL_PATTERN = r"^https?://\S+$"
+WEB_URL_PATTERN = r"^https?://\S+$"
 
 if TYPE_CHECKING:
     # What mypy sees: the values pydantic gives, as constr, conint and conlist validate plain str, int and list.
@@ -25,7 +25,7 @@ else:
     NonEmptyText = constr(strip_whitespace=True, min_length=1)
     Identifier = constr(regex=r"^[a-z][a-z0-9_]*$")
     Year = conint(ge=1900, le=2100)
-    WebUrl = constr(strip_whitespace=True, regex=_WEB_URL_PATTERN)
+    WebUrl = constr(strip_whitespace=True, regex=WEB_URL_PATTERN)
     Count = conint(ge=1)
 
     class NonEmptyList:
@@ -235,10 +235,10 @@ class Detail(_Entry):
 
 
 # An entry with an id of its own, unique within its list.
-_IdentifiedEntry = TypeVar("_IdentifiedEntry", bound=Centre | Label | Need | Unknown | Referral | Detail)
+IdentifiedEntry = TypeVar("IdentifiedEntry", bound=Centre | Label | Need | Unknown | Referral | Detail)
 
 
-class _KnowledgeFile(_Entry):
+class KnowledgeFile(_Entry):
     schema_version: Literal[1]
     sources: dict[Identifier, Source]
     organisation: Organisation
