@@ -9,7 +9,8 @@ from actions.centres import ActionAnswerCentres
 from actions.fact_search import HISTORY_PREFIX, NETWORK_ENTRY
 from actions.feedback import AnswerAction
 from actions.focus import NETWORK, TOPIC, YEAR, focus_on, message_text, towns_asked
-from actions.knowledge import HistoryEvent, Knowledge
+from actions.knowledge.base import Knowledge
+from actions.knowledge.schema import HistoryEvent
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
 from actions.mentions import parse_mention

@@ -7,7 +7,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.feedback import AnswerAction
 from actions.focus import CENTRE, CENTRES, focus_on, towns_asked
-from actions.knowledge import Centre, Knowledge
+from actions.knowledge.base import Knowledge
+from actions.knowledge.schema import Centre
 from actions.knowledge_store import get_knowledge
 from actions.language import words
 from actions.replies import echoable, facts_text, of_place, say, sources_text, spoken_list

@@ -19,7 +19,8 @@ from actions.about import ActionAnswerNetwork
 from actions.centres import say_detail_unknown, say_town
 from actions.feedback import AnswerAction
 from actions.focus import CENTRE, LABEL, NETWORK, TOPIC, focus_of, focus_on, labels_asked, message_text, towns_asked
-from actions.knowledge import Centre, Detail, Knowledge, Label, Topic
+from actions.knowledge.base import Knowledge
+from actions.knowledge.schema import Centre, Detail, Label
 from actions.knowledge_store import get_knowledge
 from actions.labels import say_label
 from actions.language import turn_language, words
@@ -37,6 +38,7 @@ from actions.replies import (
     the_label,
     years_text,
 )
+from actions.topic_registry import Topic
 
 # At most this many details answered for one question ("combien de pays et de villes ?").
 MAX_DETAILS = 2

@@ -25,7 +25,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 from sklearn.svm import LinearSVC
 
-from actions.knowledge import Knowledge, Language, normalise
+from actions.knowledge.base import Knowledge
+from actions.knowledge.schema import Language
+from actions.knowledge.text import normalise
 
 # A fact is said only when the classifier scores it at least this, and this much above the questions no source
 # answers. See the module's docstring for how they were chosen.

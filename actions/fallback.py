@@ -20,6 +20,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.glance import at_a_glance
 from actions.knowledge_store import get_knowledge
 from actions.language import BilingualAction, turn_language, words
+from actions.names import (
+    ASK_AFFIRMATION_ACTION,
+    ASK_REPHRASE_ACTION,
+    DEFAULT_FALLBACK_ACTION,
+    DONT_KNOW_ACTION,
+    OUT_OF_SCOPE_ACTION,
+)
 from actions.questions import ANSWER_SLOT
 from actions.referrals import referred
 from actions.replies import say, spoken_list
@@ -58,7 +65,7 @@ class ActionDontKnow(BilingualAction):
     """Low NLU confidence: say so, say what the bot can answer, and point to the website."""
 
     def name(self) -> str:
-        return "action_dont_know"
+        return DONT_KNOW_ACTION
 
     def template(self) -> str:
         """The reply's wording, in the turn's language."""
@@ -79,7 +86,7 @@ class ActionOutOfScope(ActionDontKnow):
         return words().OUT_OF_SCOPE
 
     def name(self) -> str:
-        return "action_out_of_scope"
+        return OUT_OF_SCOPE_ACTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -109,7 +116,7 @@ class ActionDefaultFallback(ActionDontKnow):
     """The two-stage fallback's last step: the visitor was still not understood."""
 
     def name(self) -> str:
-        return "action_default_fallback"
+        return DEFAULT_FALLBACK_ACTION
 
 
 class ActionAskAffirmation(BilingualAction):
@@ -119,7 +126,7 @@ class ActionAskAffirmation(BilingualAction):
     """
 
     def name(self) -> str:
-        return "action_default_ask_affirmation"
+        return ASK_AFFIRMATION_ACTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -142,7 +149,7 @@ class ActionAskRephrase(BilingualAction):
     """The two-stage fallback's second step, after "Autre chose": ask to say it with other words."""
 
     def name(self) -> str:
-        return "action_default_ask_rephrase"
+        return ASK_REPHRASE_ACTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

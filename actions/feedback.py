@@ -24,16 +24,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.glance import at_a_glance
-from actions.knowledge import Topic
 from actions.knowledge_store import get_knowledge
 from actions.language import BilingualAction, RunMethod, words
+from actions.names import HELPFUL, NOT_HELPFUL, RATING_ENTITY, RATING_INTENT
 from actions.questions import ANSWER_SLOT
 from actions.replies import cites_sources, facts_sources, facts_text, say
+from actions.topic_registry import Topic
 
-RATING_INTENT = "rate_answer"
-RATING_ENTITY = "rating"
-HELPFUL = "helpful"
-NOT_HELPFUL = "not_helpful"
 # After an offer (rated or not), the next answers of this many turns come without the buttons.
 QUIET_TURNS = 2
 # The actions that answer a question (each part of "ask_free+ask_anonymous" has one).

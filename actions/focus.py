@@ -13,7 +13,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from actions.knowledge import Centre, Knowledge, Label
+from actions.knowledge.base import Knowledge
+from actions.knowledge.schema import Centre, Label
 from actions.mentions import parse_mention
 from actions.questions import last_list
 from actions.replies import distinct_entity_values

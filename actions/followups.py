@@ -30,7 +30,9 @@ from actions.focus import (
     message_text,
     towns_asked,
 )
-from actions.knowledge import Centre, Knowledge, Label, Language, normalise
+from actions.knowledge.base import Knowledge
+from actions.knowledge.schema import Centre, Label, Language
+from actions.knowledge.text import normalise
 from actions.knowledge_store import get_knowledge
 from actions.labels import labels_list, say_label, say_labels
 from actions.language import SLOT as LANGUAGE_SLOT

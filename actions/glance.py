@@ -17,7 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fact_search import found_fact
-from actions.knowledge import normalise
+from actions.knowledge.text import normalise
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
 from actions.replies import cites_sources

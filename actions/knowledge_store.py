@@ -9,7 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from actions import settings
-from actions.knowledge import Knowledge, load_knowledge
+from actions.knowledge.base import Knowledge
+from actions.knowledge.loading import load_knowledge
 
 KNOWLEDGE_FILE_ENV = "CDM_KNOWLEDGE_FILE"
 

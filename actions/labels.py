@@ -7,7 +7,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.feedback import AnswerAction
 from actions.focus import LABEL, LABELS, focus_on, labels_asked, message_text
-from actions.knowledge import Knowledge, Label, normalise
+from actions.knowledge.base import Knowledge
+from actions.knowledge.schema import Label
+from actions.knowledge.text import normalise
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
 from actions.not_held import said_not_held_of_label

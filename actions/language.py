@@ -18,7 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording, wording_en
-from actions.knowledge import Language
+from actions.knowledge.schema import Language
 from actions.wording_type import Wording
 
 SLOT = "language"

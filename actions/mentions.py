@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from actions.knowledge import normalise
+from actions.knowledge.text import normalise
 
 # Positions counted from 1; LAST is the last (most recent) item.
 LAST = -1

@@ -13,7 +13,8 @@ from actions.centres import centres_summary
 from actions.feedback import AnswerAction
 from actions.focus import NEED, TOPIC, focus_on, message_text
 from actions.glance import MORE_SLOT, NEED_MAX_WORDS, more_button, visible_words
-from actions.knowledge import Fact, Knowledge, Need
+from actions.knowledge.base import Knowledge
+from actions.knowledge.schema import Fact, Need
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
 from actions.not_held import is_dated

@@ -9,7 +9,9 @@ from collections.abc import Collection, Mapping
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import Knowledge, Label, normalise
+from actions.knowledge.base import Knowledge
+from actions.knowledge.schema import Label
+from actions.knowledge.text import normalise
 from actions.language import turn_language, words
 from actions.replies import facts_sources, facts_text, say, the_label
 

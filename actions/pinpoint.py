@@ -19,10 +19,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fact_search import MIN_PINPOINT_SCORE, NETWORK_ENTRY, Entry, asks_whole_topic, look_up
 from actions.focus import LABEL, NETWORK, TOPIC, focus_on, message_text
-from actions.knowledge import Knowledge, Topic
+from actions.knowledge.base import Knowledge
 from actions.language import turn_language, words
 from actions.not_held import dated_template
 from actions.replies import say, sources_text
+from actions.topic_registry import Topic
 
 
 def say_found(dispatcher: CollectingDispatcher, knowledge: Knowledge, entry: Entry, question: str) -> dict[str, Any]:

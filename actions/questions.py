@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from actions.knowledge import Knowledge, normalise
+from actions.knowledge.base import Knowledge
+from actions.knowledge.text import normalise
 
 ANSWER_SLOT = "answer"
 FOCUS_SLOT = "focus"

@@ -12,16 +12,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.feedback import AnswerAction
 from actions.focus import TOPIC, focus_on
-from actions.knowledge import Knowledge, Referral, Topic
+from actions.knowledge.base import Knowledge
+from actions.knowledge.schema import Referral
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
+from actions.names import OUT_OF_SCOPE_ACTION
 from actions.questions import ANSWER_SLOT
 from actions.replies import facts_sources, facts_text, say
+from actions.topic_registry import Topic
 
 REFERRAL = "referral"
 REFERRAL_ACTION = "action_answer_referral"
 NEED_ACTION = "action_answer_need"
-OUT_OF_SCOPE_ACTION = "action_out_of_scope"
 # At most this many subjects answered for one message.
 MAX_REFERRALS = 2
 

@@ -11,7 +11,9 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import Fact, Knowledge, Label, strip_accents
+from actions.knowledge.base import Knowledge
+from actions.knowledge.schema import Fact, Label
+from actions.knowledge.text import strip_accents
 from actions.language import turn_language, words
 
 # What of a visitor's words may be echoed in a reply: letters, digits, spaces, ' and -, briefly.

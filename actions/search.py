@@ -13,10 +13,9 @@ from actions.fact_search import found_fact
 from actions.feedback import AnswerAction
 from actions.focus import message_text
 from actions.knowledge_store import get_knowledge
+from actions.names import TWO_STAGE_FALLBACK_ACTION
 from actions.pinpoint import say_found
 from actions.questions import ANSWER_SLOT
-
-TWO_STAGE_FALLBACK = "action_two_stage_fallback"
 
 
 class ActionAnswerBySearch(AnswerAction):
@@ -32,5 +31,5 @@ class ActionAnswerBySearch(AnswerAction):
         question = message_text(tracker)
         found = found_fact(knowledge, question)
         if found is None:  # not an answer: what answered the turn before stays (actions/questions.py)
-            return [SlotSet(ANSWER_SLOT, tracker.get_slot(ANSWER_SLOT)), FollowupAction(TWO_STAGE_FALLBACK)]
+            return [SlotSet(ANSWER_SLOT, tracker.get_slot(ANSWER_SLOT)), FollowupAction(TWO_STAGE_FALLBACK_ACTION)]
         return [say_found(dispatcher, knowledge, found.entry, question)]

@@ -27,7 +27,8 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import BaseSettings, Field, ValidationError, validator
 from pydantic.fields import ModelField
 
-from actions.knowledge import DEFAULT_KNOWLEDGE_FILE, DEFAULT_SOURCE_MAX_AGE_DAYS
+from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE
+from actions.knowledge.sources import DEFAULT_SOURCE_MAX_AGE_DAYS
 
 _Settings = TypeVar("_Settings", bound="ProcessSettings")
 # What a value of each type must be, in an error message.

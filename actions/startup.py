@@ -8,7 +8,7 @@ file it stops there with the list of problems, rather than answer from a broken 
 import logging
 
 from actions.fact_search import search_of
-from actions.knowledge import KnowledgeError
+from actions.knowledge.loading import KnowledgeError
 from actions.knowledge_store import get_knowledge
 
 try:

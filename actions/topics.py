@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.centres import say_detail_unknown, say_town
 from actions.feedback import AnswerAction
 from actions.focus import CENTRE, TOPIC, centre_in_focus, focus_on, towns_asked
-from actions.knowledge import Knowledge
+from actions.knowledge.base import Knowledge
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
 from actions.pinpoint import pinpoint

@@ -9,9 +9,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.feedback import AnswerAction
 from actions.focus import TOPIC, focus_on, message_text
-from actions.knowledge import Knowledge, Unknown
+from actions.knowledge.base import Knowledge
+from actions.knowledge.schema import Unknown
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
+from actions.names import NOT_IN_SOURCES_ACTION
 from actions.replies import facts_sources, facts_text, say, spoken_list
 
 
@@ -29,7 +31,7 @@ class ActionAnswerNotInSources(AnswerAction):
     """Says plainly that the sources do not hold this, where to find it, and the facts that help anyway."""
 
     def name(self) -> str:
-        return "action_answer_not_in_sources"
+        return NOT_IN_SOURCES_ACTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

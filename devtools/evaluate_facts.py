@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from actions.knowledge import Knowledge
+from actions.knowledge.base import Knowledge
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS_FILE = PROJECT_ROOT / "tests" / "facts" / "holdout.yml"

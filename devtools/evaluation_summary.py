@@ -44,7 +44,7 @@ from typing import Any
 
 import yaml
 
-from actions.knowledge import Knowledge
+from actions.knowledge.base import Knowledge
 from actions.knowledge_store import get_knowledge
 from actions.referrals import answer_by_subject
 

@@ -25,7 +25,7 @@ from actions.fact_search import (
     things_named,
     unanswerable_questions,
 )
-from actions.knowledge import Knowledge
+from actions.knowledge.base import Knowledge
 from actions.knowledge_store import get_knowledge
 
 SEED = 42

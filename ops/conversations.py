@@ -22,7 +22,19 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from actions.feedback import HELPFUL, NOT_HELPFUL, RATING_ENTITY, RATING_INTENT
+from actions.names import (
+    ASK_AFFIRMATION_ACTION,
+    ASK_REPHRASE_ACTION,
+    DEFAULT_FALLBACK_ACTION,
+    DONT_KNOW_ACTION,
+    HELPFUL,
+    NOT_HELPFUL,
+    NOT_IN_SOURCES_ACTION,
+    OUT_OF_SCOPE_ACTION,
+    RATING_ENTITY,
+    RATING_INTENT,
+    TWO_STAGE_FALLBACK_ACTION,
+)
 from ops import settings
 
 if TYPE_CHECKING:
@@ -31,16 +43,16 @@ if TYPE_CHECKING:
 # The bot's honest "I don't know" or "not my subject": the visitor's message was not answered.
 NOT_UNDERSTOOD_ACTIONS = frozenset(
     {
-        "action_two_stage_fallback",
-        "action_default_ask_affirmation",
-        "action_default_ask_rephrase",
-        "action_default_fallback",
-        "action_dont_know",
-        "action_out_of_scope",
+        TWO_STAGE_FALLBACK_ACTION,
+        ASK_AFFIRMATION_ACTION,
+        ASK_REPHRASE_ACTION,
+        DEFAULT_FALLBACK_ACTION,
+        DONT_KNOW_ACTION,
+        OUT_OF_SCOPE_ACTION,
     }
 )
 # The question was understood, but the sources do not hold the answer (parking, phone, events...).
-UNKNOWN_ANSWER_ACTIONS = frozenset({"action_answer_not_in_sources"})
+UNKNOWN_ANSWER_ACTIONS = frozenset({NOT_IN_SOURCES_ACTION})
 FALLBACK_INTENT = "nlu_fallback"
 # Rasa's bookkeeping actions, not answers.
 _BOOKKEEPING_ACTIONS = frozenset({"action_listen", "action_session_start", "action_unlikely_intent"})

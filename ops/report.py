@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from actions.feedback import HELPFUL, NOT_HELPFUL
+from actions.names import HELPFUL, NOT_HELPFUL
 from ops import settings
 from ops.conversations import Conversations, Turn, read_conversations
 
@@ -152,11 +152,10 @@ def chart_png(weeks: list[WeekFigures]) -> bytes:
 
 def stale_source_lines(today: date | None = None) -> list[str]:
     """The knowledge file's sources not checked for SOURCE_MAX_AGE_DAYS days (365), with what rests on them."""
-    from actions.knowledge import (
+    from actions.knowledge.loading import KnowledgeError, load_knowledge
+    from actions.knowledge.sources import (
         DEFAULT_SOURCE_MAX_AGE_DAYS,
-        KnowledgeError,
         describe_stale_sources,
-        load_knowledge,
         source_max_age_from_environment,
         stale_sources,
     )

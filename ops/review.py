@@ -30,8 +30,8 @@ from typing import Any
 
 import yaml
 
-from actions.feedback import RATING_INTENT
-from actions.knowledge import strip_accents
+from actions.knowledge.text import strip_accents
+from actions.names import RATING_INTENT
 from ops import settings as ops_settings
 from ops.conversations import FALLBACK_INTENT, Conversations, Turn, read_conversations
 

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from actions.knowledge import DEFAULT_KNOWLEDGE_FILE, Knowledge, load_knowledge, strip_accents
+from actions.knowledge.base import Knowledge
+from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE, load_knowledge
+from actions.knowledge.text import strip_accents
 
 ENTITY_DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "nlu" / "entities.yml"
 HEADER = (

@@ -14,7 +14,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import DEFAULT_KNOWLEDGE_FILE
+from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE
 from actions.knowledge_store import KNOWLEDGE_FILE_ENV, get_knowledge
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -12,10 +12,10 @@ from rasa_sdk.executor import ActionExecutor
 from actions.about import ActionAnswerHistory, ActionAnswerNetwork
 from actions.centres import ActionAnswerCentres
 from actions.fallback import ActionDontKnow, ActionOutOfScope
-from actions.knowledge import Topic
 from actions.knowledge_store import get_knowledge
 from actions.labels import ActionAnswerLabels
 from actions.replies import source_reference
+from actions.topic_registry import Topic
 from actions.topics import TopicAction
 from tests.conftest import DOMAIN, make_tracker, run_action, run_answer
 

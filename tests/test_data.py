@@ -7,7 +7,8 @@ from collections import Counter
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from actions.knowledge import load_knowledge, normalise
+from actions.knowledge.loading import load_knowledge
+from actions.knowledge.text import normalise
 from actions.mentions import parse_mention
 from tests.conftest import DOMAIN, PROJECT_ROOT
 

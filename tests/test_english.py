@@ -15,11 +15,12 @@ from actions.about import ActionAnswerHistory, ActionAnswerNetwork
 from actions.centres import ActionAnswerCentres
 from actions.fallback import ActionAskAffirmation, ActionAskRephrase, ActionDontKnow, ActionOutOfScope
 from actions.followups import ActionAnswerIssuer, ActionAnswerMention, ActionAnswerYear
-from actions.knowledge import DEFAULT_KNOWLEDGE_FILE, KnowledgeError, Topic, load_knowledge
+from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE, KnowledgeError, load_knowledge
 from actions.knowledge_store import get_knowledge
 from actions.labels import ActionAnswerLabels
 from actions.mentions import LAST, parse_mention
 from actions.needs import ActionAnswerNeed
+from actions.topic_registry import Topic
 from actions.topics import topic_action
 from actions.unknowns import ActionAnswerNotInSources
 from actions.wording_type import Wording

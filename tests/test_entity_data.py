@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from actions.knowledge import load_knowledge
+from actions.knowledge.loading import load_knowledge
 from scripts.build_entity_data import ENTITY_DATA_FILE, entity_data, main, spellings
 
 

@@ -17,9 +17,9 @@ from actions.centres import ActionAnswerCentres
 from actions.fallback import ActionDontKnow, ActionOutOfScope
 from actions.feedback import QUIET_TURNS, ActionAnswerRating, AnswerAction
 from actions.followups import ActionAnswerMention
-from actions.knowledge import Topic
 from actions.knowledge_store import get_knowledge
 from actions.replies import cites_sources, source_reference
+from actions.topic_registry import Topic
 from actions.topics import topic_action
 from tests.conftest import DOMAIN, PROJECT_ROOT, make_tracker, run_action_with_events
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actions.knowledge import normalise
+from actions.knowledge.text import normalise
 from actions.knowledge_store import get_knowledge
 
 KNOWLEDGE = get_knowledge()

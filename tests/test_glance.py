@@ -6,12 +6,12 @@ import pytest
 
 from actions.about import ActionAnswerHistory
 from actions.glance import FIRST_BUBBLE_MAX_WORDS, MORE_SLOT, cut, visible_words
-from actions.knowledge import Topic
 from actions.knowledge_store import get_knowledge
 from actions.more import ActionAnswerMore
 from actions.needs import ActionAnswerNeed
 from actions.referrals import ActionAnswerDistress
 from actions.replies import cites_sources
+from actions.topic_registry import Topic
 from actions.topics import topic_action
 from tests.conftest import make_tracker, run_action_with_events
 

@@ -10,19 +10,16 @@ from typing import Any
 import pytest
 
 from actions import wording, wording_en
-from actions.knowledge import (
-    DEFAULT_KNOWLEDGE_FILE,
+from actions.knowledge.cli import main
+from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE, KnowledgeError, load_knowledge
+from actions.knowledge.sources import (
     DEFAULT_SOURCE_MAX_AGE_DAYS,
     SOURCE_MAX_AGE_ENV,
-    KnowledgeError,
-    Topic,
     describe_stale_sources,
-    load_knowledge,
-    main,
-    normalise,
     stale_sources,
 )
-from actions.topic_registry import BUTTONS
+from actions.knowledge.text import normalise
+from actions.topic_registry import BUTTONS, Topic
 from tests.conftest import DOMAIN, PROJECT_ROOT
 
 

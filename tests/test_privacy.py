@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Doc
 
-from actions.knowledge import load_knowledge
+from actions.knowledge.loading import load_knowledge
 from devtools.name_masking import load_names, missed_names
 from rasa_extensions import privacy, wording
 from rasa_extensions.privacy import PLACEHOLDERS, clean_text, mask_personal_data, name_model

@@ -11,10 +11,11 @@ import sys
 
 import yaml
 
+import actions.knowledge
 import devtools
 import ops
 import rasa_extensions
-from actions.knowledge import load_knowledge
+from actions.knowledge.loading import load_knowledge
 from actions.knowledge_store import KNOWLEDGE_FILE_ENV
 from rasa_extensions.input_channels import VisitorRestInput, VisitorSocketIOInput
 from tests.conftest import PROJECT_ROOT
@@ -52,6 +53,21 @@ def test_the_rasa_server_extensions_import_nothing_of_the_action_server():
 def test_the_process_starter_is_light():
     """The runner, the bench, the profiler and the tests import it: it must not pull Rasa in."""
     assert imported_after(["ops.processes", "ops.run"], "rasa") == []
+
+
+def test_the_knowledge_and_the_shared_names_load_no_rasa():
+    """What ops/ may import of the actions package: pure Python, neither Rasa nor Rasa SDK."""
+    pure = ["actions.names", *modules_of(actions.knowledge)]
+    assert imported_after(pure, "rasa_sdk") == []
+    assert imported_after(pure, "rasa") == []
+
+
+def test_the_tools_import_no_action():
+    """ops/ shares names with the actions through actions.names alone, and loads no Rasa SDK."""
+    assert imported_after(modules_of(ops), "rasa_sdk") == []
+    loaded = imported_after(modules_of(ops), "actions")
+    actions_used = {name for name in loaded if not name.startswith("actions.knowledge.")}
+    assert actions_used <= {"actions", "actions.names", "actions.knowledge", "actions.knowledge_store"}
 
 
 def test_no_tool_reads_the_knowledge_file_at_import(tmp_path):

@@ -101,7 +101,7 @@ import asyncio, json, sys
 import actions
 from rasa_sdk import Tracker
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
-from actions.knowledge import DEFAULT_KNOWLEDGE_FILE, KnowledgeError, load_knowledge
+from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE, KnowledgeError, load_knowledge
 from actions.topic_registry import BUTTON_TITLES, Topic
 
 topic = Topic("scratch")

@@ -10,7 +10,7 @@ import pytest
 from actions.centres import ActionAnswerCentres
 from actions.fallback import ActionAskAffirmation, ActionAskRephrase, ActionDefaultFallback
 from actions.followups import ActionAnswerIssuer, ActionAnswerMention, ActionAnswerYear
-from actions.knowledge import DEFAULT_KNOWLEDGE_FILE
+from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE
 from actions.labels import ActionAnswerLabels
 from actions.needs import ActionAnswerNeed
 from actions.topic_registry import Topic
