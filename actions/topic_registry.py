@@ -2,7 +2,7 @@
 
 A topic is one member of `Topic` below, holding its whole entry: its id (the key of its section of `topics:`),
 the intent that asks it, its button title in French and in English, and how its action answers. Everything
-else follows from it: the knowledge file must have a section per topic (actions/knowledge.py), each topic has
+else follows from it: the knowledge file must have a section per topic (actions/knowledge/schema.py), each topic has
 its action `action_answer_<id>` (actions/topics.py), and the titles are offered as buttons when the NLU is
 unsure (`BUTTON_TITLES`, actions/fallback.py). Adding a topic: docs/maintainers.md, section 4.
 
