@@ -15,7 +15,7 @@ Pure Python: no Rasa here; actions/search.py is the action.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -158,8 +158,16 @@ class FactSearch:
     """A classifier of questions into the entries and the class of questions no source answers; `best` answers a
     question or abstains."""
 
-    def __init__(self, entries: list[Entry], unanswerable: Iterable[str] = (), whole_topic: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        entries: list[Entry],
+        unanswerable: Iterable[str] = (),
+        whole_topic: Iterable[str] = (),
+        ended: Callable[[], frozenset[str]] = frozenset,
+    ) -> None:
         self.entries = entries
+        # The ids of the facts past their end date now (`Knowledge.ended_facts`): learnt, never answered with.
+        self._ended = ended
         owners: list[int] = []
         texts: list[str] = []
         for index, entry in enumerate(entries):
@@ -199,7 +207,12 @@ class FactSearch:
         scores = self._model.decision_function([question])[0].tolist()
         by_owner = dict(zip(self._model.classes_.tolist(), scores, strict=True))
         unanswerable = by_owner.pop(_UNANSWERABLE, -1.0)
-        kept = [owner for owner in by_owner if wanted is None or self.entries[owner].about & wanted]
+        ended = self._ended()
+        kept = [
+            owner
+            for owner in by_owner
+            if (wanted is None or self.entries[owner].about & wanted) and self.entries[owner].id not in ended
+        ]
         order = sorted(kept, key=lambda owner: by_owner[owner], reverse=True)
         return [Found(self.entries[owner], by_owner[owner], by_owner[owner] - unanswerable) for owner in order]
 
@@ -271,7 +284,9 @@ def whole_topic_questions(nlu_folder: Path = NLU_FOLDER) -> list[str]:
 @lru_cache(maxsize=4)
 def search_of(knowledge: Knowledge) -> FactSearch:
     """The search over one knowledge base, built once per process."""
-    return FactSearch(entries_of(knowledge), unanswerable_questions(knowledge), whole_topic_questions())
+    return FactSearch(
+        entries_of(knowledge), unanswerable_questions(knowledge), whole_topic_questions(), knowledge.ended_facts
+    )
 
 
 def things_named(knowledge: Knowledge, text: str) -> list[str]:

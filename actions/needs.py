@@ -44,7 +44,10 @@ def need_reply(knowledge: Knowledge, needs: list[Need]) -> NeedReply:
     """For the needs found (maybe none). No individual advice and no figure without a source: only what the
     centre offers, where, and the public services the knowledge file names for these needs. Dated facts ("En
     2011, …") are history, not what a visitor finds today: a need's answer leaves them out."""
-    role, adviser, *help_facts = knowledge.need_help
+    said_for_every_need = knowledge.need_help
+    if len(said_for_every_need) < 2:  # what the centre is for and its advisers have ended (`valid_until`)
+        return NeedReply(words().NOT_IN_SOURCES_UNNAMED.format(website=knowledge.organisation.website), None, "")
+    role, adviser, *help_facts = said_for_every_need
     own = _distinct([fact for need in needs for fact in knowledge.facts(need.facts)])
     services = _distinct([fact for need in needs for fact in knowledge.facts(need.services)])
     where = words().NEED_WHERE.format(**centres_summary(knowledge))

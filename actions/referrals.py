@@ -31,10 +31,13 @@ MAX_REFERRALS = 2
 def say_distress(dispatcher: CollectingDispatcher, knowledge: Knowledge) -> list[dict[str, Any]]:
     """A few human words and the numbers, then (a bubble of its own, to be read at a glance) the advisers; no
     sources line, no rating buttons, nothing behind "En savoir plus"."""
-    *numbers, advisers = knowledge.distress_facts
+    # The numbers, then the advisers; a fact past its end date (`valid_until`) is left out, never an error.
+    facts = knowledge.distress_facts
+    numbers, advisers = facts[:-1], facts[-1:]
     lines = "\n".join(f"- {fact.text_in(turn_language())}" for fact in numbers)
     say(dispatcher, words().DISTRESS, facts=lines)
-    dispatcher.utter_message(text=advisers.text_in(turn_language()))
+    for fact in advisers:
+        dispatcher.utter_message(text=fact.text_in(turn_language()))
     return [focus_on(TOPIC, "distress")]
 
 

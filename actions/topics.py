@@ -19,6 +19,9 @@ from actions.topic_registry import Topic
 
 def say_topic(dispatcher: CollectingDispatcher, knowledge: Knowledge, topic: Topic) -> None:
     facts = knowledge.topic(topic)
+    if not facts:  # every fact of the topic has ended (`valid_until`): the sources no longer say anything of it
+        say(dispatcher, words().NOT_IN_SOURCES_UNNAMED, website=knowledge.organisation.website)
+        return
     say(dispatcher, words().FACTS, facts=facts_text(facts), sources=facts_sources(knowledge, facts))
 
 

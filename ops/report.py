@@ -2,8 +2,9 @@
 
 Per ISO week, over what the tracker store still holds (the retention window, `make purge`):
 conversations, visitors' turns, questions per topic, the share not understood, the share of rated
-answers rated helpful, and the median response time; and the sources of the knowledge file not checked
-for more than SOURCE_MAX_AGE_DAYS. Nothing in it identifies a visitor: no text, no conversation id, no
+answers rated helpful, and the median response time; the sources of the knowledge file not checked
+for more than SOURCE_MAX_AGE_DAYS, and its facts past their end date (`valid_until`), which the bot no longer
+says. Nothing in it identifies a visitor: no text, no conversation id, no
 time finer than the week. Written to REPORT_DIR (ops/settings.py): report.md and report.png,
 a chart of the weeks for those who would rather look than read.
 """
@@ -87,7 +88,7 @@ def _share(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
-def report_markdown(weeks: list[WeekFigures], stale_sources: list[str]) -> str:
+def report_markdown(weeks: list[WeekFigures], stale_sources: list[str], ended_facts: list[str] | None = None) -> str:
     lines = [
         "# Rapport d'utilisation de l'assistant",
         "",
@@ -114,6 +115,9 @@ def report_markdown(weeks: list[WeekFigures], stale_sources: list[str]) -> str:
             lines += [f"| {topic} | {count} |" for topic, count in week.topics.most_common()]
     lines += ["", "## Sources à revérifier", ""]
     lines += stale_sources or ["Toutes les sources ont été vérifiées récemment."]
+    if ended_facts is not None:
+        lines += ["", "## Informations terminées (`valid_until`)", ""]
+        lines += ended_facts or ["Aucune information n'a passé sa date de fin."]
     return "\n".join(lines) + "\n"
 
 
@@ -174,6 +178,20 @@ def stale_source_lines(today: date | None = None) -> list[str]:
     return describe_stale_sources(stale_sources(knowledge, today, max_age), today, max_age).splitlines()
 
 
+def ended_fact_lines(today: date | None = None) -> list[str]:
+    """The facts past their end date (`valid_until`), which the bot no longer says, with what to do."""
+    from actions.knowledge.loading import KnowledgeError, load_knowledge
+    from actions.knowledge.sources import describe_ending_facts, ending_facts
+    from actions.knowledge_store import knowledge_file
+
+    today = today or date.today()
+    try:
+        knowledge = load_knowledge(knowledge_file())  # afresh, as for the sources
+    except KnowledgeError:  # the sources' section already says so
+        return ["Le fichier de connaissances n'a pas pu être lu : lancer `make validate`."]
+    return describe_ending_facts(ending_facts(knowledge, today, within_days=None), today)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     try:
@@ -184,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=read.report_dir)
     args = parser.parse_args(argv)
     weeks = weekly_figures(read_conversations(args.endpoints))
-    markdown = report_markdown(weeks, stale_source_lines())
+    markdown = report_markdown(weeks, stale_source_lines(), ended_fact_lines())
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "report.md").write_text(markdown, encoding="utf-8")
     (args.out / "report.png").write_bytes(chart_png(weeks))

@@ -369,6 +369,22 @@ Stop with Ctrl-C.
 """
 
 
+def knowledge_refusal() -> str | None:
+    """Why the action server would refuse to start, checked before anything starts: the knowledge file's problems
+    as one French block, each with its line, at most a screenful and no traceback (or None: the file is valid)."""
+    from actions.knowledge.loading import KnowledgeError, load_knowledge
+    from actions.knowledge_store import knowledge_file
+    from actions.settings import SettingsError
+
+    try:
+        load_knowledge(knowledge_file())
+    except SettingsError as error:
+        return str(error)
+    except KnowledgeError as error:
+        return f"{error.summary()}\nRien n'a été démarré."
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args in (["--help"], ["-h"]):
@@ -387,6 +403,12 @@ def main(argv: list[str] | None = None) -> int:
     except (Refused, ops_settings.SettingsError) as refusal:
         print(f"ERROR: {refusal}", file=sys.stderr)
         return 2
+    # The action server refuses a broken knowledge file: said here once, before anything starts, rather than by
+    # each of supervisord's attempts to start it.
+    knowledge_problems = knowledge_refusal() if mode != "rasa" else None
+    if knowledge_problems is not None:
+        print(knowledge_problems, file=sys.stderr)
+        return 1
     runner = Runner(settings)
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from actions.knowledge.base import Knowledge
-from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE, load_knowledge
+from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE, KnowledgeError, load_knowledge
 from actions.knowledge.text import strip_accents
 
 ENTITY_DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "nlu" / "entities.yml"
@@ -61,7 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only check that the file is current")
     parser.add_argument("--knowledge", default=str(DEFAULT_KNOWLEDGE_FILE), help="knowledge file to read")
     args = parser.parse_args(argv)
-    content = entity_data(load_knowledge(args.knowledge))
+    try:
+        knowledge = load_knowledge(args.knowledge)
+    except KnowledgeError as error:  # `make train` (and so `make run`) stops here: the problems, no traceback
+        print(error.summary(), file=sys.stderr)
+        return 1
+    content = entity_data(knowledge)
     current = ENTITY_DATA_FILE.read_text(encoding="utf-8") if ENTITY_DATA_FILE.exists() else ""
     if args.check:
         if current != content:

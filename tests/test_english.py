@@ -75,19 +75,22 @@ def test_a_french_text_without_its_english_text_is_named(write_knowledge, knowle
     del knowledge_data["labels"][3]["name_en"]
     del knowledge_data["needs"]["items"][0]["title_en"]
     problems = _load_error(write_knowledge, knowledge_data).problems
-    assert (
-        "facts > free > text_en: field required; the English text is missing: add `text_en`, saying in English "
-        "what `text` says in French"
-    ) in problems
-    assert any(problem.startswith("labels[3] (id: diversite) > name_en: field required") for problem in problems)
-    assert any(problem.startswith("needs > items[0] (id: orientation) > title_en:") for problem in problems)
+    assert any(
+        problem.endswith(
+            'fait "free" : le champ "text_en" (texte anglais) manque. Ajoutez une ligne `text_en: "..."` sous '
+            "`text:`, qui dit en anglais ce que dit `text`."
+        )
+        for problem in problems
+    )
+    assert any('label "diversite" : le champ "name_en" (nom anglais) manque' in problem for problem in problems)
+    assert any('besoin "orientation" : le champ "title_en" (titre anglais) manque' in problem for problem in problems)
     assert len(problems) == 3
 
 
 def test_an_issuer_without_its_english_text_is_named(write_knowledge, knowledge_data):
     del knowledge_data["labels"][3]["issuer_en"]
     [problem] = _load_error(write_knowledge, knowledge_data).problems
-    assert problem.startswith("labels[3] (id: diversite): `issuer` is given but not `issuer_en`")
+    assert 'label "diversite" : `issuer` est donné mais pas `issuer_en`.' in problem
 
 
 # --- The wording --------------------------------------------------------------------------------------

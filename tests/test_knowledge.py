@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 import re
+import subprocess
+import sys
 from datetime import date, timedelta
 from typing import Any
 
@@ -191,11 +193,21 @@ def _load_error(write_knowledge, data: Any) -> KnowledgeError:
     return caught.value
 
 
-def test_wrong_type_names_the_entry_and_the_field(write_knowledge, knowledge_data):
+def _line(path_or_text: Any, pattern: str, after: str = "") -> int:
+    """The line (from 1) of the first line matching `pattern` after the first line matching `after`."""
+    text = path_or_text if isinstance(path_or_text, str) else path_or_text.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    start = next(index for index, line in enumerate(lines) if re.search(after, line)) if after else 0
+    return next(index + 1 for index, line in enumerate(lines) if index >= start and re.search(pattern, line))
+
+
+def test_wrong_type_names_the_line_the_entry_and_the_field(write_knowledge, knowledge_data):
     knowledge_data["labels"][1]["years"] = ["deux mille onze"]
     error = _load_error(write_knowledge, knowledge_data)
+    line = _line(write_knowledge(knowledge_data), r"^  - deux mille onze", after=r"^- id: spo")
     assert error.problems == [
-        "labels[1] (id: spo) > years[0]: value is not a valid integer; write a whole number, e.g. 2011"
+        f'ligne {line}, label "spo" : le champ "years" (années), élément 1 doit être un nombre entier, '
+        f"par exemple 2011."
     ]
 
 
@@ -204,23 +216,40 @@ def test_every_problem_is_reported_at_once(write_knowledge, knowledge_data):
     knowledge_data["facts"]["free"]["txt"] = "typo"
     knowledge_data["network"]["cities"] = -1
     problems = _load_error(write_knowledge, knowledge_data).problems
-    assert "centres[2] (id: istres) > name: field required; add this field" in problems
-    assert "facts > free > txt: extra fields not permitted; fix the field's spelling or remove it" in problems
-    assert any(problem.startswith("network > cities:") and "write a larger number" in problem for problem in problems)
+    assert any(
+        problem.endswith('centre "istres" : le champ "name" (nom) manque. Ajoutez une ligne `name: ...` à cette '
+                         "entrée (voyez les autres entrées du fichier).")
+        for problem in problems
+    )  # fmt: skip
+    assert any(
+        problem.endswith(
+            'fait "free" : le champ "txt" n\'existe pas ici. Corrigez son orthographe (champs possibles : text, '
+            'text_en, source, asked, valid_until) ou supprimez la ligne "txt:".'
+        )
+        for problem in problems
+    )
+    assert any(
+        problem.endswith('réseau : le champ "cities" (nombre de villes) doit valoir au moins 1.')
+        for problem in problems
+    )
     assert len(problems) == 3
+    assert all(problem.startswith("ligne ") for problem in problems)
 
 
-def test_undeclared_source_and_fact_are_named(write_knowledge, knowledge_data):
+def test_undeclared_source_and_fact_are_named_with_their_line(write_knowledge, knowledge_data):
     knowledge_data["facts"]["free"]["source"] = "blog"
     knowledge_data["topics"]["hours"] = ["adapted_opening", "opening_hours"]
+    path = write_knowledge(knowledge_data)
     problems = _load_error(write_knowledge, knowledge_data).problems
     assert problems == [
-        "facts > free: source 'blog' is not declared under 'sources'; declare it there (title, url) "
-        "or use one of: seed, projets, koinai_2005, latribune_2022, labrseinnovation_2013, madeinmarseille, "
-        "fcuni_2011, reseau, moncompteformation, france_vae, france_travail, missions_locales, apec, bge, numero_3114, "
-        "code_travail, onisep, enic_naric, cap_emploi, eures, cybermalveillance",
-        "topics > hours: fact 'opening_hours' is not declared under 'facts'; add it there (text, source) "
-        "or fix the key's spelling",
+        f'ligne {_line(path, r"^    source: blog", after=r"^  free:")}, fait "free" : la source "blog" n\'est pas '
+        "déclarée sous `sources:`. Corrigez son orthographe (sources déclarées : seed, projets, koinai_2005, "
+        "latribune_2022, labrseinnovation_2013, madeinmarseille, fcuni_2011, reseau, moncompteformation, france_vae, "
+        "france_travail, missions_locales, apec, bge, numero_3114, code_travail, onisep, enic_naric, cap_emploi, "
+        "eures, cybermalveillance) ou déclarez-la sous `sources:` (title, url, checked_on).",
+        f'ligne {_line(path, r"^  - opening_hours", after=r"^  hours:")}, sujet "hours" : le fait "opening_hours" '
+        "n'est pas déclaré sous `facts:`. Corrigez son orthographe ou ajoutez-le sous `facts:` (text, text_en, "
+        "source).",
     ]
 
 
@@ -229,36 +258,85 @@ def test_missing_topic_duplicate_id_and_two_main_centres(write_knowledge, knowle
     knowledge_data["centres"][1]["id"] = "marseille"
     knowledge_data["centres"][1]["kind"] = "main"
     problems = _load_error(write_knowledge, knowledge_data).problems
-    assert "topics: topic 'free' is missing; the bot needs it to answer: add it with its facts' keys" in problems
-    assert "centres[1] (id: marseille): id 'marseille' is used twice; give each entry its own id" in problems
+    assert any(problem.endswith('le sujet "free" manque sous `topics:`. Le bot en a besoin pour répondre : '
+                                "ajoutez-le avec les clés de ses faits.") for problem in problems)  # fmt: skip
     assert any(
-        problem.startswith("centres: exactly one centre must be of kind 'main', found 2;") for problem in problems
-    )
+        problem.endswith('centre n° 2 : l\'identifiant "marseille" est déjà pris par une autre entrée. Donnez à '
+                         "chacune le sien.")
+        for problem in problems
+    )  # fmt: skip
+    assert any('centres : il faut exactement un centre de type "main" (2 trouvé(s))' in problem for problem in problems)
 
 
 def test_empty_text_and_bad_link_are_refused(write_knowledge, knowledge_data):
     knowledge_data["facts"]["free"]["text"] = "   "
     knowledge_data["organisation"]["website"] = "citedesmetiers"
     problems = _load_error(write_knowledge, knowledge_data).problems
-    assert any(problem.startswith("facts > free > text:") and "must not be empty" in problem for problem in problems)
+    assert any('fait "free" : le champ "text" (texte français) est vide.' in problem for problem in problems)
     assert any(
-        problem.startswith("organisation > website:") and "starting with https://" in problem for problem in problems
+        'organisation : le champ "website" (site web) n\'est pas un lien valide. Écrivez un lien complet qui '
+        "commence par https://" in problem
+        for problem in problems
     )
 
 
-def test_invalid_yaml_gives_the_line(tmp_path):
+def test_invalid_yaml_gives_the_line_in_french(tmp_path):
     path = tmp_path / "knowledge.yml"
     path.write_text("schema_version: 1\nsources: [\n", encoding="utf-8")
-    with pytest.raises(KnowledgeError, match=r"not valid YAML: line 3"):
+    with pytest.raises(KnowledgeError, match=r"ligne 3, colonne 1 : le texte n'est pas du YAML valide\."):
         load_knowledge(path)
+
+
+_APOSTROPHE = (
+    "ligne {line}, colonne {column} : le texte n'est pas du YAML valide. Cause probable : une apostrophe (') dans un "
+    "texte entre apostrophes. Mettez le texte entre guillemets droits (\"…\") ou doublez l'apostrophe ('')."
+)
+
+
+def test_an_apostrophe_in_a_text_between_apostrophes_is_explained(tmp_path):
+    """The most common slip of a French text: `text: 'C'est gratuit'`, which PyYAML calls "expected <block end>,
+    but found '<scalar>'"."""
+    original = DEFAULT_KNOWLEDGE_FILE.read_text(encoding="utf-8")
+    written = '    text: "Présente à Marseille, elle rayonne aussi en région grâce à ses centres associés."'
+    assert written in original
+    broken = "    text: 'Présente à Marseille, elle rayonne aussi en région grâce à l'ensemble de ses centres.'"
+    path = tmp_path / "knowledge.yml"
+    path.write_text(original.replace(written, broken, 1), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(path)
+    line = _line(path, re.escape(broken))
+    column = broken.index("ensemble") + 1  # where the text goes on after the apostrophe that closed it
+    assert caught.value.problems == [_APOSTROPHE.format(line=line, column=column)]
+    assert f"{path}, ligne {line}, colonne {column} : le texte n'est pas du YAML valide." in str(caught.value)
+    # A doubled apostrophe, or double quotes, are the fixes the message gives: both load.
+    for fixed in (broken.replace("l'ensemble", "l''ensemble"), broken.replace("'", '"', 1)[:-1] + '"'):
+        path.write_text(original.replace(written, fixed, 1), encoding="utf-8")
+        assert load_knowledge(path).fact("region").text.endswith("l'ensemble de ses centres.")
+
+
+@pytest.mark.parametrize(
+    ("line", "cause"),
+    [
+        ("  region:\n\ttext: x", "une tabulation"),
+        ("  region:\n    text: Horaires : 9h", "un deux-points suivi d'une espace"),
+        ('  region:\n    text: "pas fermé\n', "un guillemet ouvert n'est pas refermé"),
+    ],
+)
+def test_other_yaml_slips_get_a_probable_cause(tmp_path, line, cause):
+    path = tmp_path / "knowledge.yml"
+    path.write_text(f"schema_version: 1\nfacts:\n{line}\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(path)
+    [problem] = caught.value.problems
+    assert problem.startswith("ligne ") and f"Cause probable : {cause}" in problem
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "must be a YAML mapping"),
-        (b"- a\n- b\n", "must be a YAML mapping"),
-        (b"schema_version: 1\nname: \xe9t\xe9\n", "not UTF-8"),
+        (b"", "le fichier doit contenir les sections"),
+        (b"- a\n- b\n", "le fichier doit contenir les sections"),
+        (b"schema_version: 1\nname: \xe9t\xe9\n", "pas du texte UTF-8"),
     ],
 )
 def test_empty_list_or_binary_file_is_refused(tmp_path, content, message):
@@ -269,18 +347,34 @@ def test_empty_list_or_binary_file_is_refused(tmp_path, content, message):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(KnowledgeError, match="cannot read the file"):
+    with pytest.raises(KnowledgeError, match="impossible de lire le fichier"):
         load_knowledge(tmp_path / "absent.yml")
 
 
 def test_command_line_check(write_knowledge, knowledge_data, capsys):
     assert main([str(DEFAULT_KNOWLEDGE_FILE)]) == 0
-    assert "is valid: 8 centres, 5 labels" in capsys.readouterr().out
+    assert "est valide : 8 centres, 5 labels" in capsys.readouterr().out
     knowledge_data["labels"][0]["source"] = "nowhere"
     assert main([str(write_knowledge(knowledge_data))]) == 1
     out = capsys.readouterr().out
-    assert "labels[0] (id: cite_des_metiers): source 'nowhere' is not declared" in out
+    assert 'label "cite_des_metiers" : la source "nowhere" n\'est pas déclarée' in out
     assert "make validate" in out
+
+
+def test_command_line_on_a_broken_copy_prints_french_and_no_traceback(tmp_path):
+    """`make validate`'s first step, as the staff run it."""
+    original = DEFAULT_KNOWLEDGE_FILE.read_text(encoding="utf-8")
+    path = tmp_path / "knowledge.yml"
+    path.write_text(original.replace("    text_en: ", "    txt_en: ", 1), encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-m", "actions.knowledge", str(path)],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stdout + completed.stderr
+    assert completed.stdout.startswith("Le fichier de connaissances n'est pas valide (2 erreurs) :")
+    assert '"text_en" (texte anglais) manque' in completed.stdout
+    assert 'le champ "txt_en" n\'existe pas ici' in completed.stdout
 
 
 # --- Names in free text -------------------------------------------------------------------------
@@ -392,26 +486,29 @@ def test_broken_needs_and_unknowns_are_named(write_knowledge, knowledge_data):
     knowledge_data["unknowns"][0]["facts"] = ["events_calendar"]
     knowledge_data["centres"][1]["address"] = "address_gap"
     problems = _load_error(write_knowledge, knowledge_data).problems
-    assert (
-        "needs > items[0] (id: orientation) > services: fact 'service_parcoursup' is not declared under 'facts'; "
-        "add it there (text, source) or fix the key's spelling" in problems
-    )
-    assert "needs > items[1] (id: orientation): id 'orientation' is used twice; give each entry its own id" in problems
-    assert any(problem.startswith("unknowns[0] (id: events): fact 'events_calendar'") for problem in problems)
-    assert any(problem.startswith("centres[1] (id: gap): fact 'address_gap'") for problem in problems)
+    assert any(
+        problem.endswith('besoin "orientation", services : le fait "service_parcoursup" n\'est pas déclaré sous '
+                         "`facts:`. Corrigez son orthographe ou ajoutez-le sous `facts:` (text, text_en, source).")
+        for problem in problems
+    )  # fmt: skip
+    assert any('besoin n° 2 : l\'identifiant "orientation" est déjà pris' in problem for problem in problems)
+    assert any('sujet sans source "events" : le fait "events_calendar"' in problem for problem in problems)
+    assert any('centre "gap" : le fait "address_gap"' in problem for problem in problems)
 
 
 def test_a_need_without_words_to_find_it_is_refused(write_knowledge, knowledge_data):
     knowledge_data["needs"]["items"][2]["aliases"] = []
-    problems = _load_error(write_knowledge, knowledge_data).problems
-    assert problems == [
-        "needs > items[2] (id: training) > aliases: ensure this value has at least 1 items; list at least one item"
-    ]
+    [problem] = _load_error(write_knowledge, knowledge_data).problems
+    assert problem.endswith('besoin "training" : le champ "aliases" (autres noms) est une liste vide. Mettez-y au '
+                            "moins un élément.")  # fmt: skip
 
 
 # --- When each source was last checked ----------------------------------------------------------
 
-_CHECKED_ON_HINT = "write the day the source was last read and its facts checked (today or earlier), e.g. 2026-11-25"
+_CHECKED_ON_HINT = (
+    "Écrivez le jour où la source a été relue et ses faits vérifiés (aujourd'hui ou avant), au format AAAA-MM-JJ, "
+    "par exemple 2026-11-25."
+)
 
 
 def test_every_source_says_when_it_was_checked(knowledge):
@@ -421,23 +518,25 @@ def test_every_source_says_when_it_was_checked(knowledge):
 
 def test_a_source_without_checked_on_is_named(write_knowledge, knowledge_data):
     del knowledge_data["sources"]["projets"]["checked_on"]
-    assert _load_error(write_knowledge, knowledge_data).problems == [
-        f"sources > projets > checked_on: field required; {_CHECKED_ON_HINT}"
-    ]
+    [problem] = _load_error(write_knowledge, knowledge_data).problems
+    assert problem.endswith(
+        'source "projets" : le champ "checked_on" (date de vérification) manque. Ajoutez une ligne '
+        "`checked_on: 2026-11-25` : le jour où la source a été relue."
+    )
 
 
 @pytest.mark.parametrize(
     ("written", "shown"),
     [
-        ("2026-02-30", "'2026-02-30'"),  # no such day
-        ("2026-13-01", "'2026-13-01'"),
-        ("'2026-02-30'", "'2026-02-30'"),
-        ("2026-1-5", "'2026-1-5'"),
-        ("30/11/2026", "'30/11/2026'"),
-        ("2026-11-24 10:00:00", "'2026-11-24 10:00:00'"),  # a time is not a day
-        ("20261124", "20261124"),
-        ("hier", "'hier'"),
-        ("", "an empty value"),
+        ("2026-02-30", "« 2026-02-30 » n'est pas une date valide"),  # no such day
+        ("2026-13-01", "« 2026-13-01 » n'est pas une date valide"),
+        ("'2026-02-30'", "« 2026-02-30 » n'est pas une date valide"),
+        ("2026-1-5", "« 2026-1-5 » n'est pas une date valide"),
+        ("30/11/2026", "« 30/11/2026 » n'est pas une date valide"),
+        ("2026-11-24 10:00:00", "« 2026-11-24 10:00:00 » n'est pas une date valide"),  # a time is not a day
+        ("20261124", "« 20261124 » n'est pas une date valide"),
+        ("hier", "« hier » n'est pas une date valide"),
+        ("", "la valeur est vide"),
     ],
 )
 def test_a_checked_on_that_is_not_a_date_is_named(tmp_path, written, shown):
@@ -448,8 +547,10 @@ def test_a_checked_on_that_is_not_a_date_is_named(tmp_path, written, shown):
     path.write_text(text.replace("checked_on: 2026-11-25  # read again", f"checked_on: {written}  #", 1), "utf-8")
     with pytest.raises(KnowledgeError) as caught:
         load_knowledge(path)
+    line = _line(path, r"^    checked_on: ", after=r"^  projets:")
     assert caught.value.problems == [
-        f"sources > projets > checked_on: {shown} is not a valid date (YYYY-MM-DD); {_CHECKED_ON_HINT}"
+        f'ligne {line}, source "projets" : le champ "checked_on" (date de vérification) : {shown} (AAAA-MM-JJ). '
+        f"{_CHECKED_ON_HINT}"
     ]
 
 
@@ -457,10 +558,11 @@ def test_a_checked_on_in_the_future_is_named(write_knowledge, knowledge_data):
     today = date.today()
     knowledge_data["sources"]["apec"]["checked_on"] = today  # today is fine
     knowledge_data["sources"]["bge"]["checked_on"] = today + timedelta(days=1)
-    assert _load_error(write_knowledge, knowledge_data).problems == [
-        f"sources > bge > checked_on: {today + timedelta(days=1)} is in the future (today is {today}); "
-        f"{_CHECKED_ON_HINT}"
-    ]
+    [problem] = _load_error(write_knowledge, knowledge_data).problems
+    assert problem.endswith(
+        f'source "bge" : le champ "checked_on" (date de vérification) : {today + timedelta(days=1)} est dans le '
+        f"futur (nous sommes le {today}). {_CHECKED_ON_HINT}"
+    )
 
 
 def _checked(knowledge_data, **days: str):

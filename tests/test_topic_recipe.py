@@ -185,7 +185,7 @@ def test_the_titles_exist_in_both_languages(served):
 
 
 def test_a_knowledge_file_without_the_section_is_refused(served):
-    assert f"topic '{SCRATCH}' is missing" in served["without_section"]
+    assert f'le sujet "{SCRATCH}" manque sous `topics:`' in served["without_section"]
 
 
 def test_a_rule_answers_the_intent_with_the_action(project):

@@ -10,8 +10,11 @@ from pathlib import Path
 from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE, KnowledgeError, load_knowledge
 from actions.knowledge.sources import (
     DEFAULT_SOURCE_MAX_AGE_DAYS,
+    ENDING_SOON_DAYS,
     SOURCE_MAX_AGE_ENV,
+    describe_ending_facts,
     describe_stale_sources,
+    ending_facts,
     source_max_age_from_environment,
     stale_sources,
 )
@@ -38,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         knowledge = load_knowledge(path)
     except KnowledgeError as error:
-        print(error)
+        print(error)  # every problem, in French, each with its line
         return 1
     if arguments.stale:
         try:
@@ -49,8 +52,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(describe_stale_sources(stale_sources(knowledge, today, max_age_days), today, max_age_days))
         return 0
     print(
-        f"Knowledge file {path} is valid: {len(knowledge.centres)} centres, {len(knowledge.labels)} labels, "
-        f"{len(knowledge.history)} history events, {len(Topic)} topics, {len(knowledge.needs)} needs, "
-        f"{len(knowledge.unknowns)} subjects without a source."
+        f"Le fichier de connaissances {path} est valide : {len(knowledge.centres)} centres, "
+        f"{len(knowledge.labels)} labels, {len(knowledge.history)} étapes d'histoire, {len(Topic)} sujets, "
+        f"{len(knowledge.needs)} besoins, {len(knowledge.unknowns)} sujets sans source."
     )
+    ending = ending_facts(knowledge, date.today())
+    if ending:  # a warning, not an error: the file is valid, the bot only stops saying the ended facts
+        print(
+            f"Attention : {len(ending)} information(s) terminée(s) ou qui se terminent dans les "
+            f"{ENDING_SOON_DAYS} jours (`valid_until`) :"
+        )
+        print("\n".join(describe_ending_facts(ending, date.today())))
     return 0

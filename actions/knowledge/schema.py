@@ -57,12 +57,18 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def _checked_day(value: object, today: date) -> date:
     """A day written YYYY-MM-DD, today or before: a source cannot have been checked in the future."""
+    day = _written_day(value)
+    if day > today:
+        raise ValueError(f"{day} est dans le futur (nous sommes le {today})")
+    return day
+
+
+def _written_day(value: object) -> date:
+    """A day written YYYY-MM-DD; ValueError, in French, for anything else (the staff read it)."""
     day = _iso_day(value)
     if day is None:
-        shown = "an empty value" if value is None or value == "" else repr(value)
-        raise ValueError(f"{shown} is not a valid date (YYYY-MM-DD)")
-    if day > today:
-        raise ValueError(f"{day} is in the future (today is {today})")
+        shown = "la valeur est vide" if value is None or value == "" else f"« {value} » n'est pas une date valide"
+        raise ValueError(f"{shown} (AAAA-MM-JJ)")
     return day
 
 
@@ -98,6 +104,17 @@ class Fact(_Said):
     # How visitors ask for this fact, in French or English: the fact search (actions/fact_search.py) finds it
     # from these and from its texts, with no retraining.
     asked: tuple[NonEmptyText, ...] = ()
+    # The last day the fact is true (an event, this year's hours), when a source says so: the day after, the bot
+    # stops saying it (`Knowledge`, at each look-up) and the weekly report lists it. None: true until edited.
+    valid_until: date | None = None
+
+    @validator("valid_until", pre=True)
+    def _a_day(cls, value: object) -> date | None:
+        return None if value is None else _written_day(value)
+
+    def current_on(self, day: date) -> bool:
+        """Whether the fact is still true on `day` (its `valid_until` is that day or later, or it has none)."""
+        return self.valid_until is None or self.valid_until >= day
 
 
 class Organisation(_Entry):

@@ -1,4 +1,5 @@
-"""The sources to check again: those not read for too long, and the facts that rest on them."""
+"""What to check again: the sources not read for too long and the facts that rest on them; the facts past their
+end date (`valid_until`), or soon past it."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from actions.knowledge.base import Knowledge
-from actions.knowledge.schema import Source
+from actions.knowledge.schema import Fact, Source
 
 # Sources are checked again at least once a year; the command line reads another age from the environment.
 DEFAULT_SOURCE_MAX_AGE_DAYS = 365
 SOURCE_MAX_AGE_ENV = "SOURCE_MAX_AGE_DAYS"
+# `make validate` warns of the facts that end within this many days.
+ENDING_SOON_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -81,3 +84,43 @@ def source_max_age_from_environment() -> int:
     from actions import settings  # it imports this module's default
 
     return settings.load().source_max_age_days
+
+
+@dataclass(frozen=True)
+class EndingFact:
+    """A fact with an end date: past it (`ended`), the bot no longer says it."""
+
+    id: str
+    fact: Fact
+    valid_until: date
+    ended: bool
+
+
+def ending_facts(knowledge: Knowledge, today: date, within_days: int | None = ENDING_SOON_DAYS) -> list[EndingFact]:
+    """The facts ended on `today` (their `valid_until` is before it) and, unless `within_days` is None, those that
+    end within that many days; soonest first, then in the file's order."""
+    found = [
+        EndingFact(key, fact, fact.valid_until, ended=fact.valid_until < today)
+        for key, fact in knowledge.every_fact().items()
+        if fact.valid_until is not None
+        and (fact.valid_until < today or (within_days is not None and (fact.valid_until - today).days <= within_days))
+    ]
+    return sorted(found, key=lambda entry: entry.valid_until)
+
+
+def describe_ending_facts(ending: Sequence[EndingFact], today: date) -> list[str]:
+    """The ended and soon-ended facts in French, one line each, with what to do; no line when there is none."""
+    lines = []
+    for entry in ending:
+        text = entry.fact.text if len(entry.fact.text) <= 70 else entry.fact.text[:69] + "…"
+        if entry.ended:
+            state = f"terminée le {entry.valid_until} : le bot ne la dit plus"
+        else:
+            state = f"se termine le {entry.valid_until} (dans {_days((entry.valid_until - today).days)})"
+        lines.append(f"- {entry.id} : « {text} », {state}")
+    if lines:
+        lines.append(
+            "Pour chacune : si elle est toujours vraie (une source le dit), repoussez son `valid_until` ; sinon "
+            "mettez-la à jour d'après sa source, ou retirez-la (et sa clé des sujets qui la citent)."
+        )
+    return lines
