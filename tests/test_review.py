@@ -89,11 +89,11 @@ def visitor_conversations() -> dict[str, list[Event]]:
             *asked('/greet{"language": "fr"}', "greet", 1.0, WEEK_48),
             *answered("utter_greet", WEEK_48 + 0.05),
             *asked("c'est gratuit ?", "ask_free", 0.97, WEEK_48 + 10),
-            *answered("action_answer_free", WEEK_48 + 10.1),
+            *answered("action_answer_free", WEEK_48 + 10.1, "Oui, c'est gratuit."),
             *rated("not_helpful", WEEK_48 + 20),
-            *answered("action_answer_not_helpful", WEEK_48 + 20.05),
+            *answered("action_answer_not_helpful", WEEK_48 + 20.05, "Merci de votre avis."),
             *fallback("vous faites des ateliers cv le samedi ?", "ask_hours", WEEK_48 + 30),
-            *answered("action_two_stage_fallback", WEEK_48 + 30.2),
+            *answered("action_two_stage_fallback", WEEK_48 + 30.2, "Je ne suis pas sûr d'avoir compris."),
         ],
         "visitor-b": [
             SlotSet("language", "en", timestamp=WEEK_48 + 100),
@@ -130,6 +130,18 @@ def test_turns_keep_the_masked_text_the_day_the_rating_and_no_conversation_id():
     assert failed.fell_back and failed.not_understood and failed.intent == "ask_hours"
     assert turns[0].is_widget_opening and all(turn.conversation == 7 for turn in turns)
     assert not hasattr(free, "sender_id") and "visitor-a" not in repr(turns)
+
+
+def test_a_turn_keeps_the_turn_before_and_the_bots_answer():
+    turns = turns_from_events(as_dicts(visitor_conversations()["visitor-a"]))
+    opening, free, failed = turns
+
+    assert (opening.previous_text, opening.previous_answer) == ("", "")
+    assert free.previous_text == '/greet{"language": "fr"}' and free.answer == "Oui, c'est gratuit."
+    # The rating in between is not a turn, and the bot's thanks for it is not an answer to a question.
+    assert (failed.previous_text, failed.previous_answer) == ("c'est gratuit ?", "Oui, c'est gratuit.")
+    assert failed.answer == "Je ne suis pas sûr d'avoir compris."
+    assert failed.alternatives == [("ask_free", 0.25)]  # after ask_hours, what it hesitated on
 
 
 def test_the_guards_session_start_is_not_a_visitors_turn():
