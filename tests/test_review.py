@@ -28,13 +28,16 @@ from ops.purge import purge
 from ops.report import NOT_UNDERSTOOD_TOPIC, chart_png, report_markdown, weekly_figures
 from ops.review import (
     IGNORE,
+    Ignored,
     ReviewSettings,
     apply_decisions,
+    choice_groups,
     choosable_intents,
     fingerprint,
     review_groups,
     review_in_terminal,
     reviewed_files,
+    topic_title,
 )
 from ops.review_web import ReviewPageHandler, form_token
 from tests.conftest import PROJECT_ROOT
@@ -144,6 +147,30 @@ def test_a_turn_keeps_the_turn_before_and_the_bots_answer():
     assert failed.alternatives == [("ask_free", 0.25)]  # after ask_hours, what it hesitated on
 
 
+def test_topics_are_shown_by_their_french_titles():
+    assert topic_title("ask_free") == "Est-ce gratuit ?"
+    assert topic_title("ask_free+ask_anonymous") == "Est-ce gratuit ? + Est-ce anonyme ?"
+    # Intents without a button have a plain label of ops/review.py.
+    assert topic_title("greet") == "Salutation (bonjour…)" and topic_title("out_of_scope") == "Hors sujet"
+    assert topic_title("not_an_intent_yet") == "not_an_intent_yet"
+    # Every intent a reviewer may see has a title, and none is shown twice in the list of choices.
+    untitled = [intent for intent in [*INTENTS, "rate_answer", "nlu_fallback"] if topic_title(intent) == intent]
+    assert untitled == []
+    listed = [intent for _, choices in choice_groups(INTENTS) for intent, _ in choices]
+    assert sorted(listed) == sorted(INTENTS)
+    headings = [heading for heading, _ in choice_groups(INTENTS)]
+    assert headings[:2] == ["Les sujets du centre", "Les besoins du visiteur"]
+    assert ("ask_need", topic_title("ask_need")) in dict(choice_groups(INTENTS))["Les besoins du visiteur"]
+
+
+def test_a_group_shows_what_the_bot_understood_and_its_context_in_words():
+    [workshops] = [group for group in review_groups(conversations()) if "ateliers" in group.text]
+    assert workshops.understood == "Les horaires (31\u00a0%)"
+    assert workshops.guesses(INTENTS) == ["ask_hours", "ask_free"]
+    assert (workshops.previous_text, workshops.previous_answer) == ("c'est gratuit ?", "Oui, c'est gratuit.")
+    assert workshops.answer == "Je ne suis pas sûr d'avoir compris." and workshops.language == "fr"
+
+
 def test_the_guards_session_start_is_not_a_visitors_turn():
     events = [
         *asked("c'est gratuit ?", "ask_free", 0.97, WEEK_48),
@@ -197,10 +224,13 @@ def test_failures_are_grouped_most_frequent_first_with_their_reasons():
 
 
 def test_known_examples_and_ignored_groups_are_not_listed_again():
-    groups = review_groups(conversations(), known_texts=["C'est gratuit ?"], ignored=[fingerprint("c ouvert quand")])
-    texts = {group.text for group in groups}
-    assert "c'est gratuit ?" not in texts and "c ouvert quand" not in texts
-    assert "is there a parking" in texts
+    groups = review_groups(
+        conversations(),
+        known_texts=["C'est gratuit ?"],
+        decided=["c ouvert quand", "vous faites des ateliers cv le samedi"],  # and its near duplicates
+        ignored_keys=[fingerprint("is there a parking")],  # an older file's record
+    )
+    assert groups == []
 
 
 def test_choices_become_valid_deduplicated_training_data_per_language(tmp_path: Path):
@@ -211,8 +241,8 @@ def test_choices_become_valid_deduplicated_training_data_per_language(tmp_path: 
         by_text["is there a parking"]: "ask_practical_details",
         by_text["c ouvert quand"]: IGNORE,
     }
-    assert apply_decisions(tmp_path, groups, decisions, INTENTS) == 2
-    assert apply_decisions(tmp_path, groups, decisions, INTENTS) == 0  # already there: not twice
+    assert apply_decisions(tmp_path, groups, decisions, INTENTS, today=date(2026, 12, 1)) == 2
+    assert apply_decisions(tmp_path, groups, decisions, INTENTS, today=date(2026, 12, 2)) == 0  # not twice
 
     french = load_data(str(tmp_path / "nlu" / "reviewed.yml"))
     english = load_data(str(tmp_path / "nlu" / "en" / "reviewed.yml"))
@@ -221,10 +251,27 @@ def test_choices_become_valid_deduplicated_training_data_per_language(tmp_path: 
         ("is there a parking", "ask_practical_details")
     ]
     files = reviewed_files(tmp_path)
-    assert files["fr"].ignored == [fingerprint("c ouvert quand")]
-    assert "c ouvert quand" not in (tmp_path / "nlu" / "reviewed.yml").read_text(encoding="utf-8")
+    assert files["fr"].ignored == [Ignored("2026-12-01", "c ouvert quand")]
+    # Readable: the masked text and the day of the choice, in a comment that Rasa does not read.
+    assert "# ignoré le 2026-12-01 : c ouvert quand\n" in (tmp_path / "nlu" / "reviewed.yml").read_text(
+        encoding="utf-8"
+    )
     with pytest.raises(ValueError):
         apply_decisions(tmp_path, groups, {groups[0].key: "not_an_intent"}, INTENTS)
+
+
+def test_an_older_files_fingerprints_are_honoured_and_kept(tmp_path: Path):
+    reviewed = tmp_path / "nlu" / "reviewed.yml"
+    reviewed.parent.mkdir(parents=True)
+    reviewed.write_text(f'version: "3.1"\nnlu: []\n# ignoré: {fingerprint("c ouvert quand")}\n', encoding="utf-8")
+    groups = review_groups(conversations())
+    by_text = {group.text: group.key for group in groups}
+    apply_decisions(tmp_path, groups, {by_text["is there a parking"]: IGNORE}, INTENTS, today=date(2026, 12, 1))
+
+    french = reviewed_files(tmp_path)["fr"]
+    assert french.ignored_keys == [fingerprint("c ouvert quand")] and french.ignored == []
+    assert reviewed_files(tmp_path)["en"].ignored == [Ignored("2026-12-01", "is there a parking")]
+    assert load_data(str(reviewed)).intent_examples == []
 
 
 def test_a_message_that_looks_like_an_annotation_stays_plain_text(tmp_path: Path):
@@ -289,12 +336,20 @@ async def test_the_terminal_review_writes_the_choices(tmp_path: Path):
         'version: "3.1"\nnlu:\n- intent: ask_free\n  examples: |\n    - c\'est gratuit ?\n', encoding="utf-8"
     )
     settings = ReviewSettings(data, PROJECT_ROOT / "domain.yml", endpoints_for(db, tmp_path), 0.6, 0.2)
-    answers = iter(["pas_une_intention", "ask_hours", "h", "i"])
+    numbers = [intent for _, choices in choice_groups(INTENTS) for intent, _ in choices]
+    hours = str(numbers.index("ask_hours") + 1)
+    # Refused, the list again, a topic by its number; then "hors sujet", and "ignorer".
+    answers = iter(["pas_une_intention", "l", hours, "h", "i"])
     said: list[str] = []
 
     review_in_terminal(settings, ask=lambda prompt: next(answers), say=said.append)
 
     assert any("pas_une_intention" in line for line in said)  # refused, asked again
+    everything = "\n".join(said)
+    assert f"{hours}. Les horaires" in everything and "ask_" not in everything
+    assert "le bot a compris : Les horaires (31\u00a0%)" in everything
+    assert "Juste avant : le visiteur « c'est gratuit ? » ; bot « Oui, c'est gratuit. »" in everything
+    assert f"Sujets probables : {hours} = Les horaires" in everything
     examples = load_data(str(data / "nlu" / "reviewed.yml")).intent_examples
     assert sorted((m.get("intent"), m.get("text")) for m in examples) == [
         ("ask_hours", "vous faites des ateliers cv le samedi ?"),
