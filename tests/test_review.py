@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from ops.conversations import Conversations, read_conversations, turns_from_events
 from ops.processes import free_port
 from ops.purge import purge
-from ops.report import NOT_UNDERSTOOD_TOPIC, chart_png, report_markdown, weekly_figures
+from ops.report import NOT_UNDERSTOOD_TOPIC, chart_png, report_html, report_markdown, report_page, weekly_figures
 from ops.review import (
     IGNORE,
     Ignored,
@@ -294,7 +294,25 @@ def test_weekly_figures_count_conversations_turns_failures_ratings_and_time():
     assert (week_49.conversations, week_49.turns, week_49.not_understood) == (1, 2, 1)
     report = report_markdown([week_48, week_49], [])
     assert "| 2026-S48 | 2 | 3 | 33% | 50% (2) | 200 ms |" in report
-    assert "visitor" not in report and "gratuit" not in report  # counts only
+    assert "| Est-ce gratuit ? | 1 |" in report and "ask_free" not in report  # topics by their titles
+    assert "visitor" not in report and "c'est gratuit" not in report  # counts only
+
+
+def test_the_report_as_a_page_gives_each_share_its_sample_size_escaped():
+    weeks = weekly_figures(conversations())
+    part = report_html(
+        weeks, ["Sources à revérifier :", "- seed : « <b>Qui</b> » (`make validate`)"], "/rapport.png", 3
+    )
+
+    assert "<td>33\u00a0% de 3 messages</td>" in part and "<td>50\u00a0% de 2 réponses notées</td>" in part
+    assert "<td>200\u00a0ms</td>" in part and '<th scope="row">2026-S48</th>' in part
+    assert "<td>Est-ce gratuit ?</td><td>1</td>" in part and "ask_" not in part
+    assert "<li>seed : « &lt;b&gt;Qui&lt;/b&gt; » (<code>make validate</code>)</li>" in part
+    assert 'src="/rapport.png"' in part and "<h3>Sujets des questions</h3>" in part
+    assert "visitor" not in part and "c'est gratuit" not in part
+    page = report_page([], [])
+    assert page.startswith("<!DOCTYPE html>") and "Aucune conversation conservée." in page
+    assert 'name="viewport"' in page and "<h2>Sources à revérifier</h2>" in page
 
 
 def test_the_chart_is_a_png():
