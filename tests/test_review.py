@@ -5,6 +5,7 @@ counts per week, and the page's door (secret, token, escaping)."""
 from __future__ import annotations
 
 import base64
+import html.parser
 import threading
 import urllib.error
 import urllib.parse
@@ -417,27 +418,80 @@ def test_the_page_refuses_without_the_secret_and_says_nothing(review_page: tuple
     assert request(url + "/rapport.png", None)[0] == 401
 
 
-def test_the_page_lists_failures_escaped_and_writes_the_choices(review_page: tuple[str, Path]):
-    url, data = review_page
+class VisibleText(html.parser.HTMLParser):
+    """The text a reader sees on a page (not the attributes: a form's values are not shown)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def visible_text(page: str) -> str:
+    parser = VisibleText()
+    parser.feed(page)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def test_the_page_lists_failures_escaped_with_their_context_in_plain_words(review_page: tuple[str, Path]):
+    url, _ = review_page
     status, page = request(url + "/", "un-secret-de-test")
 
     assert status == 200
     assert "vous faites des ateliers cv le samedi ?" in page and "non compris" in page
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "visitor-a" not in page and "2026-11-23" not in page  # no conversation id, no day or time
+    shown = visible_text(page)
+    assert "ask_" not in shown and "out_of_scope" not in shown and "nlu_fallback" not in shown
+    assert "Le bot a compris Les horaires (31 %) ; ensuite : Est-ce gratuit ? (25 %)" in shown
+    assert "Juste avant Visiteur : « c'est gratuit ? » Bot : « Oui, c'est gratuit. »" in shown
+    assert "Réponse du bot « Je ne suis pas sûr d'avoir compris. »" in shown
+    assert "Juste avant Visiteur : ouvre la fenêtre de discussion Bot : « … »" in shown  # the widget's greeting
+    assert "Est-ce gratuit ? (97 %) C'est un exemple de" in shown  # no "ensuite" under 5 %
+    assert '<span class="badge lang" title="message en anglais">EN</span>' in page  # "is there a parking"
     key = fingerprint("vous faites des ateliers cv le samedi ?")
-    assert f'name="choix-{key}"' in page
+    assert f'<input type="hidden" name="groupe" value="{key}">' in page
+    assert '<button class="topic" name="choix" value="ask_hours">Les horaires</button>' in page
+    assert (
+        '<optgroup label="Les sujets du centre">' in page
+        and '<option value="ask_address">L&#x27;adresse</option>' in page
+    )
+    assert 'name="viewport"' in page and "<script" not in page
 
-    refused, _ = request(url + "/relecture", "un-secret-de-test", {f"choix-{key}": "ask_hours", "jeton": "faux"})
+
+def test_one_click_adds_an_example_or_ignores_readably(review_page: tuple[str, Path]):
+    url, data = review_page
+    secret, token = "un-secret-de-test", form_token("un-secret-de-test")
+    key = fingerprint("vous faites des ateliers cv le samedi ?")
+
+    refused, _ = request(url + "/relecture", secret, {"groupe": key, "choix": "ask_hours", "jeton": "faux"})
     assert refused == 403 and not (data / "nlu" / "reviewed.yml").exists()
+    unknown, _ = request(url + "/relecture", secret, {"groupe": key, "choix": "pas_un_sujet", "jeton": token})
+    assert unknown == 400 and not (data / "nlu" / "reviewed.yml").exists()
+    # "Autre sujet…" without a topic chosen in the list: nothing written, a hint.
+    status, page = request(url + "/relecture", secret, {"groupe": key, "choix": "autre", "autre": "", "jeton": token})
+    assert status == 200 and "Choisissez d&#x27;abord un sujet" not in page and "Choisissez d'abord un sujet" in page
 
-    choice = {f"choix-{key}": "ask_hours", "jeton": form_token("un-secret-de-test")}
-    status, page = request(url + "/relecture", "un-secret-de-test", choice)
-    assert status == 200 and "1 exemple(s) ajouté(s)" in page  # after the redirect
-    assert "vous faites des ateliers cv le samedi" not in page.split("<h2>Rapport")[0]  # now in the data
+    status, page = request(url + "/relecture", secret, {"groupe": key, "choix": "ask_hours", "jeton": token})
+    assert status == 200 and "Ajouté comme exemple de « Les horaires »" in page  # after the redirect
+    assert "vous faites des ateliers cv le samedi" not in page.split('id="rapport"')[0]  # now in the data
     examples = load_data(str(data / "nlu" / "reviewed.yml")).intent_examples
     written = [(m.get("text"), m.get("intent")) for m in examples]
     assert written == [("vous faites des ateliers cv le samedi ?", "ask_hours")]
+
+    # From the whole list, and "ignorer".
+    parking, opened = fingerprint("is there a parking"), fingerprint("c ouvert quand")
+    form = {"groupe": parking, "choix": "autre", "autre": "ask_practical_details", "jeton": token}
+    assert "Ajouté comme exemple de « Infos pratiques" in request(url + "/relecture", secret, form)[1]
+    status, page = request(url + "/relecture", secret, {"groupe": opened, "choix": "ignorer", "jeton": token})
+    assert status == 200 and "Message ignoré" in page and "c ouvert quand" not in page.split('id="rapport"')[0]
+    assert "# ignoré le " in (data / "nlu" / "reviewed.yml").read_text(encoding="utf-8")
+    assert [ignored.text for ignored in reviewed_files(data)["fr"].ignored] == ["c ouvert quand"]
+    # The same choice again (another tab): the message is no longer to review.
+    status, page = request(url + "/relecture", secret, {"groupe": opened, "choix": "ignorer", "jeton": token})
+    assert "n&#x27;est plus à relire" in page or "n'est plus à relire" in page
 
 
 def test_the_page_is_off_without_a_secret(monkeypatch: pytest.MonkeyPatch):
