@@ -80,7 +80,7 @@ class Turn:
     actions: list[str] = field(default_factory=list)
     response_seconds: float | None = None
     rating: str | None = None
-    # The bot's answer to this message: its messages' texts, one per line.
+    # The bot's answer to this message: its messages' texts (and its buttons' titles), one message per line.
     answer: str = ""
     # The turn before in the same conversation: the visitor's message and the bot's answer ("" for none).
     previous_text: str = ""
@@ -210,6 +210,10 @@ def turns_from_events(events: Iterable[dict[str, Any]], conversation: int = 0, l
             if current.response_seconds is None:
                 current.response_seconds = max(0.0, float(event.get("timestamp") or 0.0) - asked_at)
             said = str(event.get("text") or "").strip()
+            # The buttons it offered ("Vouliez-vous dire : [Les horaires] [Est-ce gratuit ?]"), by their titles.
+            buttons = (event.get("data") or {}).get("buttons") or []
+            titles = " ".join(f"[{button.get('title')}]" for button in buttons if isinstance(button, dict))
+            said = f"{said} {titles}".strip()
             if said:
                 current.answer = f"{current.answer}\n{said}" if current.answer else said
     return turns

@@ -148,6 +148,15 @@ def test_a_turn_keeps_the_turn_before_and_the_bots_answer():
     assert failed.alternatives == [("ask_free", 0.25)]  # after ask_hours, what it hesitated on
 
 
+def test_the_answer_keeps_the_titles_of_the_buttons_it_offered():
+    offered = BotUttered(
+        "Vouliez-vous dire :", {"buttons": [{"title": "Les horaires", "payload": "/ask_hours"}]}, timestamp=WEEK_48
+    )
+    events = [*fallback("c ouvert ?", "ask_hours", WEEK_48), ActionExecuted("action_two_stage_fallback"), offered]
+    [turn] = turns_from_events(as_dicts(events))
+    assert turn.answer == "Vouliez-vous dire : [Les horaires]"
+
+
 def test_topics_are_shown_by_their_french_titles():
     assert topic_title("ask_free") == "Est-ce gratuit ?"
     assert topic_title("ask_free+ask_anonymous") == "Est-ce gratuit ? + Est-ce anonyme ?"
@@ -344,6 +353,21 @@ async def test_the_store_is_read_back_and_a_purge_removes_its_contribution(tmp_p
 
     purge(store, older_than_days=0, now=WEEK_49 - 1)  # everything of week 48 is past the period
     assert [week.week for week in weekly_figures(read_conversations(endpoints))] == ["2026-S49"]
+
+
+async def test_make_report_writes_the_markdown_the_chart_and_the_page(tmp_path: Path):
+    from ops.report import main
+
+    db = tmp_path / "conversations.db"
+    await store_with_conversations(db)
+    out = tmp_path / "report"
+    assert main(["--endpoints", endpoints_for(db, tmp_path), "--out", str(out)]) == 0
+
+    assert "| 2026-S48 | 2 | 3 | 33% |" in (out / "report.md").read_text(encoding="utf-8")
+    assert (out / "report.png").read_bytes()[:4] == b"\x89PNG"
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert '<img class="chart" src="report.png"' in page and "33\u00a0% de 3 messages" in page
+    assert "visitor" not in page and "c'est gratuit" not in page
 
 
 async def test_the_terminal_review_writes_the_choices(tmp_path: Path):
