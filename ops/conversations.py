@@ -1,9 +1,13 @@
 """Visitors' turns read back from the tracker store, for the review of failures and the weekly report.
 
 A turn is one visitor message and what the bot did with it: the masked text (the guard masked it before
-Rasa stored it), the intent the NLU predicted and its confidence, the actions that answered, the
-response time, and the rating the visitor gave the answer (`rate_answer`, 👍 / 👎), if any. A turn keeps
-its day, never the time of day, and no conversation id: what leaves this module identifies nobody.
+Rasa stored it), the intent the NLU predicted and its confidence (and the next likeliest intents), the
+actions that answered and the bot's answer, the response time, and the rating the visitor gave the answer
+(`rate_answer`, 👍 / 👎), if any; and, to judge it in context, the turn before in the same conversation
+(the visitor's previous message and the bot's answer to it). The bot's answers hold nothing of the visitor
+but the masked text (the NLU and the actions only ever see it), so they are as masked as the messages.
+A turn keeps its day, never the time of day, and no conversation id: what leaves this module identifies
+nobody.
 Conversations are only counted (`Turn.conversation` numbers them within one reading).
 
 The parsing (`turns_from_events`) is pure: it reads Rasa's serialised events, so the unit tests feed it
@@ -76,6 +80,13 @@ class Turn:
     actions: list[str] = field(default_factory=list)
     response_seconds: float | None = None
     rating: str | None = None
+    # The bot's answer to this message: its messages' texts (and its buttons' titles), one message per line.
+    answer: str = ""
+    # The turn before in the same conversation: the visitor's message and the bot's answer ("" for none).
+    previous_text: str = ""
+    previous_answer: str = ""
+    # The likeliest intents after the first, with their confidences (the NLU's ranking, at most 3).
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def not_understood(self) -> bool:
@@ -105,6 +116,16 @@ class Conversations:
 
 def _day(timestamp: float) -> date:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).date()
+
+
+def _alternatives(parse_data: dict[str, Any], intent: str) -> list[tuple[str, float]]:
+    """The next likeliest intents after `intent`, with their confidences, at most 3."""
+    ranked = [
+        (str(ranked.get("name")), float(ranked.get("confidence") or 0.0))
+        for ranked in parse_data.get("intent_ranking") or []
+        if ranked.get("name") not in (FALLBACK_INTENT, intent, None)
+    ]
+    return ranked[:3]
 
 
 def _predicted(parse_data: dict[str, Any]) -> tuple[str, float, float, bool]:
@@ -179,11 +200,22 @@ def turns_from_events(events: Iterable[dict[str, Any]], conversation: int = 0, l
             current = Turn(
                 _day(asked_at), conversation, text, written_in or language, intent, confidence, runner_up, fell_back
             )
+            current.alternatives = _alternatives(parse_data, intent)
+            if turns:
+                current.previous_text, current.previous_answer = turns[-1].text, turns[-1].answer
             turns.append(current)
         elif current is not None and kind == "action" and event.get("name") not in _BOOKKEEPING_ACTIONS:
             current.actions.append(str(event.get("name")))
-        elif current is not None and kind == "bot" and current.response_seconds is None:
-            current.response_seconds = max(0.0, float(event.get("timestamp") or 0.0) - asked_at)
+        elif current is not None and kind == "bot":
+            if current.response_seconds is None:
+                current.response_seconds = max(0.0, float(event.get("timestamp") or 0.0) - asked_at)
+            said = str(event.get("text") or "").strip()
+            # The buttons it offered ("Vouliez-vous dire : [Les horaires] [Est-ce gratuit ?]"), by their titles.
+            buttons = (event.get("data") or {}).get("buttons") or []
+            titles = " ".join(f"[{button.get('title')}]" for button in buttons if isinstance(button, dict))
+            said = f"{said} {titles}".strip()
+            if said:
+                current.answer = f"{current.answer}\n{said}" if current.answer else said
     return turns
 
 

@@ -5,11 +5,16 @@ secret as the password of HTTP Basic authentication (any user name); a request w
 401 that says nothing of what the page holds. The page listens on REVIEW_HOST:REVIEW_PORT (loopback by
 default, ops/settings.py): HTTPS is the reverse proxy's job in front of it (docs/deployment.md), as for the widget.
 
-The page, in French, shows the anonymous weekly report (ops/report.py) and the groups of messages the
-bot failed (ops/review.py), masked, without conversation id or time; for each group the maintainer
-picks an intent, "hors sujet" or "ignorer", and the choices are written into the reviewed-examples
-files, the only files the page writes. Everything shown is escaped; the form carries a token derived
-from the secret, so that another website cannot post choices with a browser's remembered credentials.
+The page, in French and for the centre's staff, shows the groups of messages the bot failed (ops/review.py),
+masked, without conversation id or time, then the anonymous weekly report (ops/report.py) as a page with its
+chart. Each message comes with its language, the turn before it and the bot's answer, and what the bot
+understood, by the topics' titles (never an intent id). One click decides: a button per likely topic, "Autre
+sujet…" (the whole list, under a <details>: the page has no script), "C'est un besoin", "Hors sujet",
+"Ignorer". Each message is a small form of its own; after a choice the page redirects (303) back to the
+list with a confirmation, whose address names the topic chosen, never the visitor's text. The choices are
+written into the reviewed-examples files, the only files the page writes. It reads on a phone (fluid layout,
+buttons big enough to tap). Everything shown is escaped; each form carries a token derived from the secret,
+so that another website cannot post choices with a browser's remembered credentials.
 """
 
 from __future__ import annotations
@@ -27,23 +32,33 @@ from urllib.parse import parse_qs, urlsplit
 
 from ops import settings as ops_settings
 from ops.conversations import read_conversations
-from ops.report import chart_png, report_markdown, stale_source_lines, weekly_figures
+from ops.report import REPORT_STYLE, chart_png, ended_fact_lines, report_html, stale_source_lines, weekly_figures
 from ops.review import (
     IGNORE,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    NEED,
     OUT_OF_SCOPE,
     REASONS,
     REVIEWED_FILES,
     ReviewGroup,
     ReviewSettings,
     apply_decisions,
+    choice_groups,
     choosable_intents,
     load_review,
+    percent,
     settings_from_environment,
+    shortened,
+    spoken,
+    topic_title,
 )
 
 SECRET_ENV = "REVIEW_SECRET"
-# Posted forms are small: a choice per group.
-MAX_FORM_BYTES = 200_000
+# Posted forms are small: one choice for one group.
+MAX_FORM_BYTES = 10_000
+# The "Autre sujet…" button: the topic is the one chosen in the list beside it.
+OTHER = "autre"
 SECURITY_HEADERS = {
     # No script at all; the chart is served by the page itself.
     "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
@@ -53,14 +68,43 @@ SECURITY_HEADERS = {
     # Visitors' words: not kept in the browser's cache of a shared computer.
     "Cache-Control": "no-store",
 }
-_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #1c1c1c; }
-table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
-th, td { border-bottom: 1px solid #ccc; padding: .4rem; text-align: left; vertical-align: top; }
-.message { font-size: 1.05rem; }
-.note { color: #555; }
-button { font-size: 1rem; padding: .5rem 1rem; }
+_STYLE = (
+    REPORT_STYLE
+    + """
+h2 { margin-top: 2rem; }
+nav a { margin-right: 1rem; }
+.status { background: #e8f4ea; border-left: .3rem solid #27ae60; padding: .6rem .8rem; }
+.group { border: 1px solid #ccc; border-radius: .5rem; padding: .8rem; margin: 1rem 0; }
+.message { font-size: 1.15rem; font-weight: 600; margin: .4rem 0; }
+.message, .context dd, .whole, .note { overflow-wrap: anywhere; }
+.badge { display: inline-block; background: #eef1f5; border-radius: .3rem; padding: .1rem .45rem;
+  margin: 0 .2rem .2rem 0; font-size: .9rem; }
+.badge.lang { background: #1c3f6e; color: #fff; font-weight: bold; }
+.badge.reason { background: #fdecea; }
+.context { margin: .5rem 0; }
+.context dt { font-weight: 600; color: #444; margin-top: .4rem; }
+.context dd { margin: 0 0 0 .8rem; }
+.whole { white-space: pre-line; }
+.question { margin: .6rem 0 .3rem; font-weight: 600; }
+.buttons { display: flex; flex-wrap: wrap; gap: .5rem; }
+button { font: inherit; min-height: 2.75rem; padding: .45rem .9rem; border-radius: .4rem; border: 1px solid #1c3f6e;
+  background: #fff; color: #1c3f6e; cursor: pointer; max-width: 100%; text-align: left; }
+button.topic { background: #1c3f6e; color: #fff; }
+button.quiet { border-color: #888; color: #444; }
+.other { margin-top: .6rem; }
+.other summary { min-height: 2.75rem; display: flex; align-items: center; color: #1c3f6e; }
+select { font: inherit; min-height: 2.75rem; max-width: 100%; margin: .3rem 0; }
 """
+)
+# What the page says after a choice (the redirect's `fait`).
+_DONE = {
+    "ajoute": "Ajouté comme exemple de « {topic} ». Quand la relecture est finie : <code>make train</code>, puis "
+    "<code>make evaluate</code>.",
+    "deja": "Ce message était déjà dans les exemples relus.",
+    "ignore": "Message ignoré : il ne sera plus proposé (noté, avec le jour, à la fin de {files}).",
+    "choisir": "Choisissez d'abord un sujet dans la liste « Autre sujet… », puis « Ajouter à ce sujet ».",
+    "disparu": "Ce message n'est plus à relire : il a déjà été traité.",
+}
 
 
 def form_token(secret: str) -> str:
@@ -82,8 +126,9 @@ class ReviewPageHandler(BaseHTTPRequestHandler):
         if not self._authorised():
             return
         if url.path == "/":
-            saved = parse_qs(url.query).get("ajoutes", [""])[0]
-            self._send(HTTPStatus.OK, self._page(saved).encode(), "text/html; charset=utf-8")
+            query = parse_qs(url.query)
+            done, topic = query.get("fait", [""])[0], query.get("sujet", [""])[0]
+            self._send(HTTPStatus.OK, self._page(done, topic).encode(), "text/html; charset=utf-8")
         elif url.path == "/rapport.png":
             self._send(HTTPStatus.OK, self._chart(), "image/png")
         else:
@@ -96,23 +141,33 @@ class ReviewPageHandler(BaseHTTPRequestHandler):
         if urlsplit(self.path).path != "/relecture" or not 0 < length <= MAX_FORM_BYTES:
             self._send(HTTPStatus.BAD_REQUEST, "Requête refusée.".encode(), "text/plain; charset=utf-8")
             return
-        form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
-        if not hmac.compare_digest(form.get("jeton", [""])[0], form_token(self.secret)):
+        form = {
+            name: values[0] for name, values in parse_qs(self.rfile.read(length).decode("utf-8", "replace")).items()
+        }
+        if not hmac.compare_digest(form.get("jeton", ""), form_token(self.secret)):
             self._send(HTTPStatus.FORBIDDEN, "Formulaire refusé.".encode(), "text/plain; charset=utf-8")
             return
-        decisions = {
-            name.removeprefix("choix-"): values[0]
-            for name, values in form.items()
-            if name.startswith("choix-") and values[0]
-        }
+        choice = form.get("choix", "")
+        if choice == OTHER:
+            choice = form.get(OTHER, "")
         intents = choosable_intents(self.settings.domain_file)
-        try:
-            added = apply_decisions(self.settings.data_dir, load_review(self.settings), decisions, intents)
-        except ValueError:
-            self._send(HTTPStatus.BAD_REQUEST, b"Intention inconnue.", "text/plain; charset=utf-8")
+        if choice and choice != IGNORE and choice not in intents:
+            self._send(HTTPStatus.BAD_REQUEST, b"Sujet inconnu.", "text/plain; charset=utf-8")
             return
+        groups = load_review(self.settings)
+        key = form.get("groupe", "")
+        if not choice:
+            done = "choisir"
+        elif key not in {group.key for group in groups}:
+            done = "disparu"
+        elif choice == IGNORE:
+            apply_decisions(self.settings.data_dir, groups, {key: IGNORE}, intents)
+            done = "ignore"
+        else:
+            done = "ajoute" if apply_decisions(self.settings.data_dir, groups, {key: choice}, intents) else "deja"
+        topic = f"&sujet={choice}" if done == "ajoute" else ""
         self.send_response(HTTPStatus.SEE_OTHER)
-        self.send_header("Location", f"/?ajoutes={added}")
+        self.send_header("Location", f"/?fait={done}{topic}#messages")
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -135,67 +190,116 @@ class ReviewPageHandler(BaseHTTPRequestHandler):
     def _chart(self) -> bytes:
         return chart_png(weekly_figures(read_conversations(self.settings.endpoints_file)))
 
-    def _page(self, saved: str) -> str:
+    def _notice(self, done: str, topic: str) -> str:
+        if done not in _DONE or (done == "ajoute" and topic not in choosable_intents(self.settings.domain_file)):
+            return ""
+        files = " et ".join(f"<code>data/{html.escape(str(path))}</code>" for path in REVIEWED_FILES.values())
+        text = _DONE[done].format(topic=html.escape(topic_title(topic)) if topic else "", files=files)
+        return f'<p class="status" role="status">{text}</p>'
+
+    def _page(self, done: str, topic: str) -> str:
         # One reading of the tracker store for both the review and the report.
         conversations = read_conversations(self.settings.endpoints_file)
         groups = load_review(self.settings, conversations)
         intents = choosable_intents(self.settings.domain_file)
-        report = report_markdown(weekly_figures(conversations), stale_source_lines())
-        notice = (
-            f'<p role="status"><strong>{int(saved)} exemple(s) ajouté(s)</strong> aux fichiers '
-            f"{', '.join('data/' + str(path) for path in REVIEWED_FILES.values())}. "
-            "Ensuite : <code>make train</code>, puis <code>make evaluate</code>.</p>"
-            if saved.isdigit()
-            else ""
+        report = report_html(
+            weekly_figures(conversations), stale_source_lines(), ended_fact_lines(), chart_src="/rapport.png", level=3
         )
+        cards = "\n".join(self._group_card(group, intents) for group in groups)
         return f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>Relecture de l'assistant</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{_STYLE}</style></head>
 <body><main>
 <h1>Relecture de l'assistant</h1>
-{notice}
-<h2>Messages à relire</h2>
-<p class="note">Messages de visiteurs, masqués, que le bot n'a pas compris, sur lesquels il a hésité, dont la
-réponse manquait aux sources, ou dont la réponse a été jugée inutile ; les messages presque identiques
-sont regroupés, les plus fréquents d'abord. Choisissez l'intention qui aurait dû être reconnue.</p>
-{self._review_form(groups, intents)}
-<h2>Rapport</h2>
-<img src="/rapport.png" alt="Messages par semaine, part non comprise et part jugée utile" width="800" height="400">
-<pre>{html.escape(report)}</pre>
-</main></body></html>
+<nav><a href="#messages">Messages à relire ({len(groups)})</a> <a href="#rapport">Rapport de la semaine</a></nav>
+{self._notice(done, topic)}
+<h2 id="messages">Messages à relire</h2>
+<p class="note">Des messages de visiteurs (masqués) que le bot n'a pas compris, sur lesquels il a hésité, dont la
+réponse manquait au fichier de connaissances, ou dont la réponse a été jugée inutile ; les messages presque
+identiques n'en font qu'un, les plus fréquents d'abord. Pour chacun, d'un clic : le sujet dont c'est un exemple,
+« C'est un besoin » (un projet de formation, d'emploi…), « Hors sujet », ou « Ignorer ». Sans clic, le message
+reste pour plus tard.</p>
+{cards or "<p>Rien à relire pour le moment.</p>"}
+<h2 id="rapport">Rapport de la semaine</h2>
+{report}</main></body></html>
 """
 
-    def _review_form(self, groups: list[ReviewGroup], intents: list[str]) -> str:
-        if not groups:
-            return "<p>Rien à relire pour le moment.</p>"
-        rows = []
-        for group in groups:
-            options = ['<option value="">à voir plus tard</option>']
-            options += [
-                f'<option value="{html.escape(intent)}">'
-                f"{'hors sujet (out_of_scope)' if intent == OUT_OF_SCOPE else html.escape(intent)}</option>"
-                for intent in intents
-            ]
-            options.append(f'<option value="{IGNORE}">ignorer</option>')
-            variants = "".join(f"<li>{html.escape(text)}</li>" for text in group.variants[1:6])
-            label = f"choix-{group.key}"
-            rows.append(
-                f'<tr><td class="message">{html.escape(group.text)}'
-                f"{f'<ul class=note>{variants}</ul>' if variants else ''}</td>"
-                f"<td>{group.count}</td><td>{html.escape(group.language)}</td>"
-                f"<td>{html.escape(group.predicted_intent)} ({group.confidence:.2f})</td>"
-                f"<td>{html.escape(', '.join(REASONS[reason] for reason in group.reasons))}</td>"
-                f'<td><label class="note" for="{label}">Intention</label><br>'
-                f'<select id="{label}" name="{label}">{"".join(options)}</select></td></tr>'
+    def _group_card(self, group: ReviewGroup, intents: list[str]) -> str:
+        key = html.escape(group.key)
+        language = html.escape(LANGUAGES.get(group.language, group.language.upper()))
+        language_name = html.escape(LANGUAGE_NAMES.get(group.language, ""))
+        reasons = "".join(
+            f'<span class="badge reason">{html.escape(REASONS[reason])}</span>' for reason in group.reasons
+        )
+        times = "1 fois" if group.count == 1 else f"{group.count} fois"
+        variants = "".join(f"<li>« {html.escape(text)} »</li>" for text in group.variants[1:6])
+        variants = f'<p class="note">Aussi écrit :</p><ul class="note">{variants}</ul>' if variants else ""
+        guesses = [intent for intent in group.guesses(intents) if intent not in (NEED, OUT_OF_SCOPE)]
+        understood = html.escape(group.understood)
+        others = [f"{topic_title(intent)} ({percent(share)})" for intent, share in group.likely_alternatives[:2]]
+        if others:
+            understood += " ; ensuite : " + html.escape(", ".join(others))
+        buttons = [
+            f'<button class="topic" name="choix" value="{html.escape(intent)}">'
+            f"{html.escape(topic_title(intent))}</button>"
+            for intent in guesses
+        ]
+        if NEED in intents:
+            buttons.append(f'<button name="choix" value="{NEED}">C\'est un besoin (formation, emploi…)</button>')
+        if OUT_OF_SCOPE in intents:
+            buttons.append(f'<button name="choix" value="{OUT_OF_SCOPE}">Hors sujet</button>')
+        buttons.append(f'<button class="quiet" name="choix" value="{IGNORE}">Ignorer</button>')
+        options = "".join(
+            f'<optgroup label="{html.escape(heading)}">'
+            + "".join(
+                f'<option value="{html.escape(intent)}">{html.escape(title)}</option>' for intent, title in choices
             )
-        return f"""<form method="post" action="/relecture">
-<input type="hidden" name="jeton" value="{form_token(self.secret)}">
-<table><thead><tr><th>message</th><th>fois</th><th>langue</th><th>compris par le bot (confiance)</th>
-<th>pourquoi</th><th>bonne intention</th></tr></thead><tbody>
-{"".join(rows)}
-</tbody></table>
-<button type="submit">Enregistrer les choix</button>
-</form>"""
+            + "</optgroup>"
+            for heading, choices in choice_groups(intents)
+        )
+        return f"""<article class="group" aria-labelledby="m-{key}">
+<p><span class="badge lang" title="message {language_name}">{language}</span>
+<span class="badge">{times}</span>{reasons}</p>
+<p class="message" id="m-{key}">« {html.escape(group.text)} »</p>
+{variants}<dl class="context">
+<dt>Juste avant</dt><dd>{self._before(group)}</dd>
+<dt>Réponse du bot</dt><dd>{self._answer(group.answer)}</dd>
+<dt>Le bot a compris</dt><dd>{understood}</dd>
+</dl>
+<form method="post" action="/relecture">
+<input type="hidden" name="jeton" value="{form_token(self.secret)}"><input type="hidden" name="groupe" value="{key}">
+<p class="question">C'est un exemple de :</p>
+<div class="buttons">{"".join(buttons)}</div>
+<details class="other"><summary>Autre sujet…</summary>
+<label for="autre-{key}">Sujet</label><br>
+<select id="autre-{key}" name="{OTHER}"><option value="">— choisir un sujet —</option>{options}</select>
+<button name="choix" value="{OTHER}">Ajouter à ce sujet</button>
+</details>
+</form>
+</article>"""
+
+    @staticmethod
+    def _before(group: ReviewGroup) -> str:
+        if not group.previous_text and not group.previous_answer:
+            return "rien : c'est le premier message de la conversation"
+        lines = []
+        if group.previous_text:
+            lines.append(f"Visiteur : {html.escape(spoken(group.previous_text))}")
+        if group.previous_answer:
+            lines.append(f"Bot : « {html.escape(shortened(group.previous_answer))} »")
+        return "<br>".join(lines)
+
+    @staticmethod
+    def _answer(answer: str) -> str:
+        if not answer:
+            return "aucune"
+        short = shortened(answer)
+        if short == " ".join(answer.split()):
+            return f"« {html.escape(short)} »"
+        return (
+            f"« {html.escape(short)} »<details><summary>Réponse entière</summary>"
+            f'<p class="whole">{html.escape(answer)}</p></details>'
+        )
 
     def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
         self.send_response(status)

@@ -1,6 +1,8 @@
 """The maintainers' review page as they use it: real conversations through REST, then the page in a real
-browser (Debian's chromium) lists the failures masked and grouped; a choice becomes a training example
-that `rasa data validate` accepts and that training would read; a wrong secret is refused."""
+browser (Debian's chromium) lists the failures masked and grouped, in plain words (topics by their French
+titles, the turn before, the bot's answer); one click makes a training example that `rasa data validate`
+accepts and that training would read, or ignores a message readably; the page fits a phone's width; a wrong
+secret is refused."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import REVIEW_SECRET, Assistant
@@ -24,6 +26,16 @@ NOT_UNDERSTOOD = (
     "Vous réparez les vélos électriques 06 12 34 56 78",
 )
 HTML_MESSAGE = "<img src=x onerror=alert(1)> vous vendez des trottinettes ?"
+# A phone's width, in CSS pixels.
+PHONE: ViewportSize = {"width": 375, "height": 800}
+
+
+def card(page: Page, *texts: str) -> Locator:
+    """The card of the message that holds one of `texts`."""
+    found = page.locator("article.group", has_text=texts[0])
+    for text in texts[1:]:
+        found = found.or_(page.locator("article.group", has_text=text))
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +52,10 @@ def test_a_maintainer_turns_failures_into_training_examples(
 ):
     url, data = review_page
     for number, text in enumerate(NOT_UNDERSTOOD):
-        assistant.ask(text, sender=f"review-visitor-{number}-{uuid.uuid4().hex[:6]}")
+        sender = f"review-visitor-{number}-{uuid.uuid4().hex[:6]}"
+        if number == 0:  # a turn before it, to judge it in context
+            assistant.ask("c'est gratuit ?", sender=sender)
+        assistant.ask(text, sender=sender)
     rated = f"review-visitor-rated-{uuid.uuid4().hex[:6]}"
     assistant.ask("c'est ouvert le dimanche ?", sender=rated)
     assistant.ask('/rate_answer{"rating": "not_helpful"}', sender=rated)
@@ -48,39 +63,81 @@ def test_a_maintainer_turns_failures_into_training_examples(
     assistant.ask("quels sont les horaires d'ouverture ?", sender=f"review-visitor-hesitant-{uuid.uuid4().hex[:6]}")
     assistant.ask(HTML_MESSAGE, sender=f"review-visitor-html-{uuid.uuid4().hex[:6]}")
 
+    # Tall enough for the screenshot to show a whole message with its buttons.
     context = browser.new_context(
-        http_credentials={"username": "mainteneur", "password": REVIEW_SECRET}, locale="fr-FR"
+        http_credentials={"username": "mainteneur", "password": REVIEW_SECRET},
+        locale="fr-FR",
+        viewport={"width": 1100, "height": 1150},
     )
     page = context.new_page()
     page.goto(url)
     expect(page.locator("h1")).to_have_text("Relecture de l'assistant")
-    group = page.locator("tr", has_text="vélos électriques").or_(page.locator("tr", has_text="velos electriques"))
+    group = card(page, "vélos électriques", "velos electriques")
     expect(group).to_have_count(1)  # the two near duplicates are one group
     expect(group).to_contain_text("[téléphone masqué]")
     expect(group).not_to_contain_text("06 12 34 56 78")
-    expect(group.locator("td").nth(1)).to_have_text("2")
+    expect(group).to_contain_text("2 fois")
     expect(group).to_contain_text("non compris")
-    expect(page.locator("tr", has_text="c'est ouvert le dimanche ?")).to_contain_text("réponse jugée inutile")
-    expect(page.locator("tr", has_text="quels sont les horaires d'ouverture ?")).to_contain_text("hésitation du modèle")
+    expect(group.locator(".badge.lang")).to_have_text("FR")
+    # The turn before and the bot's answer, in plain words.
+    expect(group.locator("dd").first).to_contain_text("Visiteur : « c'est gratuit ? »")
+    expect(group.locator("dd").first).to_contain_text("Bot : « ")
+    expect(group.locator("dd").nth(1)).not_to_have_text("aucune")
+    expect(card(page, "c'est ouvert le dimanche ?")).to_contain_text("réponse jugée inutile")
+    expect(card(page, "quels sont les horaires d'ouverture ?")).to_contain_text("hésitation du modèle")
+    # Topics by their French titles: no intent id anywhere a reviewer reads.
+    shown = page.locator("main").inner_text()
+    assert "ask_" not in shown and "out_of_scope" not in shown and "nlu_fallback" not in shown
+    expect(card(page, "quels sont les horaires d'ouverture ?").locator("button.topic").first).to_have_text(
+        "Les horaires"
+    )
     # HTML a visitor typed is shown as text, never run or rendered.
-    html_row = page.locator("tr", has_text="vous vendez des trottinettes")
-    expect(html_row).to_have_count(1)
-    expect(html_row.locator("td").first).to_have_text(HTML_MESSAGE)
+    html_card = card(page, "vous vendez des trottinettes")
+    expect(html_card).to_have_count(1)
+    expect(html_card.locator(".message")).to_have_text(f"« {HTML_MESSAGE} »")
     expect(page.locator("img[src='x']")).to_have_count(0)
     expect(page.locator("img[src='/rapport.png']")).to_be_visible()
     assert page.evaluate("document.querySelector(\"img[src='/rapport.png']\").naturalWidth") > 0
+    expect(page.locator("#rapport ~ .scroll table").first).to_contain_text("messages")  # shares with their size
     assert "review-visitor" not in page.content()  # no conversation id
     page.screenshot(path=str(SCREENSHOT), full_page=False)
 
-    group.locator("select").select_option("out_of_scope")
-    page.locator("button", has_text="Enregistrer les choix").click()
-    expect(page.locator("[role=status]")).to_contain_text("1 exemple(s) ajouté(s)")
-    expect(page.locator("tr", has_text="lectriques")).to_have_count(0)  # in the training data now
+    # One click: the bot's first guess for the message rated unhelpful.
+    sunday = card(page, "c'est ouvert le dimanche ?")
+    guess = sunday.locator("button.topic").first
+    title = guess.inner_text()
+    guessed_intent = guess.get_attribute("value")
+    guess.click()
+    expect(page.locator("[role=status]")).to_contain_text(f"Ajouté comme exemple de « {title} »")
+    expect(card(page, "c'est ouvert le dimanche ?")).to_have_count(0)  # in the training data now
+    # "Hors sujet" for the two near duplicates, at once.
+    group.locator("button", has_text="Hors sujet").click()
+    expect(page.locator("[role=status]")).to_contain_text("Ajouté comme exemple de « Hors sujet »")
+    expect(card(page, "lectriques")).to_have_count(0)
+    # "Ignorer": no longer listed, recorded readably.
+    card(page, "quels sont les horaires d'ouverture ?").locator("button", has_text="Ignorer").click()
+    expect(page.locator("[role=status]")).to_contain_text("Message ignoré")
+    expect(card(page, "quels sont les horaires d'ouverture ?")).to_have_count(0)
     context.close()
 
-    reviewed = yaml.safe_load((data / "nlu" / "reviewed.yml").read_text(encoding="utf-8"))
-    [block] = reviewed["nlu"]
-    assert block["intent"] == "out_of_scope" and "[téléphone masqué]" in block["examples"]
+    # On a phone: nothing wider than the screen.
+    phone = browser.new_context(
+        http_credentials={"username": "mainteneur", "password": REVIEW_SECRET}, locale="fr-FR", viewport=PHONE
+    )
+    page = phone.new_page()
+    page.goto(url)
+    expect(card(page, "vous vendez des trottinettes")).to_be_visible()
+    card(page, "vous vendez des trottinettes").locator("summary", has_text="Autre sujet").click()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    phone.close()
+
+    written = (data / "nlu" / "reviewed.yml").read_text(encoding="utf-8")
+    assert "# ignoré le " in written and " : quels sont les horaires d'ouverture ?" in written
+    reviewed = yaml.safe_load(written)
+    blocks = {block["intent"]: block["examples"] for block in reviewed["nlu"]}
+    assert "c'est ouvert le dimanche ?" in blocks[guessed_intent]
+    block = {"intent": "out_of_scope", "examples": blocks["out_of_scope"]}
+    assert "[téléphone masqué]" in block["examples"]
     validate = subprocess.run(
         [str(Path(sys.executable).parent / "rasa"), "data", "validate", "--domain", "domain.yml", "--data", str(data),
          "--config", "config.yml", "--fail-on-warnings"],
@@ -144,7 +201,7 @@ def test_the_report_counts_the_conversations_sent_and_a_purge_removes_them(
     assert report.returncode == 0, report.stderr[-2000:]
     written = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert f"| {after[0]} | {after[1]} |" in written and "report-visitor" not in written
-    assert "gratuit" not in written  # counts only
+    assert "c'est gratuit" not in written  # counts only (the topic's title "Est-ce gratuit ?" may be there)
     assert (tmp_path / "report.png").read_bytes()[:4] == b"\x89PNG"
 
     purge = subprocess.run(
