@@ -57,17 +57,19 @@ def test_the_process_starter_is_light():
 
 def test_the_knowledge_and_the_shared_names_load_no_rasa():
     """What ops/ may import of the actions package: pure Python, neither Rasa nor Rasa SDK."""
-    pure = ["actions.names", *modules_of(actions.knowledge)]
+    pure = ["actions.names", "actions.topic_registry", *modules_of(actions.knowledge)]
     assert imported_after(pure, "rasa_sdk") == []
     assert imported_after(pure, "rasa") == []
 
 
 def test_the_tools_import_no_action():
-    """ops/ shares names with the actions through actions.names alone, and loads no Rasa SDK."""
+    """ops/ shares names with the actions through actions.names and the topics' titles through
+    actions.topic_registry (the shell's topic line) alone, and loads no Rasa SDK."""
     assert imported_after(modules_of(ops), "rasa_sdk") == []
     loaded = imported_after(modules_of(ops), "actions")
     actions_used = {name for name in loaded if not name.startswith("actions.knowledge.")}
-    assert actions_used <= {"actions", "actions.names", "actions.knowledge", "actions.knowledge_store"}
+    allowed = {"actions", "actions.names", "actions.topic_registry", "actions.knowledge", "actions.knowledge_store"}
+    assert actions_used <= allowed
 
 
 def test_no_tool_reads_the_knowledge_file_at_import(tmp_path):
