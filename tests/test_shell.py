@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,7 +16,7 @@ import pytest
 import yaml
 from rasa.core.run import create_http_input_channels
 
-from ops import run, shell
+from ops import processes, run, shell
 from rasa_extensions.input_channels import _SENDER_ID, VisitorRestInput
 from tests.conftest import PROJECT_ROOT
 
@@ -45,6 +46,13 @@ def test_the_shell_server_keeps_no_conversation_and_listens_on_loopback_only():
     assert option(command, "--endpoints") == "/tmp/shell-endpoints.yml"
     assert option(command, "--interface") == "127.0.0.1"
     assert "--enable-api" not in command
+
+
+def test_the_shell_server_has_its_http_api_only_for_the_topic_line_with_its_token():
+    settings = run.Settings.from_environment("shell")
+    command = run.shell_server_command(settings, "/tmp/shell-endpoints.yml", api_token="a-secret")
+    assert option(command, "--auth-token") == "a-secret" and "--enable-api" in command
+    assert option(command, "--interface") == "127.0.0.1"
 
 
 def test_the_shell_endpoints_are_the_visitors_action_server_without_a_tracker_store():
@@ -240,3 +248,47 @@ def test_the_shell_stops_with_one_line_when_the_rasa_server_stops_answering(caps
     assert shell.main([gone], read=typing("c'est gratuit ?")) == 1
     error = capsys.readouterr().err.strip()
     assert error.startswith("ERREUR : le serveur Rasa ne répond plus (") and "\n" not in error, error
+
+
+def test_cdm_run_shell_topic_turns_the_topic_line_on(monkeypatch):
+    started: list[run.Settings] = []
+    monkeypatch.setattr(signal, "signal", lambda *_: None)  # the test process keeps its own handlers
+
+    def started_with(runner: run.Runner) -> int:
+        started.append(runner.settings)
+        return 0
+
+    monkeypatch.setattr(run.Runner, "run", started_with)
+
+    def shows_topic(args: list[str]) -> bool:
+        assert run.main(args) == 0
+        return started[-1].show_topic
+
+    assert shows_topic(["shell", "--topic"]) and not shows_topic(["shell"])
+    monkeypatch.setenv("SHOW_TOPIC", "1")
+    assert shows_topic(["shell"])
+    assert run.main(["serve", "--topic"]) == 2
+
+
+class Health(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+
+def test_the_shell_never_talks_to_a_rasa_server_it_did_not_start(monkeypatch, capsys):
+    """A Rasa server already on RASA_PORT (`make run`) keeps its conversations: the shell refuses to start."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("RASA_PORT", str(server.server_address[1]))
+        runner = run.Runner(run.Settings.from_environment("shell"))
+        with pytest.raises(processes.StartFailed, match="un serveur Rasa répond déjà sur le port"):
+            runner.talk_in_shell()
+        assert runner.children == [] and "Chargement" not in capsys.readouterr().out
+    finally:
+        server.shutdown()
+        server.server_close()
