@@ -36,7 +36,7 @@ train: install ## Train a model, unless one already matches the data and config 
 run: train ## Main job: train if needed, serve under supervisord (a server that dies restarts; Ctrl-C stops all)
 	$(VENV)/bin/cdm-run serve
 
-shell: train ## Talk to the bot in the terminal (starts the action server for you)
+shell: train ## Talk to the bot in the terminal, as visitors do (SHOW_TOPIC=1: the topic understood too)
 	$(VENV)/bin/cdm-run shell
 
 interactive: train ## Correct the bot turn by turn with `rasa interactive` and save new stories

@@ -3,9 +3,11 @@
   cdm-run serve        the action server, the Rasa server with its REST and Socket.IO channels, and the
                        widget's demo page (the default, `make run`), under supervisord (ops/supervision.py):
                        a server that dies is started again while the others keep serving
-  cdm-run shell        the action server and a conversation in the terminal (`make shell`), through the
-                       visitors' REST channel and its guard (masking, length limit, apology), so advisers see
-                       what visitors see; its conversations are kept in memory only, never in the tracker store
+  cdm-run shell        the action server (unless one answers already) and a conversation in the terminal
+                       (`make shell`), through the visitors' REST channel and its guard (masking, length
+                       limit, apology), so advisers see what visitors see; its conversations are kept in memory
+                       only, never in the tracker store. `cdm-run shell --topic` (or SHOW_TOPIC=true) shows
+                       the topic understood before each answer
   cdm-run interactive  the action server and `rasa interactive`: correct the bot turn by turn and save
                        the stories (`make interactive`)
   cdm-run actions      the action server alone       (for a deployment that runs the servers apart)
@@ -20,15 +22,17 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
+from typing import IO
 
 from ops import processes
 from ops import settings as ops_settings
@@ -39,6 +43,8 @@ MODES = ("serve", "shell", "interactive", "actions", "rasa")
 # The visitors' REST channel, as credentials.yml names it: the shell talks to the bot through it.
 VISITORS_REST_CHANNEL = "rasa_extensions.input_channels.VisitorRestInput"
 SHELL_INTERFACE = "127.0.0.1"
+# The lines of the shell's servers' log shown when one of them fails.
+SHELL_LOG_TAIL_LINES = 30
 # The largest request the action server accepts (the Rasa server's, with a conversation session): 10 MB.
 ACTION_SERVER_MAX_REQUEST_BYTES = "10000000"
 # A server killed while it held a conversation's lock (scale-out profile: in Redis) leaves it taken until it
@@ -68,6 +74,7 @@ class Settings:
     review_page: bool
     sanic_request_max_size: int
     ticket_lock_lifetime_s: int
+    show_topic: bool = False
 
     @classmethod
     def from_environment(cls, mode: str) -> Settings:
@@ -92,6 +99,7 @@ class Settings:
             review_page=read.review_secret is not None,
             sanic_request_max_size=read.sanic_request_max_size,
             ticket_lock_lifetime_s=read.ticket_lock_lifetime,
+            show_topic=read.show_topic,
         )
 
     def child_environment(self) -> dict[str, str]:
@@ -268,20 +276,62 @@ class Runner:
             return supervisor.wait()
 
     def talk_in_shell(self) -> int:
-        """The advisers' shell: a Rasa server with the visitors' REST channel only and no tracker store, and
-        Rasa's console talking to it (ops/shell.py) in the foreground; its exit status."""
+        """The advisers' shell: a Rasa server with the visitors' REST channel only and no tracker store, and the
+        console talking to it (ops/shell.py) in the foreground; its exit status. The servers' messages go to a
+        log in a temporary folder, shown only when one of them fails: the adviser sees one line, then the
+        prompt. An action server that answers already on ACTIONS_PORT is used as it is (it keeps nothing of a
+        conversation); a Rasa server that answers on RASA_PORT is not: its conversations would be stored."""
         settings = self.settings
-        with tempfile.NamedTemporaryFile("w", suffix=".yml", prefix="shell-endpoints-") as endpoints:
-            endpoints.write(shell_endpoints(settings.actions_port))
-            endpoints.flush()
-            self.start_rasa_server(shell_server_command(settings, endpoints.name))
-        print(
-            "Messages go through the visitors' REST channel and its guard, as on the website; the conversation is "
-            "kept in memory only.",
-            flush=True,
-        )
-        console = [sys.executable, "-m", "ops.shell", f"http://{SHELL_INTERFACE}:{settings.rasa_port}"]
-        return subprocess.run(console, cwd=processes.PROJECT_ROOT, env=settings.child_environment()).returncode
+        if processes.answers(processes.rasa_server_health(settings.rasa_port)):
+            raise processes.StartFailed(
+                f"un serveur Rasa répond déjà sur le port {settings.rasa_port} (make run ?) ; le terminal a besoin "
+                f"du sien, qui ne garde rien : choisir un autre port, par exemple RASA_PORT={settings.rasa_port + 1} "
+                "make shell"
+            )
+        print("Chargement du modèle…", flush=True)
+        with tempfile.TemporaryDirectory(prefix="cdm-shell-") as folder:
+            work = Path(folder)
+            endpoints, log_path, token_file = work / "endpoints.yml", work / "servers.log", work / "api-token"
+            endpoints.write_text(shell_endpoints(settings.actions_port), encoding="utf-8")
+            # The HTTP API, for the topic line only: on loopback, with a token of this start's.
+            token = secrets.token_urlsafe(32) if settings.show_topic else None
+            with log_path.open("wb") as log:
+                self.start_shell_servers(str(endpoints), token, log)
+            console = [sys.executable, "-m", "ops.shell", f"http://{SHELL_INTERFACE}:{settings.rasa_port}"]
+            if token is not None:
+                token_file.touch(mode=0o600)
+                token_file.write_text(token, encoding="utf-8")
+                console += ["--topic", str(token_file)]
+            # Ctrl-C while the bot answers reaches every process of the terminal: the console's decides.
+            previous = signal.signal(signal.SIGINT, _console_decides)
+            try:
+                environment = settings.child_environment()
+                status = subprocess.run(console, cwd=processes.PROJECT_ROOT, env=environment).returncode
+            finally:
+                signal.signal(signal.SIGINT, previous)
+            if status == 1:
+                print(shell_log_tail(log_path), file=sys.stderr)
+            return status
+
+    def start_shell_servers(self, endpoints_file: str, api_token: str | None, log: IO[bytes]) -> None:
+        """The shell's Rasa server, and the action server unless one answers already, started together (the
+        Rasa server needs the action server only for its first answer), their output to `log`."""
+        settings = self.settings
+        programs = [rasa_server_program(settings, shell_server_command(settings, endpoints_file, api_token))]
+        if not processes.answers(processes.action_server_health(settings.actions_port)):
+            programs.insert(0, action_server_program(settings))
+        started = []
+        for program in programs:
+            environment = {**settings.child_environment(), **program.environment}
+            started.append((program, processes.start(program.command, env=environment, output=log)))
+            self.children.append(started[-1][1])
+        try:
+            for program, child in started:
+                processes.wait_until_answers(program.health_url, child, program.description, settings.start_timeout_s)
+        except processes.StartFailed as failure:
+            log.flush()
+            print(shell_log_tail(Path(log.name)), file=sys.stderr)
+            raise processes.StartFailed(f"{failure} (the end of its messages above).") from None
 
     def talk_in_interactive(self) -> None:
         """`rasa interactive` in the foreground, with the action server started."""
@@ -310,10 +360,10 @@ class Runner:
             return 1
         if settings.mode == "serve":
             return self.serve_supervised()
-        if settings.mode != "rasa":
-            self.start_action_server()
         if settings.mode == "shell":
             return self.talk_in_shell()
+        if settings.mode != "rasa":
+            self.start_action_server()
         if settings.mode == "interactive":
             self.talk_in_interactive()
             return 0
@@ -331,11 +381,25 @@ def shell_endpoints(actions_port: int) -> str:
     return f"action_endpoint:\n  url: http://localhost:{actions_port}/webhook\n  enable_selective_domain: true\n"
 
 
-def shell_server_command(settings: Settings, endpoints_file: str) -> list[str]:
+def shell_server_command(settings: Settings, endpoints_file: str, api_token: str | None = None) -> list[str]:
     """The Rasa server of the shell: only the visitors' REST channel, with its credentials.yml settings
-    (`--connector` picks that entry), listening on loopback (the shell's console is its only client)."""
-    command = processes.rasa_server_command(settings.model, settings.rasa_port, endpoints_file, cors_origins=())
+    (`--connector` picks that entry), listening on loopback (the shell's console is its only client). With
+    `api_token` (the topic line), its HTTP API too, protected by that token."""
+    api_args = ["--enable-api", "--auth-token", api_token] if api_token is not None else []
+    command = processes.rasa_server_command(
+        settings.model, settings.rasa_port, endpoints_file, cors_origins=(), api_args=api_args
+    )
     return [*command, "--connector", VISITORS_REST_CHANNEL, "--interface", SHELL_INTERFACE]
+
+
+def shell_log_tail(log_path: Path) -> str:
+    """The last lines of the shell's servers' log, for a failure."""
+    lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-SHELL_LOG_TAIL_LINES:]
+    return "\n".join(["--- the end of the servers' log ---", *lines, "---"])
+
+
+def _console_decides(_signum: int, _frame: FrameType | None) -> None:
+    """SIGINT while the shell's console runs: the console stops on it, and the runner after it."""
 
 
 def rest_url(settings: Settings) -> str:
@@ -391,8 +455,9 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__)
         return 0
     mode = args[0] if args else "serve"
-    if len(args) > 1 or mode not in MODES:
-        print(f"usage: cdm-run [{'|'.join(MODES)}]", file=sys.stderr)
+    show_topic = args[1:] == ["--topic"] and mode == "shell"
+    if (len(args) > 1 and not show_topic) or mode not in MODES:
+        print(f"usage: cdm-run [{'|'.join(MODES)}]   (cdm-run shell --topic)", file=sys.stderr)
         return 2
     os.chdir(processes.PROJECT_ROOT)
     # Its lines interleave with the servers' own: each line out as soon as it is written.
@@ -400,6 +465,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.reconfigure(line_buffering=True)
     try:
         settings = Settings.from_environment(mode)
+        if show_topic:
+            settings = replace(settings, show_topic=True)
     except (Refused, ops_settings.SettingsError) as refusal:
         print(f"ERROR: {refusal}", file=sys.stderr)
         return 2

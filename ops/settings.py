@@ -114,6 +114,12 @@ class OperationsSettings(ProcessSettings):
         "all of nginx's wait); cdm-run passes it on to Rasa.",
         expects="a whole number of seconds",
     )
+    show_topic: bool = variable(
+        "SHOW_TOPIC",
+        False,
+        "true: the advisers' shell (make shell, cdm-run shell --topic) shows before each answer the topic "
+        "understood and its confidence.",
+    )
     start_timeout: float = variable(
         "START_TIMEOUT",
         180,

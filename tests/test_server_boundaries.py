@@ -57,14 +57,14 @@ def test_the_process_starter_is_light():
 
 def test_the_knowledge_and_the_shared_names_load_no_rasa():
     """What ops/ may import of the actions package: pure Python, neither Rasa nor Rasa SDK."""
-    pure = ["actions.names", *modules_of(actions.knowledge)]
+    pure = ["actions.names", "actions.topic_registry", *modules_of(actions.knowledge)]
     assert imported_after(pure, "rasa_sdk") == []
     assert imported_after(pure, "rasa") == []
 
 
 def test_the_tools_import_no_action():
-    """ops/ shares names with the actions through actions.names (and the topics' titles through the pure
-    actions.topic_registry) alone, and loads no Rasa SDK."""
+    """ops/ shares names with the actions through actions.names and the topics' titles through
+    actions.topic_registry (the shell's topic line) alone, and loads no Rasa SDK."""
     assert imported_after(modules_of(ops), "rasa_sdk") == []
     loaded = imported_after(modules_of(ops), "actions")
     actions_used = {name for name in loaded if not name.startswith("actions.knowledge.")}

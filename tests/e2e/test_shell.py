@@ -1,9 +1,11 @@
-"""`make shell` as an adviser uses it: a real terminal (tmux), the action server started for them, and every
-message through the visitors' guard (masking, length limit, apology), the conversations kept in memory."""
+"""`make shell` as an adviser uses it: a real terminal (tmux) of 80 columns, the action server started for them,
+every message through the visitors' guard (masking, length limit, apology), the conversations kept in memory;
+answers shown whole, buttons as numbered choices, nothing but one line before the prompt."""
 
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -11,6 +13,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +23,9 @@ from actions.knowledge_store import get_knowledge
 from ops.processes import RUNNER, free_port
 from tests.conftest import PROJECT_ROOT
 
-PROMPT = "Your input ->"
-BUTTONS_MENU = "Type out your own message..."
+PROMPT = "Vous >"  # "Vous > ": tmux drops the space at the end of a line
 EXITED = "SHELL-EXITED-"
+COLUMNS = 80
 
 
 @dataclass
@@ -56,18 +59,11 @@ class Terminal:
         """Types a message and Enter; the screen once the bot has answered and the next prompt is shown."""
         self.keys(text, "Enter")
         self.prompts += 1
-        menu_left = False
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.screen()
             if screen.count(PROMPT) >= self.prompts:
                 return screen
-            # An answer with buttons (the feedback's): Rasa's console offers them in a menu whose last
-            # choice is "Type out your own message..."; Up goes round to it.
-            typed = screen.rfind(text)
-            if not menu_left and typed >= 0 and BUTTONS_MENU in screen[typed:]:
-                self.keys("Up", "Enter")
-                menu_left = True
             time.sleep(1)
         pytest.fail(f"no answer to {text[:80]!r} within {timeout:g}s:\n{self.screen()[-3000:]}")
 
@@ -94,15 +90,18 @@ class Terminal:
             time.sleep(1)
 
 
-@pytest.fixture
-def terminal(trained_model: None, tmp_path: Path) -> Iterator[Terminal]:
-    """The shell, with TRACKER_DB pointing into an empty folder of the test's: the shell must never write it."""
+@contextmanager
+def shell_in_tmux(tmp_path: Path, *options: str) -> Iterator[Terminal]:
+    """`cdm-run shell [options]`, with TRACKER_DB pointing into an empty folder of the test's: the shell must
+    never write it."""
     assert shutil.which("tmux"), "tmux is needed for this test (.ci/run installs it)"
     shell = Terminal(session=f"shell-{uuid.uuid4().hex[:8]}", actions_port=free_port(), rasa_port=free_port())
     env = f"ACTIONS_PORT={shell.actions_port} RASA_PORT={shell.rasa_port} TRACKER_DB={tmp_path / 'var' / 'db.sqlite'}"
     # tmux starts the command in its server's environment, not this one's: the settings go on the command line.
-    command = f"cd {PROJECT_ROOT} && env {env} {shlex.join(RUNNER)} shell; echo {EXITED}$?; sleep 120"
-    subprocess.run(["tmux", "new-session", "-d", "-s", shell.session, "-x", "220", "-y", "60", command], check=True)
+    runner = shlex.join([*RUNNER, "shell", *options])
+    command = f"cd {PROJECT_ROOT} && env {env} {runner}; echo {EXITED}$?; sleep 120"
+    size = ["-x", str(COLUMNS), "-y", "50"]
+    subprocess.run(["tmux", "new-session", "-d", "-s", shell.session, *size, command], check=True)
     try:
         shell.wait_for(PROMPT)
         yield shell
@@ -112,25 +111,46 @@ def terminal(trained_model: None, tmp_path: Path) -> Iterator[Terminal]:
     assert not (tmp_path / "var").exists(), "the shell wrote conversations to the tracker store"
 
 
+@pytest.fixture
+def terminal(trained_model: None, tmp_path: Path) -> Iterator[Terminal]:
+    with shell_in_tmux(tmp_path) as shell:
+        yield shell
+
+
+@pytest.fixture
+def terminal_with_topic(trained_model: None, tmp_path: Path) -> Iterator[Terminal]:
+    with shell_in_tmux(tmp_path, "--topic") as shell:
+        yield shell
+
+
+def flat(answer: str) -> str:
+    """An answer's words, as one line: the console wraps them to the terminal's width."""
+    return " ".join(answer.split())
+
+
 def test_shell_answers_in_a_terminal_and_stops_cleanly(terminal: Terminal):
-    assert "Oui, Gap fait partie des 7 centres associés" in terminal.answer_to("Avez-vous un centre à Gap ?")
-    assert "Oui, Istres fait partie des 7 centres associés" in terminal.answer_to("et à Istres ?")
+    # Before the prompt: one line, then how to answer and quit; none of the servers' logs or warnings.
+    before_prompt = terminal.screen().split(PROMPT)[0].strip().splitlines()
+    assert before_prompt[0] == "Chargement du modèle…" and len(before_prompt) <= 2, before_prompt
+    assert not re.search("warn|error|info", "\n".join(before_prompt), re.IGNORECASE), before_prompt
+    assert "Oui, Gap fait partie des 7 centres associés" in flat(terminal.answer_to("Avez-vous un centre à Gap ?"))
+    assert "Oui, Istres fait partie des 7 centres associés" in flat(terminal.answer_to("et à Istres ?"))
     # English is answered in English, as through REST.
-    assert "Yes, it's free" in terminal.answer_to("Is it free?")
+    assert "Yes, it's free" in flat(terminal.answer_to("Is it free?"))
     terminal.stop()
 
 
 def test_shell_shows_what_the_visitors_guard_does(terminal: Terminal):
     # Personal data: the notice first, then the answer to the rest of the question.
-    answer = terminal.answer_to("je m'appelle Karim, mon numéro c'est 06 12 34 56 78, c'est gratuit ?").strip()
-    notice, _, rest = answer.partition("\n")
+    answer = flat(terminal.answer_to("je m'appelle Karim, mon numéro c'est 06 12 34 56 78, c'est gratuit ?"))
+    notice, _, rest = answer.partition("Oui, c'est gratuit")
     assert notice.startswith("Pour protéger votre anonymat, j'ai effacé de votre message"), answer
     assert "votre numéro de téléphone" in notice, answer
-    assert "Oui, c'est gratuit" in rest, answer
+    assert rest, answer
 
     # A message over MAX_MESSAGE_CHARS (2,000 by default): a request to shorten it, no answer.
     too_long = " ".join(["Avez-vous un centre à Gap ?"] * 80)
-    answer = terminal.answer_to(too_long)
+    answer = flat(terminal.answer_to(too_long))
     assert (
         f"Votre message est trop long pour moi ({len(too_long)} caractères, 2000 au plus). "
         "Pouvez-vous poser votre question en quelques phrases ?"
@@ -146,9 +166,36 @@ def test_shell_shows_what_the_visitors_guard_does(terminal: Terminal):
     assert actions, "the action server is not running"
     for pid in actions:
         os.kill(int(pid), signal.SIGTERM)
-    answer = terminal.answer_to("Avez-vous un centre à Istres ?")
-    assert answer.strip().endswith(
+    answer = flat(terminal.answer_to("Avez-vous un centre à Istres ?"))
+    assert answer.endswith(
         "Désolé, un problème technique m'empêche de vous répondre pour le moment. Réessayez dans quelques "
         f"minutes, ou consultez le site de la Cité des Métiers : {get_knowledge().organisation.website}"
     ), answer
     terminal.stop("C-c")
+
+
+def lines_of(answer: str) -> list[str]:
+    return [line for line in answer.splitlines() if line.strip()]
+
+
+def test_a_long_answer_is_shown_whole_at_80_columns_with_numbered_choices(terminal_with_topic: Terminal):
+    terminal = terminal_with_topic
+    knowledge = get_knowledge()
+    answer = terminal.answer_to("c'est quoi la cité des métiers ?")
+    lines = lines_of(answer)
+    topic = r"\[compris : Présentation de la Cité des Métiers \(ask_presentation, [01]\.\d\d\)\]"
+    assert re.fullmatch(topic, lines[0]), answer
+    assert knowledge.fact("space").text in " ".join(lines), answer  # every word, in order, none cut
+    assert all(len(line) <= COLUMNS for line in lines), answer
+    more = re.search(r"^  (\d+)\. En savoir plus$", answer, re.MULTILINE)
+    assert more, answer
+
+    answer = terminal.answer_to(more[1])
+    lines = lines_of(answer)
+    assert lines[0] == "  → En savoir plus", answer
+    assert knowledge.fact("missions").text in " ".join(lines[2:]), answer  # over four lines of 80 columns
+    assert "  1. 👍 Utile" in lines and "  2. 👎 Pas utile" in lines, answer
+
+    screen = terminal.screen()
+    assert "rate_answer" not in screen and "/ask_" not in screen  # no payload on the screen
+    terminal.stop()
