@@ -10,6 +10,7 @@ from actions.centres import say_detail_unknown, say_town
 from actions.feedback import AnswerAction
 from actions.focus import CENTRE, TOPIC, centre_in_focus, focus_on, towns_asked
 from actions.knowledge.base import Knowledge
+from actions.knowledge.schema import Centre
 from actions.knowledge_store import get_knowledge
 from actions.language import turn_language, words
 from actions.pinpoint import pinpoint
@@ -76,8 +77,8 @@ class CentreTopicAction(TopicAction):
             elif centre is None or centre.kind == "main":
                 say_topic(dispatcher, knowledge, self.topic)
                 events = [focus_on(CENTRE, knowledge.main_centre.id)]
-            elif self.topic == Topic.ADDRESS and centre.address:
-                fact = knowledge.fact(centre.address)
+            elif said := self._said_of(centre):
+                fact = knowledge.fact(said)
                 say(
                     dispatcher,
                     words().FACTS,
@@ -88,6 +89,13 @@ class CentreTopicAction(TopicAction):
             else:
                 events = say_detail_unknown(dispatcher, knowledge, centre, self.topic.value)
         return events
+
+    def _said_of(self, centre: Centre) -> str | None:
+        """The fact that answers this topic for the centre: its address, or its detail of the topic's id
+        (`details: {hours: ..., contact: ...}`, written on the facts page)."""
+        if self.topic == Topic.ADDRESS and centre.address:
+            return centre.address
+        return centre.details.get(self.topic.value)
 
 
 def _action_class(topic: Topic) -> type[TopicAction]:
