@@ -27,9 +27,11 @@ import html
 import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
+from ops import facts_web
 from ops import settings as ops_settings
 from ops.conversations import read_conversations
 from ops.report import REPORT_STYLE, chart_png, ended_fact_lines, report_html, stale_source_lines, weekly_figures
@@ -107,6 +109,13 @@ _DONE = {
 }
 
 
+def knowledge_file() -> Path:
+    """The knowledge file the facts page edits: the action server's (CDM_KNOWLEDGE_FILE), read at each request."""
+    from actions.knowledge_store import knowledge_file as actions_knowledge_file  # as ops/report.py does
+
+    return actions_knowledge_file()
+
+
 def form_token(secret: str) -> str:
     """The token the review form carries: only someone who knows the secret can compute it."""
     return hmac.new(secret.encode(), b"review-form", hashlib.sha256).hexdigest()
@@ -129,6 +138,11 @@ class ReviewPageHandler(BaseHTTPRequestHandler):
             query = parse_qs(url.query)
             done, topic = query.get("fait", [""])[0], query.get("sujet", [""])[0]
             self._send(HTTPStatus.OK, self._page(done, topic).encode(), "text/html; charset=utf-8")
+        elif url.path == "/faits":
+            query = parse_qs(url.query)
+            done, fact = query.get("fait", [""])[0], query.get("id", [""])[0]
+            page = facts_web.facts_page(knowledge_file(), form_token(self.secret), _STYLE, done, fact)
+            self._send(HTTPStatus.OK, page.encode(), "text/html; charset=utf-8")
         elif url.path == "/rapport.png":
             self._send(HTTPStatus.OK, self._chart(), "image/png")
         else:
@@ -138,6 +152,9 @@ class ReviewPageHandler(BaseHTTPRequestHandler):
         if not self._authorised():
             return
         length = int(self.headers.get("Content-Length") or 0)
+        if urlsplit(self.path).path == "/faits" and 0 < length <= facts_web.MAX_FORM_BYTES:
+            self._facts_post(length)
+            return
         if urlsplit(self.path).path != "/relecture" or not 0 < length <= MAX_FORM_BYTES:
             self._send(HTTPStatus.BAD_REQUEST, "Requête refusée.".encode(), "text/plain; charset=utf-8")
             return
@@ -170,6 +187,31 @@ class ReviewPageHandler(BaseHTTPRequestHandler):
         self.send_header("Location", f"/?fait={done}{topic}#messages")
         self.send_header("Content-Length", "0")
         self.end_headers()
+
+    def _facts_post(self, length: int) -> None:
+        form = {
+            name: values[0] for name, values in parse_qs(self.rfile.read(length).decode("utf-8", "replace")).items()
+        }
+        if not hmac.compare_digest(form.get("jeton", ""), form_token(self.secret)):
+            self._send(HTTPStatus.FORBIDDEN, "Formulaire refusé.".encode(), "text/plain; charset=utf-8")
+            return
+        location, shown = facts_web.handle_post(knowledge_file(), self._user(), form)
+        if shown is not None:
+            page = facts_web.facts_page(knowledge_file(), form_token(self.secret), _STYLE, shown=shown)
+            self._send(HTTPStatus.OK, page.encode(), "text/html; charset=utf-8")
+            return
+        self.send_response(HTTPStatus.SEE_OTHER)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _user(self) -> str:
+        """The user name of the Basic authentication (free: the password is the secret), for the history."""
+        header = self.headers.get("Authorization") or ""
+        try:
+            return base64.b64decode(header[6:], validate=True).decode("utf-8").partition(":")[0]
+        except (ValueError, UnicodeDecodeError):
+            return ""
 
     def _authorised(self) -> bool:
         header = self.headers.get("Authorization") or ""
@@ -211,7 +253,8 @@ class ReviewPageHandler(BaseHTTPRequestHandler):
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{_STYLE}</style></head>
 <body><main>
 <h1>Relecture de l'assistant</h1>
-<nav><a href="#messages">Messages à relire ({len(groups)})</a> <a href="#rapport">Rapport de la semaine</a></nav>
+<nav><a href="#messages">Messages à relire ({len(groups)})</a> <a href="#rapport">Rapport de la semaine</a>
+<a href="/faits">Les faits</a></nav>
 {self._notice(done, topic)}
 <h2 id="messages">Messages à relire</h2>
 <p class="note">Des messages de visiteurs (masqués) que le bot n'a pas compris, sur lesquels il a hésité, dont la
