@@ -18,6 +18,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -304,6 +305,15 @@ def _record(journal: Path, change: Change) -> None:
 def apply(path: Path, who: str, change: Any, now: datetime | None = None) -> Change:
     """Read the file, make `change` (a function of the data that returns (fact id, target)), check the result
     with the loader and save it, then journal it. EditError (nothing saved) when the result does not load."""
+    with _WRITING:
+        return _apply(path, who, change, now)
+
+
+# One change at a time (the page's server answers each request in a thread): none is lost.
+_WRITING = threading.Lock()
+
+
+def _apply(path: Path, who: str, change: Any, now: datetime | None) -> Change:
     text = path.read_text(encoding="utf-8")
     data, original = parse(text), parse(text)
     fact_id, target, undoes = change(data)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +166,8 @@ def _fact(token: str, data: Any, group: str, fact_id: str) -> str:
     ended = ""
     if until:
         ended = f" — jusqu'au {html.escape(until)}"
+        if until < date.today().isoformat():
+            ended += " (terminé : le bot ne le dit plus)"
     draft = Draft(**fields)
     return f"""<article class="fact" id="f-{html.escape(group)}-{html.escape(fact_id)}">
 <p>{html.escape(fields["text"])}</p>
@@ -225,7 +228,15 @@ def notice(done: str, fact: str) -> str:
 
 
 def facts_page(path: Path, token: str, style: str, done: str = "", fact: str = "", shown: Shown | None = None) -> str:
-    data = facts_edit.read(path)
+    try:
+        data = facts_edit.read(path)
+    except Exception:  # noqa: BLE001 (a file broken by hand: ruamel.yaml's errors have no common base we rely on)
+        return (
+            f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Les faits de l\'assistant</title>'
+            f'<style>{style}</style></head><body><main><h1>Les faits de l\'assistant</h1><p class="error">Le '
+            "fichier de connaissances n'a pas pu être lu : un développeur doit le corriger (<code>make validate"
+            "</code>) avant que les faits puissent être modifiés ici.</p></main></body></html>"
+        )
     sections = []
     for group in facts_edit.groups(data):
         if not group.fact_ids:

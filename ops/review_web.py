@@ -12,9 +12,10 @@ understood, by the topics' titles (never an intent id). One click decides: a but
 sujet…" (the whole list, under a <details>: the page has no script), "C'est un besoin", "Hors sujet",
 "Ignorer". Each message is a small form of its own; after a choice the page redirects (303) back to the
 list with a confirmation, whose address names the topic chosen, never the visitor's text. The choices are
-written into the reviewed-examples files, the only files the page writes. It reads on a phone (fluid layout,
-buttons big enough to tap). Everything shown is escaped; each form carries a token derived from the secret,
-so that another website cannot post choices with a browser's remembered credentials.
+written into the reviewed-examples files. The facts page (`/faits`, ops/facts_web.py) edits the knowledge file's
+facts and journals each change beside it: those are the only other files the page writes. It reads on a phone
+(fluid layout, buttons big enough to tap). Everything shown is escaped; each form carries a token derived from the
+secret, so that another website cannot post choices with a browser's remembered credentials.
 """
 
 from __future__ import annotations

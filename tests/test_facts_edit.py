@@ -190,3 +190,13 @@ def test_the_page_edits_previews_saves_and_undoes_a_fact(facts_page: str, knowle
     )
     assert status == 303 and "annule" in location
     assert load_knowledge(knowledge).fact("region").text.startswith("Présente à Marseille")
+
+
+def test_the_page_marks_ended_facts_and_survives_a_file_broken_by_hand(knowledge: Path):
+    from ops.facts_web import facts_page
+
+    facts_edit.save_edit(knowledge, "marie", "region", Draft(REGION.text, REGION.text_en, "seed", "2020-01-31"))
+    page = facts_page(knowledge, "jeton", "")
+    assert "jusqu'au 2020-01-31 (terminé : le bot ne le dit plus)" in page
+    knowledge.write_text("facts: [\n", encoding="utf-8")
+    assert "n'a pas pu être lu" in facts_page(knowledge, "jeton", "")
