@@ -1,0 +1,79 @@
+"""The facts page as the staff use it: in a real browser (Debian's chromium), a reviewer edits a fact, sees the
+bot's answer with the draft, saves it, and the running assistant gives the new answer through REST, without
+restart or retraining; the change is in the history, with "Annuler"."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE
+from actions.knowledge_store import CHECK_EVERY_SECONDS
+from ops.processes import free_port
+from tests.conftest import PROJECT_ROOT
+from tests.e2e.conftest import REVIEW_SECRET, Assistant, running_assistant
+from tests.e2e.test_widget import browser  # noqa: F401 (the fixture: one chromium for the module)
+
+NEW_FR = "Horaires de test : ouvert du lundi au vendredi (texte du test de bout en bout)."
+NEW_EN = "Test hours: open Monday to Friday (end-to-end test text)."
+
+
+@pytest.fixture(scope="module")
+def edited_assistant(trained_model: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Assistant, Path]]:
+    """The assistant and its review page (`make run` with REVIEW_SECRET), on a copy of the knowledge file."""
+    folder = tmp_path_factory.mktemp("facts")
+    knowledge = folder / "knowledge" / "cite_des_metiers.yml"
+    knowledge.parent.mkdir()
+    shutil.copy(DEFAULT_KNOWLEDGE_FILE, knowledge)
+    shutil.copytree(PROJECT_ROOT / "data", folder / "data")
+    with running_assistant(
+        folder / "run.log",
+        CDM_KNOWLEDGE_FILE=str(knowledge),
+        REVIEW_SECRET=REVIEW_SECRET,
+        REVIEW_PORT=str(free_port()),
+        REVIEW_DATA_DIR=str(folder / "data"),
+    ) as running:
+        yield running, knowledge
+
+
+def test_a_reviewer_edits_previews_and_saves_a_fact_that_the_bot_then_says(
+    edited_assistant: tuple[Assistant, Path],
+    browser: Browser,  # noqa: F811
+):
+    assistant, knowledge = edited_assistant
+    assert NEW_FR not in assistant.texts("quels sont vos horaires d'ouverture ?", "facts-before")
+    context = browser.new_context(http_credentials={"username": "Marie", "password": REVIEW_SECRET}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(assistant.review_url + "faits")
+    expect(page.locator("h1")).to_have_text("Les faits de l'assistant")
+    page.locator("summary", has_text="Sujet : Les horaires").click()
+    fact = page.locator("#f-topic\\:hours-adapted_opening")
+    fact.get_by_text("Modifier").click()
+    fact.get_by_label("Texte en français").fill(NEW_FR)
+    fact.get_by_label("Texte en anglais").fill(NEW_EN)
+    fact.get_by_role("button", name="Aperçu").click()
+    preview = page.locator("#apercu")
+    expect(preview).to_contain_text(NEW_FR)
+    expect(preview).to_contain_text(NEW_EN)
+    assert NEW_FR not in knowledge.read_text(encoding="utf-8")  # a preview saves nothing
+
+    page.locator("#brouillon").get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status")).to_contain_text("Enregistré")
+    assert NEW_FR in knowledge.read_text(encoding="utf-8")
+    history = page.locator("#historique + table")
+    expect(history).to_contain_text("Marie")
+    expect(history.get_by_role("button", name="Annuler")).to_have_count(1)
+
+    # The action server checks the file's time every few seconds: no restart, no retraining.
+    deadline = time.monotonic() + CHECK_EVERY_SECONDS + 30
+    answer = ""
+    while time.monotonic() < deadline and NEW_FR not in answer:
+        time.sleep(1)
+        answer = assistant.texts("quels sont vos horaires d'ouverture ?", f"facts-after-{time.monotonic():.0f}")
+    assert NEW_FR in answer
+    context.close()
