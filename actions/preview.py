@@ -36,8 +36,9 @@ def _tracker(text: str, intent: str, language: str, focus: str | None) -> Tracke
     )
 
 
-def _question(fact_id: str) -> tuple[Any, str, str, str | None]:
-    """The action that says the fact, the question's text and intent, and the thing in focus."""
+def _question(fact_id: str) -> tuple[Any, str, str, str | None, str]:
+    """The action that says the fact, the question's text and intent, the thing in focus, and the question
+    as the staff read it."""
     from actions.knowledge_store import get_knowledge
     from actions.needs import ActionAnswerNeed
     from actions.topic_registry import Topic
@@ -48,14 +49,23 @@ def _question(fact_id: str) -> tuple[Any, str, str, str | None]:
         for detail, said in centre.details.items():
             topic = next((one for one in Topic if one.value == detail), None)
             if said == fact_id and topic is not None:
-                return topic_action(topic), centre.name, topic.entry.intent, f"centre:{centre.id}"
-    for topic in Topic:
-        if fact_id in knowledge.topic_fact_ids(topic):
-            return topic_action(topic), topic.entry.fr, topic.entry.intent, None
+                title = f"{topic.entry.fr} ({centre.name})"
+                return topic_action(topic), centre.name, topic.entry.intent, f"centre:{centre.id}", title
+    # The most specific topic that says it: "Les horaires" rather than "Les conditions d'accueil".
+    topics = sorted((topic for topic in Topic if fact_id in knowledge.topic_fact_ids(topic)), key=_size)
+    if topics:
+        entry = topics[0].entry
+        return topic_action(topics[0]), entry.fr, entry.intent, None, entry.fr
     for need in knowledge.needs:
         if fact_id in need.facts:
-            return ActionAnswerNeed(), need.aliases[0], "ask_need", None
-    return None, "", "", None
+            return ActionAnswerNeed(), need.aliases[0], "ask_need", None, f"{need.aliases[0]} (besoin : {need.title})"
+    return None, "", "", None, "(le fait seul : aucun sujet, centre ou besoin ne le cite)"
+
+
+def _size(topic: Any) -> int:
+    from actions.knowledge_store import get_knowledge
+
+    return len(get_knowledge().topic_fact_ids(topic))
 
 
 async def _answers(fact_id: str, language: str) -> str:
@@ -65,7 +75,7 @@ async def _answers(fact_id: str, language: str) -> str:
     fact = knowledge.every_fact()[fact_id]
     if fact_id not in knowledge.all_facts():
         return "Ce fait a passé sa date de fin : le bot ne le dit plus."
-    action, text, intent, focus = _question(fact_id)
+    action, text, intent, focus, _ = _question(fact_id)
     if action is None:
         return fact.text_in("en" if language == "en" else "fr")
     dispatcher = CollectingDispatcher()
@@ -77,6 +87,11 @@ async def _answers(fact_id: str, language: str) -> str:
     return "\n\n".join(text for text in texts if text)
 
 
+def question_of(fact_id: str) -> str:
+    """The question the preview asks, as the staff read it: a topic's title, a centre's name, a need's words."""
+    return _question(fact_id)[4]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--knowledge", type=Path, required=True, help="the draft knowledge file")
@@ -86,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     from actions.knowledge.loading import KnowledgeError
 
     try:
+        print(f"Question : « {question_of(args.fact)} »")
         for language, heading in (("fr", "En français"), ("en", "In English")):
             print(f"== {heading}")
             print(asyncio.run(_answers(args.fact, language)))

@@ -129,6 +129,7 @@ def test_the_preview_gives_the_bots_answer_with_the_draft(knowledge: Path, tmp_p
         timeout=120,
         check=True,
     )
+    assert done.stdout.startswith("Question : « Les horaires (Gap) »")
     assert "Gap : ouvert le mardi (brouillon)." in done.stdout
     assert "Gap: open on Tuesdays (draft)." in done.stdout
 
