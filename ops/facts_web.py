@@ -41,6 +41,13 @@ textarea { min-height: 6rem; }
 table.changes { border-collapse: collapse; width: 100%; }
 table.changes td, table.changes th { border-bottom: 1px solid #ddd; padding: .3rem; vertical-align: top;
   text-align: left; overflow-wrap: anywhere; }
+@media (max-width: 40rem) {
+  table.changes, table.changes tbody, table.changes tr, table.changes td { display: block; }
+  table.changes tr:first-child { display: none; }
+  table.changes tr { border: 1px solid #ccc; border-radius: .5rem; margin: .6rem 0; padding: .3rem; }
+  table.changes td { border: 0; }
+  table.changes td[data-label]::before { content: attr(data-label) " : "; font-weight: 600; }
+}
 """
 
 _DONE = {
@@ -206,9 +213,11 @@ def _changes(token: str, path: Path) -> str:
         before = html.escape((change.before or {}).get("text", "")) or "—"
         after = html.escape((change.after or {}).get("text", "")) or "(retiré)"
         rows.append(
-            f"<tr><td>{change.number}</td><td>{html.escape(change.when.replace('T', ' '))}</td>"
-            f"<td>{html.escape(change.who)}</td><td><code>{html.escape(change.fact)}</code> : {what}</td>"
-            f"<td>{before}</td><td>{after}</td><td>"
+            f'<tr><td data-label="N°">{change.number}</td>'
+            f'<td data-label="Quand">{html.escape(change.when.replace("T", " "))}</td>'
+            f'<td data-label="Qui">{html.escape(change.who)}</td>'
+            f'<td data-label="Quoi"><code>{html.escape(change.fact)}</code> : {what}</td>'
+            f'<td data-label="Avant">{before}</td><td data-label="Après">{after}</td><td>'
             f'<form method="post" action="/faits"><input type="hidden" name="jeton" value="{html.escape(token)}">'
             f'<input type="hidden" name="numero" value="{change.number}">'
             f'<button class="quiet" name="action" value="annuler">Annuler</button></form></td></tr>'
