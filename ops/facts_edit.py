@@ -354,11 +354,21 @@ def save_addition(path: Path, who: str, target: str, draft: Draft, now: datetime
 
 def undo(path: Path, who: str, number: int, now: datetime | None = None) -> Change:
     """Undo the change numbered `number`: its fact gets its fields before it back (an added fact is removed)."""
-    undone = next((one for one in read_changes(journal_of(path)) if one.number == number), None)
+    changes = read_changes(journal_of(path))
+    undone = next((one for one in changes if one.number == number), None)
     if undone is None:
         raise EditError(["Cette modification n'existe pas dans l'historique."])
+    later = [one.number for one in changes if one.fact == undone.fact and one.number > number]
 
     def change(data: Any) -> tuple[str, str, int]:
+        current = fact_fields(data, undone.fact) if undone.fact in data["facts"] else None
+        if later and current != undone.after:  # undoing it would silently undo the later changes too
+            raise EditError(
+                [
+                    f"Le fait « {undone.fact} » a changé depuis (modification n° {later[-1]}) : annulez d'abord "
+                    "les modifications plus récentes, ou modifiez le fait directement."
+                ]
+            )
         if undone.before is None:
             remove(data, undone.fact)
         elif undone.fact in data["facts"]:

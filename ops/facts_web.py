@@ -68,6 +68,7 @@ class Shown:
     draft: Draft
     problems: list[str]
     preview: str = ""
+    undoing: bool = False  # a refused undo: the problem alone, no draft to edit
 
 
 def draft_of(form: dict[str, str]) -> Draft:
@@ -118,7 +119,10 @@ def handle_post(path: Path, who: str, form: dict[str, str]) -> tuple[str, Shown 
     draft = draft_of(form)
     try:
         if action == "annuler":
-            change = facts_edit.undo(path, who, int(form.get("numero", "0") or 0))
+            try:
+                change = facts_edit.undo(path, who, int(form.get("numero", "0") or 0))
+            except EditError as error:
+                return "", Shown("", "", draft, error.problems, undoing=True)
             return f"/faits?fait=annule&id={change.fact}#historique", None
         if action == "apercu":
             answer, problems = preview(path, fact_id, target, draft)
@@ -187,6 +191,9 @@ def _fact(token: str, data: Any, group: str, fact_id: str) -> str:
 
 
 def _shown(token: str, data: Any, shown: Shown) -> str:
+    if shown.undoing:
+        problems = "".join(f"<li>{html.escape(problem)}</li>" for problem in shown.problems)
+        return f'<div class="error" role="alert"><p>Rien n\'a été annulé :</p><ul>{problems}</ul></div>'
     title = f"le fait « {html.escape(shown.fact)} »" if shown.fact else "un nouveau fait"
     problems = "".join(f"<li>{html.escape(problem)}</li>" for problem in shown.problems)
     block = (

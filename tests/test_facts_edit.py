@@ -103,6 +103,19 @@ def test_undo_restores_the_before_values_as_a_new_change(knowledge: Path):
         facts_edit.undo(knowledge, "paul", 9)
 
 
+def test_an_older_change_is_not_undone_over_a_later_one(knowledge: Path):
+    facts_edit.save_edit(knowledge, "marie", "region", REGION, now=NOW)
+    later = Draft("Un texte plus récent.", "A later text.", "seed")
+    facts_edit.save_edit(knowledge, "paul", "region", later, now=NOW)
+    with pytest.raises(EditError) as refused:
+        facts_edit.undo(knowledge, "marie", 1)
+    assert "a changé depuis (modification n° 2)" in refused.value.problems[0]
+    assert load_knowledge(knowledge).fact("region").text == later.text
+    facts_edit.undo(knowledge, "marie", 2)
+    facts_edit.undo(knowledge, "marie", 1)  # its text is back to change 1's: undoing it is safe again
+    assert load_knowledge(knowledge).fact("region").text.startswith("Présente à Marseille, elle rayonne")
+
+
 def test_facts_are_grouped_by_topic_titles_centres_and_needs(knowledge: Path):
     found = {group.key: group for group in facts_edit.groups(facts_edit.read(knowledge))}
     assert found["topic:hours"].title == "Sujet : Les horaires"
@@ -190,6 +203,8 @@ def test_the_page_edits_previews_saves_and_undoes_a_fact(facts_page: str, knowle
         facts_page + "/faits", {"jeton": form_token(SECRET), "numero": "1", "action": "annuler"}
     )
     assert status == 303 and "annule" in location
+    status, page, _ = request(facts_page + "/faits", {"jeton": form_token(SECRET), "numero": "7", "action": "annuler"})
+    assert status == 200 and "Rien n'a été annulé" in page and "existe pas dans l&#x27;historique" in page
     assert load_knowledge(knowledge).fact("region").text.startswith("Présente à Marseille")
 
 
