@@ -57,7 +57,7 @@ def _question(fact_id: str) -> tuple[Any, str, str, str | None, str]:
         entry = topics[0].entry
         return topic_action(topics[0]), entry.fr, entry.intent, None, entry.fr
     for need in knowledge.needs:
-        if fact_id in need.facts:
+        if fact_id in (*need.facts, *need.services):
             return ActionAnswerNeed(), need.aliases[0], "ask_need", None, f"{need.aliases[0]} (besoin : {need.title})"
     return None, "", "", None, "(le fait seul : aucun sujet, centre ou besoin ne le cite)"
 

@@ -79,7 +79,8 @@ class Change:
     fact: str
     before: dict[str, str] | None
     after: dict[str, str] | None
-    target: str = ""  # where an added fact was attached ("topic:hours", "centre:gap:hours", "need:training")
+    # Where an added fact was attached: "topic:hours", "centre:gap:hours", "need:training", "service:training".
+    target: str = ""
     undoes: int | None = None  # the number of the change it undoes (its line in the journal, from 1)
     number: int = field(default=0, compare=False)  # its own line in the journal, from 1
 
@@ -133,7 +134,8 @@ def groups(data: Any) -> list[Group]:
             ids = _unique([*ids, centre["address"]])
         found.append(Group(f"centre:{centre['id']}", f"Centre : {centre['name']}", ids))
     for need in (data.get("needs") or {}).get("items") or []:
-        found.append(Group(f"need:{need['id']}", f"Besoin : {need['title']}", [str(one) for one in need["facts"]]))
+        ids = _unique([*(need.get("facts") or []), *(need.get("services") or [])])
+        found.append(Group(f"need:{need['id']}", f"Besoin : {need['title']}", ids))
     shown = {fact_id for group in found for fact_id in group.fact_ids}
     others = [str(fact_id) for fact_id in data["facts"] if fact_id not in shown]
     found.append(Group("other", "Autres faits", others))
@@ -152,6 +154,7 @@ def targets(data: Any) -> list[tuple[str, str]]:
             choices.append((f"centre:{centre['id']}:{detail}", f"Centre de {centre['name']} : {words}"))
     for need in (data.get("needs") or {}).get("items") or []:
         choices.append((f"need:{need['id']}", f"Besoin : {need['title']}"))
+        choices.append((f"service:{need['id']}", f"Besoin : {need['title']} — un service public"))
     return choices
 
 
@@ -217,8 +220,8 @@ def add(data: Any, target: str, draft: Draft) -> str:
         centre.setdefault("details", CommentedMap())[detail] = fact_id
         if detail == "address":
             centre["address"] = fact_id
-    elif kind == "need" and _need(data, rest) is not None:
-        _need(data, rest).setdefault("facts", _flow([])).append(fact_id)
+    elif kind in ("need", "service") and _need(data, rest) is not None:
+        _need(data, rest).setdefault("facts" if kind == "need" else "services", _flow([])).append(fact_id)
     else:
         raise EditError(["Choisissez où ajouter le fait : un sujet, un centre ou un besoin."])
     data["facts"][fact_id] = fact
@@ -239,8 +242,9 @@ def remove(data: Any, fact_id: str) -> None:
             ids.remove(fact_id)
     centres = list(data.get("centres") or [])
     for entry in [*centres, *((data.get("needs") or {}).get("items") or [])]:
-        while fact_id in (entry.get("facts") or []):
-            entry["facts"].remove(fact_id)
+        for key in ("facts", "services"):
+            while fact_id in (entry.get(key) or []):
+                entry[key].remove(fact_id)
         for detail, value in list((entry.get("details") or {}).items()):
             if value == fact_id:
                 del entry["details"][detail]

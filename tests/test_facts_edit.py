@@ -92,6 +92,23 @@ def test_a_centres_hours_are_added_then_undone_back_to_the_same_file(knowledge: 
     assert knowledge.read_text(encoding="utf-8") == original
 
 
+def test_a_public_service_is_added_to_a_need_and_previewed(knowledge: Path):
+    service = Draft("Un service public de test (exemple).", "A public service (test).", "france_travail")
+    added = facts_edit.save_addition(knowledge, "marie", "service:job_search", service, now=NOW)
+    need = next(need for need in load_knowledge(knowledge).needs if need.id == "job_search")
+    assert need.services[-1] == added.fact
+    done = subprocess.run(
+        [sys.executable, "-m", "actions.preview", "--knowledge", str(knowledge), "--fact", added.fact],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "(besoin : votre recherche d'emploi" in done.stdout.splitlines()[0]
+    assert "Un service public de test (exemple)." in done.stdout
+
+
 def test_undo_restores_the_before_values_as_a_new_change(knowledge: Path):
     original = knowledge.read_text(encoding="utf-8")
     facts_edit.save_edit(knowledge, "marie", "region", REGION, now=NOW)
