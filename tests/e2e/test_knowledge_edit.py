@@ -1,4 +1,5 @@
-"""A change to the knowledge file alone reaches visitors when the servers restart, without retraining."""
+"""A change to the knowledge file alone reaches visitors without retraining (here at a start; a running action
+server reloads it too: tests/test_knowledge_reload.py)."""
 
 from __future__ import annotations
 
