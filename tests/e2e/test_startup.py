@@ -20,7 +20,9 @@ def test_broken_knowledge_file_stops_the_start_with_the_problem(trained_model, k
     result = subprocess.run([*RUNNER, "serve"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "The action server cannot start." in output
-    assert "labels[1] (id: spo) > years[0]: value is not a valid integer" in output
-    assert "ERROR: the action server stopped while starting" in output
+    # One French block a member of staff can act on: the file, the line, the entry, the field, how to fix it.
+    assert "Le fichier de connaissances n'est pas valide (1 erreur) :" in output
+    assert 'label "spo" : le champ "years" (années), élément 1 doit être un nombre entier' in output
+    assert ", ligne " in output and "Rien n'a été démarré." in output
+    assert "Traceback" not in output
     assert "Starting the Rasa server" not in output  # nothing answers from a broken file
