@@ -296,12 +296,15 @@ def chart_png(weeks: list[WeekFigures]) -> bytes:
     return image.getvalue()
 
 
-def stale_source_lines(today: date | None = None) -> list[str]:
-    """The knowledge file's sources not checked for SOURCE_MAX_AGE_DAYS days (365), with what rests on them."""
+def knowledge_lines(today: date | None = None) -> tuple[list[str], list[str]]:
+    """From one fresh read of the knowledge file: its sources not checked for SOURCE_MAX_AGE_DAYS days (365),
+    with what rests on them, and its facts past their end date (`valid_until`), which the bot no longer says."""
     from actions.knowledge.loading import KnowledgeError, load_knowledge
     from actions.knowledge.sources import (
         DEFAULT_SOURCE_MAX_AGE_DAYS,
+        describe_ending_facts,
         describe_stale_sources,
+        ending_facts,
         source_max_age_from_environment,
         stale_sources,
     )
@@ -316,22 +319,22 @@ def stale_source_lines(today: date | None = None) -> list[str]:
         # Read afresh, not the action server's cached copy: the review page runs for days, the file is edited.
         knowledge = load_knowledge(knowledge_file())
     except KnowledgeError as error:  # the report still gives its counts
-        return [f"Le fichier de connaissances n'a pas pu être lu ({error}) : lancer `make validate`."]
-    return describe_stale_sources(stale_sources(knowledge, today, max_age), today, max_age).splitlines()
+        return (
+            [f"Le fichier de connaissances n'a pas pu être lu ({error}) : lancer `make validate`."],
+            ["Le fichier de connaissances n'a pas pu être lu : lancer `make validate`."],  # the sources say why
+        )
+    stale = describe_stale_sources(stale_sources(knowledge, today, max_age), today, max_age).splitlines()
+    return stale, describe_ending_facts(ending_facts(knowledge, today, within_days=None), today)
+
+
+def stale_source_lines(today: date | None = None) -> list[str]:
+    """The knowledge file's sources not checked for SOURCE_MAX_AGE_DAYS days (365), with what rests on them."""
+    return knowledge_lines(today)[0]
 
 
 def ended_fact_lines(today: date | None = None) -> list[str]:
     """The facts past their end date (`valid_until`), which the bot no longer says, with what to do."""
-    from actions.knowledge.loading import KnowledgeError, load_knowledge
-    from actions.knowledge.sources import describe_ending_facts, ending_facts
-    from actions.knowledge_store import knowledge_file
-
-    today = today or date.today()
-    try:
-        knowledge = load_knowledge(knowledge_file())  # afresh, as for the sources
-    except KnowledgeError:  # the sources' section already says so
-        return ["Le fichier de connaissances n'a pas pu être lu : lancer `make validate`."]
-    return describe_ending_facts(ending_facts(knowledge, today, within_days=None), today)
+    return knowledge_lines(today)[1]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -344,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=read.report_dir)
     args = parser.parse_args(argv)
     weeks = weekly_figures(read_conversations(args.endpoints))
-    stale, ended = stale_source_lines(), ended_fact_lines()
+    stale, ended = knowledge_lines()
     markdown = report_markdown(weeks, stale, ended)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "report.md").write_text(markdown, encoding="utf-8")

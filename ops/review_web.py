@@ -35,7 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 from ops import facts_web
 from ops import settings as ops_settings
 from ops.conversations import read_conversations
-from ops.report import REPORT_STYLE, chart_png, ended_fact_lines, report_html, stale_source_lines, weekly_figures
+from ops.report import REPORT_STYLE, chart_png, knowledge_lines, report_html, weekly_figures
 from ops.review import (
     IGNORE,
     LANGUAGE_NAMES,
@@ -196,7 +196,7 @@ class ReviewPageHandler(BaseHTTPRequestHandler):
         if not hmac.compare_digest(form.get("jeton", ""), form_token(self.secret)):
             self._send(HTTPStatus.FORBIDDEN, "Formulaire refusé.".encode(), "text/plain; charset=utf-8")
             return
-        location, shown = facts_web.handle_post(knowledge_file(), self._user(), form)
+        location, shown = facts_web.handle_post(knowledge_file(), self._credentials()[0], form)
         if shown is not None:
             page = facts_web.facts_page(knowledge_file(), form_token(self.secret), _STYLE, shown=shown)
             self._send(HTTPStatus.OK, page.encode(), "text/html; charset=utf-8")
@@ -206,22 +206,20 @@ class ReviewPageHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def _user(self) -> str:
-        """The user name of the Basic authentication (free: the password is the secret), for the history."""
+    def _credentials(self) -> tuple[str, str]:
+        """The user name and password of the Basic authentication ("" for both when there is none or it is
+        malformed). The password is the secret; the user name is free, and names the author in the history."""
         header = self.headers.get("Authorization") or ""
+        if not header.startswith("Basic "):
+            return "", ""
         try:
-            return base64.b64decode(header[6:], validate=True).decode("utf-8").partition(":")[0]
+            user, _, password = base64.b64decode(header[6:], validate=True).decode("utf-8").partition(":")
         except (ValueError, UnicodeDecodeError):
-            return ""
+            return "", ""
+        return user, password
 
     def _authorised(self) -> bool:
-        header = self.headers.get("Authorization") or ""
-        password = ""
-        if header.startswith("Basic "):
-            try:
-                password = base64.b64decode(header[6:], validate=True).decode("utf-8").partition(":")[2]
-            except (ValueError, UnicodeDecodeError):
-                password = ""
+        password = self._credentials()[1]
         if self.secret and hmac.compare_digest(password.encode(), self.secret.encode()):
             return True
         self.send_response(HTTPStatus.UNAUTHORIZED)
@@ -245,9 +243,7 @@ class ReviewPageHandler(BaseHTTPRequestHandler):
         conversations = read_conversations(self.settings.endpoints_file)
         groups = load_review(self.settings, conversations)
         intents = choosable_intents(self.settings.domain_file)
-        report = report_html(
-            weekly_figures(conversations), stale_source_lines(), ended_fact_lines(), chart_src="/rapport.png", level=3
-        )
+        report = report_html(weekly_figures(conversations), *knowledge_lines(), chart_src="/rapport.png", level=3)
         cards = "\n".join(self._group_card(group, intents) for group in groups)
         return f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>Relecture de l'assistant</title>
