@@ -1,6 +1,6 @@
 """What the bot would answer with a draft knowledge file: `python -m actions.preview --knowledge DRAFT.yml --fact ID`.
 
-The facts page (ops/facts_web.py) runs it as a subprocess, so that the staff's tools import no action: it runs
+The facts page (staff/facts_web.py) runs it as a subprocess, so that the staff's tools import no action: it runs
 the real actions (a topic's, a centre's, a need's) on a tracker without servers, with CDM_KNOWLEDGE_FILE
 pointing at the draft, and prints each language's answer. The question asked is the one the fact answers:
 its topic, the centre's detail it gives, or the need it serves; a fact in none of them is said as the bot

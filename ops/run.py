@@ -184,7 +184,7 @@ def web_page_program(settings: Settings) -> Program:
 
 def review_page_program(settings: Settings) -> Program:
     port = settings.review_port
-    command = [sys.executable, "-m", "ops.review_web", "--port", str(port), "--endpoints", settings.endpoints]
+    command = [sys.executable, "-m", "staff.review_web", "--port", str(port), "--endpoints", settings.endpoints]
     return Program("review-page", "review page", command, f"http://127.0.0.1:{port}/health")
 
 
@@ -250,7 +250,7 @@ class Runner:
         self.start_and_wait(web_page_program(self.settings))
 
     def start_review_page(self) -> None:
-        """The maintainers' review page (ops/review_web.py), only when REVIEW_SECRET is set."""
+        """The maintainers' review page (staff/review_web.py), only when REVIEW_SECRET is set."""
         if not self.settings.review_page:
             return
         port = self.settings.review_port

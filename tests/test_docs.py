@@ -121,7 +121,7 @@ def code_thresholds() -> set[float]:
     values |= {_number(value) for value in glance_limits().values()}
     values |= {_number(v) for v in re.findall(r"threshold:\s*([0-9.]+)", CONFIG.read_text(encoding="utf-8"))}
     constant = re.compile(r"^\s*(?:DEFAULT_\w+|MIN_\w+|MAX_\w+|\w+_THRESHOLD)\s*(?::[^=]+)?=\s*\[?([0-9., ]+)\]?", re.M)
-    for package in ("actions", "rasa_extensions", "ops", "devtools"):
+    for package in ("actions", "rasa_extensions", "ops", "staff", "devtools"):
         for path in (ROOT / package).rglob("*.py"):
             for found in constant.findall(path.read_text(encoding="utf-8")):
                 values |= {float(v) for v in re.findall(r"\d+(?:\.\d+)?", found)}

@@ -1,4 +1,4 @@
-"""The facts page (ops/facts_edit.py, ops/facts_web.py, actions/preview.py) and the reload of a changed knowledge
+"""The facts page (staff/facts_edit.py, staff/facts_web.py, actions/preview.py) and the reload of a changed knowledge
 file (actions/knowledge_store.py): staff edit facts without YAML, and the bot uses them without restart."""
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE, load_knowledge
-from ops import facts_edit
-from ops.facts_edit import Draft, EditError
 from ops.processes import free_port
-from ops.review_web import ReviewPageHandler, form_token
+from staff import facts_edit
+from staff.facts_edit import Draft, EditError
+from staff.review_web import ReviewPageHandler, form_token
 from tests.conftest import PROJECT_ROOT
 
 NOW = datetime(2026, 12, 7, 10, 30)
@@ -226,7 +226,7 @@ def test_the_page_edits_previews_saves_and_undoes_a_fact(facts_page: str, knowle
 
 
 def test_the_page_marks_ended_facts_and_survives_a_file_broken_by_hand(knowledge: Path):
-    from ops.facts_web import facts_page
+    from staff.facts_web import facts_page
 
     facts_edit.save_edit(knowledge, "marie", "region", Draft(REGION.text, REGION.text_en, "seed", "2020-01-31"))
     page = facts_page(knowledge, "jeton", "")

@@ -1,4 +1,4 @@
-"""The maintainers' review and report (ops/conversations.py, ops/review.py, ops/report.py, ops/review_web.py):
+"""The maintainers' review and report (ops/conversations.py, staff/review.py, staff/report.py, staff/review_web.py):
 turns read back from Rasa's own SQLTrackerStore, failures grouped, choices written as valid training data,
 counts per week, and the page's door (secret, token, escaping)."""
 
@@ -26,8 +26,8 @@ from rasa.shared.nlu.training_data.loading import load_data
 from ops.conversations import Conversations, read_conversations, turns_from_events
 from ops.processes import free_port
 from ops.purge import purge
-from ops.report import NOT_UNDERSTOOD_TOPIC, chart_png, report_html, report_markdown, report_page, weekly_figures
-from ops.review import (
+from staff.report import NOT_UNDERSTOOD_TOPIC, chart_png, report_html, report_markdown, report_page, weekly_figures
+from staff.review import (
     IGNORE,
     Ignored,
     ReviewSettings,
@@ -40,7 +40,7 @@ from ops.review import (
     reviewed_files,
     topic_title,
 )
-from ops.review_web import ReviewPageHandler, form_token
+from staff.review_web import ReviewPageHandler, form_token
 from tests.conftest import PROJECT_ROOT
 
 INTENTS = choosable_intents(PROJECT_ROOT / "domain.yml")
@@ -160,7 +160,7 @@ def test_the_answer_keeps_the_titles_of_the_buttons_it_offered():
 def test_topics_are_shown_by_their_french_titles():
     assert topic_title("ask_free") == "Est-ce gratuit ?"
     assert topic_title("ask_free+ask_anonymous") == "Est-ce gratuit ? + Est-ce anonyme ?"
-    # Intents without a button have a plain label of ops/review.py.
+    # Intents without a button have a plain label of staff/review.py.
     assert topic_title("greet") == "Salutation (bonjour…)" and topic_title("out_of_scope") == "Hors sujet"
     assert topic_title("not_an_intent_yet") == "not_an_intent_yet"
     # Every intent a reviewer may see has a title, and none is shown twice in the list of choices.
@@ -361,7 +361,7 @@ async def test_the_store_is_read_back_and_a_purge_removes_its_contribution(tmp_p
 
 
 async def test_make_report_writes_the_markdown_the_chart_and_the_page(tmp_path: Path):
-    from ops.report import main
+    from staff.report import main
 
     db = tmp_path / "conversations.db"
     await store_with_conversations(db)
@@ -524,7 +524,7 @@ def test_one_click_adds_an_example_or_ignores_readably(review_page: tuple[str, P
 
 
 def test_the_page_is_off_without_a_secret(monkeypatch: pytest.MonkeyPatch):
-    from ops.review_web import main
+    from staff.review_web import main
 
     monkeypatch.delenv("REVIEW_SECRET", raising=False)
     assert main([]) == 2
@@ -533,7 +533,7 @@ def test_the_page_is_off_without_a_secret(monkeypatch: pytest.MonkeyPatch):
 def test_the_report_lists_the_sources_to_check_again_and_survives_a_broken_knowledge_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    from ops.report import stale_source_lines
+    from staff.report import stale_source_lines
 
     [today] = stale_source_lines(today=date(2026, 12, 1))
     assert today.startswith("Aucune source à revérifier")

@@ -3,6 +3,7 @@ and say what the knowledge file says; the tools' modules load nothing when impor
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import pkgutil
@@ -15,6 +16,7 @@ import actions.knowledge
 import devtools
 import ops
 import rasa_extensions
+import staff
 from actions.knowledge.loading import load_knowledge
 from actions.knowledge_store import KNOWLEDGE_FILE_ENV
 from rasa_extensions.input_channels import VisitorRestInput, VisitorSocketIOInput
@@ -72,10 +74,46 @@ def test_the_tools_import_no_action():
     assert actions_used <= allowed
 
 
+# What the staff's tools (staff/) may use of actions/: the names and the knowledge package the two share, and the
+# knowledge file's place as the action server reads it.
+STAFF_MAY_IMPORT = ("actions.names", "actions.topic_registry", "actions.knowledge", "actions.settings")
+# The runner and its process tools: the staff's room does not reach into them.
+RUNNER_MODULES = ("ops.run", "ops.processes", "ops.supervision", "ops.before_start", "ops.shell")
+
+
+def imports_in(path) -> set[str]:
+    """Every module a file imports, at its top or inside a function (the staff's tools import some lazily)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_the_staff_tools_use_only_the_shared_names_of_the_actions():
+    """staff/ is a room of its own: of actions/ only the shared names and knowledge, nothing of the runner."""
+    for path in sorted((PROJECT_ROOT / "staff").glob("*.py")):
+        used = imports_in(path)
+        of_actions = {name for name in used if name == "actions" or name.startswith("actions.")}
+        # `from actions import settings` names the module; `from actions.names import X` names X in it.
+        outside = {
+            name
+            for name in of_actions - {"actions"}
+            if not any(name == allowed or name.startswith(allowed + ".") for allowed in STAFF_MAY_IMPORT)
+        }
+        assert outside == set(), f"{path.name} uses {sorted(outside)} of actions/"
+        runner = {name for name in used if name.startswith(RUNNER_MODULES)}
+        assert runner == set(), f"{path.name} reaches into the runner: {sorted(runner)}"
+    assert imported_after(modules_of(staff), "rasa_sdk") == []
+    assert imported_after(modules_of(staff), "rasa") == []
+
+
 def test_no_tool_reads_the_knowledge_file_at_import(tmp_path):
     """With the knowledge file missing, every tool module still imports: none loads data when imported."""
     env = {**os.environ, KNOWLEDGE_FILE_ENV: str(tmp_path / "missing.yml")}
-    loaded = imported_after(modules_of(ops) + modules_of(devtools), "actions.knowledge_store", env)
+    loaded = imported_after(modules_of(ops) + modules_of(staff) + modules_of(devtools), "actions.knowledge_store", env)
     assert loaded == ["actions.knowledge_store"]  # the load test's centres come from it, at their first use
 
 

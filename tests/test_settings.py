@@ -20,7 +20,7 @@ from rasa_extensions.settings import Rate, SettingsError
 from tests.conftest import PROJECT_ROOT
 
 SETTINGS_MODULES = {"ops/settings.py", "rasa_extensions/settings.py", "actions/settings.py"}
-SCANNED = ("actions", "ops", "rasa_extensions", "devtools", "scripts")
+SCANNED = ("actions", "ops", "staff", "rasa_extensions", "devtools", "scripts")
 # Uses of the environment outside the settings modules, each with its reason: writes, never reads.
 ALLOWED = {
     ("ops/check_stores.py", "os.environ.setdefault"): "silences SQLAlchemy's warning, before Rasa is imported",

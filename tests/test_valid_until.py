@@ -114,7 +114,7 @@ def test_validate_warns_of_ended_and_soon_ended_facts_in_french(write_knowledge,
 
 
 def test_the_weekly_report_lists_the_ended_facts(write_knowledge, knowledge_data, use_knowledge_file):
-    from ops.report import ended_fact_lines, report_markdown
+    from staff.report import ended_fact_lines, report_markdown
 
     knowledge_data["facts"]["free"]["valid_until"] = "2026-06-30"
     knowledge_data["facts"]["anonymous"]["valid_until"] = "2026-07-15"  # not ended on 2026-07-01

@@ -172,7 +172,7 @@ def test_the_report_counts_the_conversations_sent_and_a_purge_removes_them(
     assistant: Assistant, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
     from ops.conversations import read_conversations
-    from ops.report import weekly_figures
+    from staff.report import weekly_figures
 
     # endpoints.yml reads the assistant's tracker store from the environment, as `make report` does.
     monkeypatch.setenv("TRACKER_DB", str(assistant.tracker_db))

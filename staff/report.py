@@ -7,7 +7,7 @@ for more than SOURCE_MAX_AGE_DAYS, and its facts past their end date (`valid_unt
 says. Nothing in it identifies a visitor: no text, no conversation id, no time finer than the week. Written to
 REPORT_DIR (ops/settings.py): report.md, report.png (a chart of the weeks for those who would rather look than
 read) and report.html, the same as a page (the review page shows it too). The topics are named by their French
-titles (ops/review.py); the chart keeps the counts and the shares on separate axes, and each share says what it
+titles (staff/review.py); the chart keeps the counts and the shares on separate axes, and each share says what it
 is a share of ("33 % de 3 messages").
 """
 
@@ -28,7 +28,7 @@ from pathlib import Path
 from actions.names import HELPFUL, NOT_HELPFUL
 from ops import settings
 from ops.conversations import Conversations, Turn, read_conversations
-from ops.review import percent, topic_title
+from staff.review import percent, topic_title
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The topic of a turn the bot did not understand.
@@ -299,6 +299,7 @@ def chart_png(weeks: list[WeekFigures]) -> bytes:
 def knowledge_lines(today: date | None = None) -> tuple[list[str], list[str]]:
     """From one fresh read of the knowledge file: its sources not checked for SOURCE_MAX_AGE_DAYS days (365),
     with what rests on them, and its facts past their end date (`valid_until`), which the bot no longer says."""
+    from actions import settings as actions_settings
     from actions.knowledge.loading import KnowledgeError, load_knowledge
     from actions.knowledge.sources import (
         DEFAULT_SOURCE_MAX_AGE_DAYS,
@@ -308,7 +309,6 @@ def knowledge_lines(today: date | None = None) -> tuple[list[str], list[str]]:
         source_max_age_from_environment,
         stale_sources,
     )
-    from actions.knowledge_store import knowledge_file
 
     today = today or date.today()
     try:
@@ -317,7 +317,7 @@ def knowledge_lines(today: date | None = None) -> tuple[list[str], list[str]]:
         max_age = DEFAULT_SOURCE_MAX_AGE_DAYS
     try:
         # Read afresh, not the action server's cached copy: the review page runs for days, the file is edited.
-        knowledge = load_knowledge(knowledge_file())
+        knowledge = load_knowledge(actions_settings.load().knowledge_file)
     except KnowledgeError as error:  # the report still gives its counts
         return (
             [f"Le fichier de connaissances n'a pas pu être lu ({error}) : lancer `make validate`."],

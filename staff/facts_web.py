@@ -1,5 +1,5 @@
 """The facts page of the review app (`/faits`): the staff edit and add facts, see the bot's answer before saving,
-and undo a change, without writing YAML. The editing itself is ops/facts_edit.py; this module renders the page
+and undo a change, without writing YAML. The editing itself is staff/facts_edit.py; this module renders the page
 (French, no script, everything escaped) and handles its forms.
 
 The preview runs `python -m actions.preview` as a subprocess on the draft file, so that the staff's tools import
@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ops import facts_edit
-from ops.facts_edit import Draft, EditError
+from staff import facts_edit
+from staff.facts_edit import Draft, EditError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The preview loads the actions and the draft: a few seconds; past this, the page says it failed.

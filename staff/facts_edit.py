@@ -1,4 +1,4 @@
-"""Editing the knowledge file's facts without writing YAML (the facts page, ops/facts_web.py): pure logic.
+"""Editing the knowledge file's facts without writing YAML (the facts page, staff/facts_web.py): pure logic.
 
 Each change reads the file afresh, changes one fact in the YAML kept as it is written (ruamel.yaml's round-trip:
 comments, order, quotes and flow lists stay, so a one-fact edit is a diff of that fact's lines alone), validates

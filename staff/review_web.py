@@ -5,14 +5,14 @@ secret as the password of HTTP Basic authentication (any user name); a request w
 401 that says nothing of what the page holds. The page listens on REVIEW_HOST:REVIEW_PORT (loopback by
 default, ops/settings.py): HTTPS is the reverse proxy's job in front of it (docs/deployment.md), as for the widget.
 
-The page, in French and for the centre's staff, shows the groups of messages the bot failed (ops/review.py),
-masked, without conversation id or time, then the anonymous weekly report (ops/report.py) as a page with its
+The page, in French and for the centre's staff, shows the groups of messages the bot failed (staff/review.py),
+masked, without conversation id or time, then the anonymous weekly report (staff/report.py) as a page with its
 chart. Each message comes with its language, the turn before it and the bot's answer, and what the bot
 understood, by the topics' titles (never an intent id). One click decides: a button per likely topic, "Autre
 sujet…" (the whole list, under a <details>: the page has no script), "C'est un besoin", "Hors sujet",
 "Ignorer". Each message is a small form of its own; after a choice the page redirects (303) back to the
 list with a confirmation, whose address names the topic chosen, never the visitor's text. The choices are
-written into the reviewed-examples files. The facts page (`/faits`, ops/facts_web.py) edits the knowledge file's
+written into the reviewed-examples files. The facts page (`/faits`, staff/facts_web.py) edits the knowledge file's
 facts and journals each change beside it: those are the only other files the page writes. It reads on a phone
 (fluid layout, buttons big enough to tap). Everything shown is escaped; each form carries a token derived from the
 secret, so that another website cannot post choices with a browser's remembered credentials.
@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
-from ops import facts_web
 from ops import settings as ops_settings
 from ops.conversations import read_conversations
-from ops.report import REPORT_STYLE, chart_png, knowledge_lines, report_html, weekly_figures
-from ops.review import (
+from staff import facts_web
+from staff.report import REPORT_STYLE, chart_png, knowledge_lines, report_html, weekly_figures
+from staff.review import (
     IGNORE,
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -112,9 +112,9 @@ _DONE = {
 
 def knowledge_file() -> Path:
     """The knowledge file the facts page edits: the action server's (CDM_KNOWLEDGE_FILE), read at each request."""
-    from actions.knowledge_store import knowledge_file as actions_knowledge_file  # as ops/report.py does
+    from actions import settings as actions_settings  # the file's place, as the action server reads it
 
-    return actions_knowledge_file()
+    return actions_settings.load().knowledge_file
 
 
 def form_token(secret: str) -> str:

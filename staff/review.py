@@ -25,7 +25,7 @@ committing it (docs/maintainers.md, section 11) — a readable record is one the
 detail the masking missed, and remove, as they do for the examples; deleting the line lists the message
 again. The fingerprints an older file holds are still honoured and kept.
 A message near-identical to one decided on (ignored, or added as an example) is not listed again.
-Both the page (ops/review_web.py) and the terminal (`make review`, below) use these functions.
+Both the page (staff/review_web.py) and the terminal (`make review`, below) use these functions.
 """
 
 from __future__ import annotations
@@ -350,7 +350,7 @@ class ReviewedExamples:
     def write(self) -> None:
         lines = [
             "# Exemples relus par les mainteneurs (page de relecture ou `make review`) : messages réels de",
-            "# visiteurs, masqués, avec l'intention choisie. Fichier écrit par ops/review.py ; on peut le",
+            "# visiteurs, masqués, avec l'intention choisie. Fichier écrit par staff/review.py ; on peut le",
             "# corriger à la main (retirer un exemple, changer d'intention).",
             f'version: "{_RASA_FORMAT_VERSION}"',
             "nlu:" if self.examples else "nlu: []",
