@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.about import ActionAnswerNetwork
 from actions.centres import say_detail_unknown, say_town
+from actions.fact_search import NETWORK_ENTRY, ORGANISATION, look_up
 from actions.feedback import AnswerAction
 from actions.focus import CENTRE, LABEL, NETWORK, TOPIC, focus_of, focus_on, labels_asked, message_text, towns_asked
 from actions.knowledge.base import Knowledge
@@ -25,6 +26,7 @@ from actions.knowledge_store import get_knowledge
 from actions.labels import say_label
 from actions.language import turn_language, words
 from actions.not_held import say_fact_of_detail
+from actions.pinpoint import say_found
 from actions.replies import (
     capitalised,
     distinct_entity_values,
@@ -71,6 +73,14 @@ class Thing:
         if self.centre is not None:
             return str(words().THE_CENTRE.format(of_centre=of_place(self.centre.name)))
         return str(words().THE_NETWORK if self.kind == NETWORK else words().THE_ORGANISATION)
+
+    def searched_as(self) -> list[str]:
+        """The `about` of the fact search's entries said of this thing (actions/fact_search.py)."""
+        if self.label is not None:
+            return [f"label:{self.label.id}"]
+        if self.centre is not None and self.centre.kind == "associated":
+            return [f"centre:{self.centre.id}"]
+        return [NETWORK_ENTRY] if self.kind == NETWORK else [ORGANISATION]
 
     def focus(self) -> dict[str, Any]:
         if self.label is not None:
@@ -181,6 +191,13 @@ class ActionAnswerDetail(AnswerAction):
             events: list[dict[str, Any]] = await ActionAnswerNetwork().run(dispatcher, tracker, domain)
             return events
         if not details:
+            # An attribute no `details:` entry names ("à quels profils s'adresse-t-elle ?"): the fact search, among
+            # the thing's facts, before asking which detail is wanted.
+            question = message_text(tracker)
+            # A question too vague for it ("et alors ?") still gets the list of what can be asked.
+            found = look_up(knowledge, question, thing.searched_as()).found
+            if found is not None:
+                return [say_found(dispatcher, knowledge, found.entry, question)]
             known = [knowledge.detail(detail_id).name_in(turn_language()) for detail_id in thing.details(knowledge)]
             if known:
                 say(dispatcher, words().DETAIL_WHICH, thing=thing.named(), details=spoken_list(known))

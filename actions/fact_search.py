@@ -26,7 +26,7 @@ from sklearn.pipeline import Pipeline, make_pipeline, make_union
 from sklearn.svm import LinearSVC
 
 from actions.knowledge.base import Knowledge
-from actions.knowledge.schema import Language
+from actions.knowledge.schema import Detail, Language
 from actions.knowledge.text import normalise
 
 # A fact is said only when the classifier scores it at least this, and this much above the questions no source
@@ -230,6 +230,43 @@ class FactSearch:
     def best(self, question: str, about: Iterable[str] | None = None, min_score: float = MIN_SCORE) -> Found | None:
         """The entry that answers the question, or None when none is likely enough to say."""
         return self.look_up(question, about, min_score).found
+
+
+# What a fact's text holds without a `details:` entry naming it: a year says when, a month the date (the sources
+# date nothing more finely than a day), an address on the web the website.
+_YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
+_MONTH_IN_TEXT = re.compile(
+    r"\b(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|january|february|"
+    r"march|april|june|july|august|september|october|november|december)\b"
+)
+_WEB_ADDRESS = re.compile(r"https?://|\bwww\.|\b[a-z-]+\.(?:fr|com|org|net)\b")
+_SAID_BY_A_YEAR = frozenset({"year", "founded", "opened"})
+
+
+def details_held(knowledge: Knowledge, entry: Entry) -> frozenset[str]:
+    """The details (`details:` ids) an entry answers: those the knowledge file maps to it for any thing, and those its
+    text says (a year, a month, a website)."""
+    maps = [knowledge.organisation.details, knowledge.network.details]
+    maps += [centre.details for centre in knowledge.centres] + [label.details for label in knowledge.labels]
+    held = {detail for details in maps for detail, fact_id in details.items() if fact_id == entry.id}
+    text = normalise(entry.text)
+    if _YEAR_IN_TEXT.search(text):
+        held |= _SAID_BY_A_YEAR
+    if _MONTH_IN_TEXT.search(text):
+        held.add("date")
+    if _WEB_ADDRESS.search(entry.text.lower()):  # the dots are in the text, not in its folded form
+        held.add("website")
+    return frozenset(held)
+
+
+def detail_not_held(knowledge: Knowledge, entry: Entry, question: str) -> Detail | None:
+    """The detail the question asks that the entry does not say, when it says none of those asked ("le jour exact ?"
+    of a fact dated by its year): the entry is then what the sources hold, not the answer."""
+    asked = knowledge.details_in(question)
+    if not asked:
+        return None
+    held = details_held(knowledge, entry)
+    return None if any(detail.id in held for detail in asked) else asked[0]
 
 
 # The organisation's own name says nothing of which fact is asked: "marseille" in "la cité des métiers de

@@ -17,7 +17,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.fact_search import MIN_PINPOINT_SCORE, NETWORK_ENTRY, Entry, asks_whole_topic, look_up
+from actions.fact_search import MIN_PINPOINT_SCORE, NETWORK_ENTRY, Entry, asks_whole_topic, detail_not_held, look_up
 from actions.focus import LABEL, NETWORK, TOPIC, focus_on, message_text
 from actions.knowledge.base import Knowledge
 from actions.language import turn_language, words
@@ -27,11 +27,15 @@ from actions.topic_registry import Topic
 
 
 def say_found(dispatcher: CollectingDispatcher, knowledge: Knowledge, entry: Entry, question: str) -> dict[str, Any]:
-    """The fact and its source (as what the sources hold, when it is dated and the question asks of another time);
-    returns the event that puts what it is about in focus."""
+    """The fact and its source (as what the sources hold, when it is dated and the question asks of another time,
+    or when the question asks a detail it does not say); returns the event that puts what it is about in focus."""
+    language = turn_language()
     template, year = dated_template(question, entry.text, words().FACT_OF_OTHER_YEAR)
-    say(dispatcher, template, year=year or "", facts=entry.text_in(turn_language()),
-        sources=sources_text(knowledge, [entry.source]))  # fmt: skip
+    missing = detail_not_held(knowledge, entry, question) if year is None else None
+    if missing is not None:
+        template = words().FACT_WITHOUT_DETAIL
+    say(dispatcher, template, year=year or "", detail=missing.name_in(language) if missing else "",
+        facts=entry.text_in(language), sources=sources_text(knowledge, [entry.source]))  # fmt: skip
     labels = sorted(thing.partition(":")[2] for thing in entry.about if thing.startswith("label:"))
     if len(labels) == 1:
         return focus_on(LABEL, labels[0])

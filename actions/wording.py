@@ -35,6 +35,10 @@ FACT_OF_OTHER_YEAR = (
     "Mes sources ne disent rien de {year} à ce sujet. Ce qu'elles disent, à leur date :\n{facts}\n\n{sources}"
 )
 
+# A fact found by the search that does not hold the detail the question asks ("quel jour ?" of a fact dated by its
+# year): said as what the sources hold, not as the answer.
+FACT_WITHOUT_DETAIL = "Mes sources ne donnent pas {detail}. Ce qu'elles disent :\n{facts}\n\n{sources}"
+
 # Before a topic's whole answer, when the question asks a detail that no source holds ("qui préside le réseau ?").
 NOT_HELD_BUT_TOPIC = "Je n'ai pas cette précision dans mes sources, et je préfère ne rien inventer. Voici ce qu'elles disent sur le sujet :"
 

@@ -31,6 +31,9 @@ DATED_FACT_NOW = "My sources don't say how things stand today. What they say, as
 # A dated fact found by the search for a question of another year ("how many files in 2020?").
 FACT_OF_OTHER_YEAR = "My sources say nothing of {year} on this. What they say, as of their date:\n{facts}\n\n{sources}"
 
+# A fact found by the search that does not hold the detail the question asks.
+FACT_WITHOUT_DETAIL = "My sources don't give {detail}. What they say:\n{facts}\n\n{sources}"
+
 # Before a topic's whole answer, when the question asks a detail that no source holds ("who chairs the network?").
 NOT_HELD_BUT_TOPIC = (
     "I don't have that detail in my sources, and I'd rather not make anything up. Here is what they say on the subject:"

@@ -23,6 +23,7 @@ class Wording(Protocol):
     DETAIL_OF_OTHER_YEAR: str
     DATED_FACT_NOW: str
     FACT_OF_OTHER_YEAR: str
+    FACT_WITHOUT_DETAIL: str
     NOT_HELD_BUT_TOPIC: str
     CENTRE_DETAILS: dict[str, str]
     LABELS_LIST: str

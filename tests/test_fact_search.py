@@ -13,6 +13,8 @@ from actions.fact_search import (
     MIN_MARGIN,
     MIN_SCORE,
     FactSearch,
+    detail_not_held,
+    details_held,
     entries_of,
     found_fact,
     things_named,
@@ -21,6 +23,7 @@ from actions.fact_search import (
 from actions.followups import ActionAnswerYear
 from actions.knowledge_store import get_knowledge
 from actions.labels import ActionAnswerLabels
+from actions.pinpoint import say_found
 from actions.search import ActionAnswerBySearch
 from actions.topic_registry import Topic
 from actions.topics import topic_action
@@ -369,3 +372,45 @@ async def test_a_topic_question_no_source_answers_is_told_so_before_the_topic(ac
     replies = await run_action(action, make_tracker(text, intent, language=language))
     assert replies[0] == words_in(language).NOT_HELD_BUT_TOPIC
     assert expected in replies[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # No `details:` entry names what is asked: the search among the thing's facts answers it.
+        ("les retraités peuvent venir chez vous ?", "Les retraités font partie des publics"),
+        ("c'était quoi l'idée de départ du concept ?", "L'idée : répondre dans un même lieu"),
+        # Too vague for the search: what can be asked of the thing.
+        ("et alors ?", "Que voulez-vous savoir sur la Cité des Métiers ?"),
+    ],
+)
+async def test_a_detail_no_attribute_names_is_looked_up_in_the_facts(text, expected):
+    said = await run_answer(ActionAnswerDetail(), make_tracker(text, "ask_detail"))
+    assert expected in said
+
+
+def test_a_fact_holds_the_details_mapped_to_it_and_those_its_text_says():
+    knowledge = get_knowledge()
+    entries = {entry.id: entry for entry in entries_of(knowledge)}
+    assert {"occasion", "organiser", "year"} <= details_held(knowledge, entries["diversity_charter"])
+    assert "date" not in details_held(knowledge, entries["diversity_charter"])  # "en 2023": no day, no month
+    assert "date" in details_held(knowledge, entries["label_diversity"])  # "le 1er mars 2017"
+    assert "website" in details_held(knowledge, entries["egalab"])  # "www.egalab.org"
+    charter_day = detail_not_held(knowledge, entries["diversity_charter"], "signée quel jour ?")
+    assert charter_day is not None and charter_day.id == "date"
+    assert detail_not_held(knowledge, entries["label_diversity"], "reçu quel jour ?") is None
+    assert detail_not_held(knowledge, entries["diversity_charter"], "c'était à quelle occasion ?") is None
+    assert detail_not_held(knowledge, entries["diversity_charter"], "la charte, c'est quoi ?") is None
+
+
+def test_a_found_fact_without_the_detail_asked_is_said_as_what_the_sources_hold():
+    knowledge = get_knowledge()
+    entries = {entry.id: entry for entry in entries_of(knowledge)}
+    dispatcher = CollectingDispatcher()
+    say_found(dispatcher, knowledge, entries["diversity_charter"], "la charte, vous l'avez signée quel jour ?")
+    said = dispatcher.messages[0]["text"]
+    assert said.startswith("Mes sources ne donnent pas la date exacte. Ce qu'elles disent :")
+    assert knowledge.fact("diversity_charter").text in said
+    dispatcher = CollectingDispatcher()
+    say_found(dispatcher, knowledge, entries["label_diversity"], "le label diversité, reçu quel jour ?")
+    assert dispatcher.messages[0]["text"].startswith(knowledge.fact("label_diversity").text)
