@@ -106,3 +106,24 @@ def test_a_click_keeps_the_town_of_the_unsure_message(assistant: Assistant):
     assistant.ask("/nlu_fallback", visitor)
     reply = assistant.texts('/ask_centres{"centre": "Lyon"}', visitor)
     assert reply.startswith("Lyon ne fait pas partie des centres")
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "not_said"),
+    [
+        # The rows of the issue "Every detail of the sources answerable", each a conversation's first message.
+        (
+            "La charte de la diversité, vous l'avez signée quand et à quelle occasion ?",
+            ["2023", "Tour de France de la Diversité", "Entreprises pour la Cité", "signé"],
+            ["obtenu"],
+        ),
+        ("Quel est votre label le plus récent ?", ["charte de la diversité", "2023"], ["Je ne vois pas"]),
+        ("Quel est le dispositif Alliance ?", ["dispositif Alliance", "AFNOR", "2017"], ["Vouliez-vous dire"]),
+        ("quel a été votre premier label ?", ["label « projet » Cité des Métiers", "2002"], ["Vouliez-vous dire"]),
+        ("Quelle heure est-il ?", [], ["ouverture adaptée", "horaires"]),
+    ],
+)
+def test_a_detail_of_the_sources_gets_the_source_s_answer(assistant: Assistant, question, said, not_said):
+    reply = assistant.texts(question, new_visitor())
+    assert all(words in reply for words in said), reply
+    assert not any(words in reply for words in not_said), reply
