@@ -270,6 +270,16 @@ def problems(text: str) -> list[str]:
     return []
 
 
+def file_problems(path: Path) -> list[str]:
+    """What is wrong with the knowledge file as it is on disk, in French, each with its line and how to fix it
+    (empty: it loads)."""
+    try:
+        load_knowledge(path)
+    except KnowledgeError as error:
+        return list(error.problems)
+    return []
+
+
 def save(path: Path, text: str) -> None:
     """Replace the file at once: readers see the old file or the new one, never half of it."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

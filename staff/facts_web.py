@@ -243,16 +243,27 @@ def notice(done: str, fact: str) -> str:
     return f'<p class="status" role="status">{html.escape(_DONE[done].format(fact=fact))}</p>'
 
 
+def broken_file_page(path: Path, style: str) -> str:
+    """The page when the knowledge file was broken by a hand edit: what is wrong, in French, with the line and how
+    to fix it, as `make validate` says it; the bot keeps its last good facts meanwhile."""
+    found = facts_edit.file_problems(path) or ["le fichier ne peut pas être lu (vérifiez-le avec make validate)."]
+    items = "".join(f"<li>{html.escape(problem)}</li>" for problem in found)
+    return (
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" '
+        'content="width=device-width, initial-scale=1"><title>Les faits de l\'assistant</title>'
+        f"<style>{style}</style></head><body><main><h1>Les faits de l'assistant</h1>"
+        f'<div class="error" role="alert"><p>Le fichier <code>{html.escape(path.name)}</code> a été modifié à la main '
+        "et ne peut pas être lu. À corriger dans le fichier :</p>"
+        f"<ul>{items}</ul><p>Tant qu'il n'est pas corrigé, l'assistant garde ses derniers faits valides. Après la "
+        "correction, rechargez cette page.</p></div></main></body></html>"
+    )
+
+
 def facts_page(path: Path, token: str, style: str, done: str = "", fact: str = "", shown: Shown | None = None) -> str:
     try:
         data = facts_edit.read(path)
     except Exception:  # noqa: BLE001 (a file broken by hand: ruamel.yaml's errors have no common base we rely on)
-        return (
-            f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Les faits de l\'assistant</title>'
-            f'<style>{style}</style></head><body><main><h1>Les faits de l\'assistant</h1><p class="error">Le '
-            "fichier de connaissances n'a pas pu être lu : un développeur doit le corriger (<code>make validate"
-            "</code>) avant que les faits puissent être modifiés ici.</p></main></body></html>"
-        )
+        return broken_file_page(path, style)
     sections = []
     for group in facts_edit.groups(data):
         if not group.fact_ids:

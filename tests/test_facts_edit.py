@@ -231,5 +231,10 @@ def test_the_page_marks_ended_facts_and_survives_a_file_broken_by_hand(knowledge
     facts_edit.save_edit(knowledge, "marie", "region", Draft(REGION.text, REGION.text_en, "seed", "2020-01-31"))
     page = facts_page(knowledge, "jeton", "")
     assert "jusqu'au 2020-01-31 (terminé : le bot ne le dit plus)" in page
-    knowledge.write_text("facts: [\n", encoding="utf-8")
-    assert "n'a pas pu être lu" in facts_page(knowledge, "jeton", "")
+    # A hand edit puts an apostrophe inside single quotes: the page says where and how to fix it, in French.
+    text = knowledge.read_text(encoding="utf-8")
+    line = next(number for number, row in enumerate(text.splitlines(), 1) if row.strip().startswith("text: \"Présente"))
+    knowledge.write_text(text.replace('text: "Présente à Marseille', "text: 'Présente à l'ouest de Marseille", 1))
+    broken = facts_page(knowledge, "jeton", "")
+    assert "ne peut pas être lu" in broken and f"ligne {line}, colonne" in broken
+    assert "Mettez le texte entre guillemets droits" in broken and "cite_des_metiers.yml" in broken

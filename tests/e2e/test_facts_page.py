@@ -1,18 +1,20 @@
 """The facts page as the staff use it: in a real browser (Debian's chromium), a reviewer edits a fact, sees the
 bot's answer with the draft, saves it, and the running assistant gives the new answer through REST, without
-restart or retraining; the change is in the history, with "Annuler"."""
+restart or retraining; the change is in the history, with "Annuler". A fact given an end date in the past is no
+longer said; a file broken by a hand edit gets the French message with its line, and the bot keeps its facts."""
 
 from __future__ import annotations
 
 import shutil
 import time
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE
+from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE, load_knowledge
 from actions.knowledge_store import CHECK_EVERY_SECONDS
 from ops.processes import free_port
 from tests.conftest import PROJECT_ROOT
@@ -77,3 +79,59 @@ def test_a_reviewer_edits_previews_and_saves_a_fact_that_the_bot_then_says(
         answer = assistant.texts("quels sont vos horaires d'ouverture ?", f"facts-after-{time.monotonic():.0f}")
     assert NEW_FR in answer
     context.close()
+
+
+def answer_once_reloaded(assistant: Assistant, question: str, done) -> str:
+    """The bot's answer to `question` once the action server has had time to reload the file (`done` says so)."""
+    deadline = time.monotonic() + CHECK_EVERY_SECONDS + 30
+    answer = assistant.texts(question, f"reload-{time.monotonic()}")
+    while time.monotonic() < deadline and not done(answer):
+        time.sleep(1)
+        answer = assistant.texts(question, f"reload-{time.monotonic()}")
+    return answer
+
+
+def test_a_fact_given_an_end_date_in_the_past_is_no_longer_said(
+    edited_assistant: tuple[Assistant, Path],
+    browser: Browser,  # noqa: F811
+):
+    assistant, knowledge = edited_assistant
+    ending = load_knowledge(knowledge).fact("hours_unknown").text
+    assert ending in assistant.texts("vous ouvrez à quelle heure ?", "ending-before")
+    context = browser.new_context(http_credentials={"username": "Marie", "password": REVIEW_SECRET}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(assistant.review_url + "faits")
+    page.locator("summary", has_text="Sujet : Les horaires").click()
+    fact = page.locator("#f-topic\\:hours-hours_unknown")
+    fact.get_by_text("Modifier").click()
+    fact.get_by_label("Date de fin").fill((date.today() - timedelta(days=1)).isoformat())
+    fact.get_by_role("button", name="Aperçu").click()
+    page.locator("#brouillon").get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status")).to_contain_text("Enregistré")
+    expect(page.locator("#f-topic\\:hours-hours_unknown")).to_contain_text("terminé : le bot ne le dit plus")
+    answer = answer_once_reloaded(assistant, "vous ouvrez à quelle heure ?", lambda text: ending not in text)
+    assert ending not in answer
+    context.close()
+
+
+def test_a_file_broken_by_hand_gets_the_french_message_with_its_line_and_the_bot_keeps_its_facts(
+    edited_assistant: tuple[Assistant, Path],
+    browser: Browser,  # noqa: F811
+):
+    assistant, knowledge = edited_assistant
+    good = knowledge.read_text(encoding="utf-8")
+    line = next(number for number, row in enumerate(good.splitlines(), 1) if row.strip().startswith('text: "Présente'))
+    # The apostrophe of "l'ouest" ends a text written between apostrophes: PyYAML's error, in English, without help.
+    knowledge.write_text(good.replace('text: "Présente à Marseille', "text: 'Présente à l'ouest de Marseille", 1))
+    try:
+        context = browser.new_context(http_credentials={"username": "Marie", "password": REVIEW_SECRET}, locale="fr-FR")
+        page = context.new_page()
+        page.goto(assistant.review_url + "faits")
+        alert = page.get_by_role("alert")
+        expect(alert).to_contain_text(f"ligne {line}, colonne")
+        expect(alert).to_contain_text("Mettez le texte entre guillemets droits")
+        context.close()
+        time.sleep(CHECK_EVERY_SECONDS + 1)  # the action server has seen the broken file, and kept its facts
+        assert "4-10 rue des Consuls" in assistant.texts("c'est quoi votre adresse ?", "broken-file")
+    finally:
+        knowledge.write_text(good, encoding="utf-8")
