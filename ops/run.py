@@ -3,11 +3,13 @@
   cdm-run serve        the action server, the Rasa server with its REST and Socket.IO channels, and the
                        widget's demo page (the default, `make run`), under supervisord (ops/supervision.py):
                        a server that dies is started again while the others keep serving
-  cdm-run shell        the action server (unless one answers already) and a conversation in the terminal
-                       (`make shell`), through the visitors' REST channel and its guard (masking, length
-                       limit, apology), so advisers see what visitors see; its conversations are kept in memory
-                       only, never in the tracker store. `cdm-run shell --topic` (or SHOW_TOPIC=true) shows
-                       the topic understood before each answer
+  cdm-run shell        a conversation in the terminal (`make shell`), through the visitors' REST channel and
+                       its guard (masking, length limit, apology), so advisers see what visitors see; its
+                       conversations are kept in memory only, never in the tracker store. The shell's servers
+                       (and the action server, unless one answers already) start once (~25 s) and stay ready
+                       SHELL_SERVER_IDLE_MINUTES after the last console closes (ops/shell_server.py);
+                       `cdm-run shell --stop` stops them now. `cdm-run shell --topic` (or SHOW_TOPIC=true)
+                       shows the topic understood before each answer
   cdm-run interactive  the action server and `rasa interactive`: correct the bot turn by turn and save
                        the stories (`make interactive`)
   cdm-run actions      the action server alone       (for a deployment that runs the servers apart)
@@ -20,21 +22,22 @@ before it starts anything: a value that does not parse stops it with one line na
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from types import FrameType
-from typing import IO
 
-from ops import processes
+from ops import processes, shell_server
 from ops import settings as ops_settings
 from ops.supervision import Program, Supervisor
 from rasa_extensions import settings as rasa_settings
@@ -45,6 +48,8 @@ VISITORS_REST_CHANNEL = "rasa_extensions.input_channels.VisitorRestInput"
 SHELL_INTERFACE = "127.0.0.1"
 # The lines of the shell's servers' log shown when one of them fails.
 SHELL_LOG_TAIL_LINES = 30
+# The runner's variables that the shell's servers read (child_environment()): another value, other servers.
+PASSED_ON = ("ACTIONS_PORT", "RASA_PORT", "SANIC_REQUEST_MAX_SIZE", "TICKET_LOCK_LIFETIME")
 # The largest request the action server accepts (the Rasa server's, with a conversation session): 10 MB.
 ACTION_SERVER_MAX_REQUEST_BYTES = "10000000"
 # A server killed while it held a conversation's lock (scale-out profile: in Redis) leaves it taken until it
@@ -75,6 +80,7 @@ class Settings:
     sanic_request_max_size: int
     ticket_lock_lifetime_s: int
     show_topic: bool = False
+    shell_idle_minutes: float = 0
 
     @classmethod
     def from_environment(cls, mode: str) -> Settings:
@@ -100,6 +106,7 @@ class Settings:
             sanic_request_max_size=read.sanic_request_max_size,
             ticket_lock_lifetime_s=read.ticket_lock_lifetime,
             show_topic=read.show_topic,
+            shell_idle_minutes=read.shell_server_idle_minutes,
         )
 
     def child_environment(self) -> dict[str, str]:
@@ -276,62 +283,102 @@ class Runner:
             return supervisor.wait()
 
     def talk_in_shell(self) -> int:
-        """The advisers' shell: a Rasa server with the visitors' REST channel only and no tracker store, and the
-        console talking to it (ops/shell.py) in the foreground; its exit status. The servers' messages go to a
-        log in a temporary folder, shown only when one of them fails: the adviser sees one line, then the
-        prompt. An action server that answers already on ACTIONS_PORT is used as it is (it keeps nothing of a
-        conversation); a Rasa server that answers on RASA_PORT is not: its conversations would be stored."""
+        """The advisers' shell: the console (ops/shell.py) in the foreground, talking to the shell's own Rasa
+        server (the visitors' REST channel only, no tracker store, on loopback); its exit status. That server,
+        and the action server unless one answers already, are kept ready between consoles by a keeper
+        (ops/shell_server.py): started by the first console (~25 s), reused by the next ones while they serve
+        the newest model with the same settings and code. Their messages go to a log, shown only when one fails:
+        the adviser sees one line, then the prompt. A Rasa server on RASA_PORT that is not the shell's is never
+        used: its conversations would be stored."""
         settings = self.settings
+        place = shell_server.Place.for_port(settings.rasa_port)
+        place.make()
+        with place.console_attached():
+            with place.starting():
+                state = self.shell_servers(place)
+            with tempfile.TemporaryDirectory(prefix="cdm-shell-") as folder:
+                console = [sys.executable, "-m", "ops.shell", state.rasa_url]
+                if settings.show_topic:
+                    token_file = Path(folder) / "api-token"
+                    token_file.touch(mode=0o600)
+                    token_file.write_text(state.token, encoding="utf-8")
+                    console += ["--topic", str(token_file)]
+                # Ctrl-C while the bot answers reaches the runner too (the servers have a session of their own):
+                # the console's decides.
+                previous = signal.signal(signal.SIGINT, _console_decides)
+                try:
+                    environment = settings.child_environment()
+                    status = subprocess.run(console, cwd=processes.PROJECT_ROOT, env=environment).returncode
+                finally:
+                    signal.signal(signal.SIGINT, previous)
+        if status == 1:
+            print(shell_log_tail(place.log), file=sys.stderr)
+        return status
+
+    def shell_servers(self, place: shell_server.Place) -> shell_server.State:
+        """The shell's servers of `place`, reused if they serve what a new start would, else started anew (the
+        stale ones stopped first)."""
+        settings = self.settings
+        model = shell_server.newest_model(processes.PROJECT_ROOT / settings.model)
+        assert model is not None  # run() checked that there is one
+        wanted = shell_server.fingerprint(model, shell_settings(settings))
+        state = shell_server.State.read(place.state)
+        if shell_server.reuse_refusal(state, wanted) is None and state is not None:
+            print("Assistant déjà démarré pour la console : prêt.", flush=True)
+            return state
+        shell_server.stop_keeper(place)
         if processes.answers(processes.rasa_server_health(settings.rasa_port)):
             raise processes.StartFailed(
                 f"un serveur Rasa répond déjà sur le port {settings.rasa_port} (make run ?) ; le terminal a besoin "
                 f"du sien, qui ne garde rien : choisir un autre port, par exemple RASA_PORT={settings.rasa_port + 1} "
                 "make shell"
             )
-        print("Chargement du modèle…", flush=True)
-        with tempfile.TemporaryDirectory(prefix="cdm-shell-") as folder:
-            work = Path(folder)
-            endpoints, log_path, token_file = work / "endpoints.yml", work / "servers.log", work / "api-token"
-            endpoints.write_text(shell_endpoints(settings.actions_port), encoding="utf-8")
-            # The HTTP API, for the topic line only: on loopback, with a token of this start's.
-            token = secrets.token_urlsafe(32) if settings.show_topic else None
-            with log_path.open("wb") as log:
-                self.start_shell_servers(str(endpoints), token, log)
-            console = [sys.executable, "-m", "ops.shell", f"http://{SHELL_INTERFACE}:{settings.rasa_port}"]
-            if token is not None:
-                token_file.touch(mode=0o600)
-                token_file.write_text(token, encoding="utf-8")
-                console += ["--topic", str(token_file)]
-            # Ctrl-C while the bot answers reaches every process of the terminal: the console's decides.
-            previous = signal.signal(signal.SIGINT, _console_decides)
-            try:
-                environment = settings.child_environment()
-                status = subprocess.run(console, cwd=processes.PROJECT_ROOT, env=environment).returncode
-            finally:
-                signal.signal(signal.SIGINT, previous)
-            if status == 1:
-                print(shell_log_tail(log_path), file=sys.stderr)
-            return status
+        print(shell_start_message(settings.shell_idle_minutes), flush=True)
+        return self.start_shell_servers(place, model, wanted)
 
-    def start_shell_servers(self, endpoints_file: str, api_token: str | None, log: IO[bytes]) -> None:
-        """The shell's Rasa server, and the action server unless one answers already, started together (the
-        Rasa server needs the action server only for its first answer), their output to `log`."""
+    def start_shell_servers(self, place: shell_server.Place, model: Path, wanted: str) -> shell_server.State:
+        """The keeper of `place`, with the shell's Rasa server and the action server unless one answers already
+        (started together: the Rasa server needs it only for its first answer); the state it writes."""
         settings = self.settings
-        programs = [rasa_server_program(settings, shell_server_command(settings, endpoints_file, api_token))]
+        place.endpoints.write_text(shell_endpoints(settings.actions_port), encoding="utf-8")
+        rasa = rasa_server_program(settings, shell_server_command(settings, str(place.endpoints), str(model)))
+        programs = [{**asdict(rasa), "token": True}]
         if not processes.answers(processes.action_server_health(settings.actions_port)):
-            programs.insert(0, action_server_program(settings))
-        started = []
-        for program in programs:
-            environment = {**settings.child_environment(), **program.environment}
-            started.append((program, processes.start(program.command, env=environment, output=log)))
-            self.children.append(started[-1][1])
+            programs.append(asdict(action_server_program(settings)))
+        plan = shell_server.Plan(
+            folder=str(place.folder),
+            programs=programs,
+            state={"rasa_port": settings.rasa_port, "actions_port": settings.actions_port, "model": str(model),
+                   "fingerprint": wanted},
+            idle_s=settings.shell_idle_minutes * 60,
+            start_timeout_s=settings.start_timeout_s,
+            token=secrets.token_urlsafe(32),
+        )  # fmt: skip
+        place.log.unlink(missing_ok=True)
+        with os.fdopen(os.open(place.log, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as log:
+            keeper = shell_server.spawn_keeper(plan, settings.child_environment(), log)
+        # Until it is ready, the keeper is stopped with the runner (a Ctrl-C during the start); then it stays.
+        self.children.append(keeper)
         try:
-            for program, child in started:
-                processes.wait_until_answers(program.health_url, child, program.description, settings.start_timeout_s)
+            state = shell_server.wait_for_state(place, keeper, settings.start_timeout_s + 5)
         except processes.StartFailed as failure:
-            log.flush()
-            print(shell_log_tail(Path(log.name)), file=sys.stderr)
+            print(shell_log_tail(place.log), file=sys.stderr)
             raise processes.StartFailed(f"{failure} (the end of its messages above).") from None
+        self.children.remove(keeper)
+        return state
+
+    def stop_shell_servers(self) -> int:
+        """`cdm-run shell --stop`: the shell's servers on RASA_PORT stop now."""
+        place = shell_server.Place.for_port(self.settings.rasa_port)
+        stopped = shell_server.stop_keeper(place)
+        with contextlib.suppress(OSError):
+            shutil.rmtree(place.folder)
+        print(
+            f"Assistant de la console arrêté (port {self.settings.rasa_port})."
+            if stopped
+            else f"Aucun assistant de la console ne tournait sur le port {self.settings.rasa_port}."
+        )
+        return 0
 
     def talk_in_interactive(self) -> None:
         """`rasa interactive` in the foreground, with the action server started."""
@@ -381,20 +428,42 @@ def shell_endpoints(actions_port: int) -> str:
     return f"action_endpoint:\n  url: http://localhost:{actions_port}/webhook\n  enable_selective_domain: true\n"
 
 
-def shell_server_command(settings: Settings, endpoints_file: str, api_token: str | None = None) -> list[str]:
-    """The Rasa server of the shell: only the visitors' REST channel, with its credentials.yml settings
-    (`--connector` picks that entry), listening on loopback (the shell's console is its only client). With
-    `api_token` (the topic line), its HTTP API too, protected by that token."""
-    api_args = ["--enable-api", "--auth-token", api_token] if api_token is not None else []
-    command = processes.rasa_server_command(
-        settings.model, settings.rasa_port, endpoints_file, cors_origins=(), api_args=api_args
-    )
-    return [*command, "--connector", VISITORS_REST_CHANNEL, "--interface", SHELL_INTERFACE]
+def shell_server_command(settings: Settings, endpoints_file: str, model: str) -> list[str]:
+    """The Rasa server of the shell: `model`, only the visitors' REST channel, with its credentials.yml settings
+    (`--connector` picks that entry), listening on loopback (the shell's console is its only client); its HTTP
+    API on, for the topic line, with the token the keeper gives it on its stdin (ops/shell_server.py's `rasa`:
+    never on a command line, which every user of the computer can read)."""
+    command = processes.rasa_server_command(model, settings.rasa_port, endpoints_file, cors_origins=())
+    launcher = [sys.executable, "-m", "ops.shell_server", "rasa"]
+    channel = ["--connector", VISITORS_REST_CHANNEL, "--interface", SHELL_INTERFACE]
+    return [*launcher, *command[1:], "--enable-api", *channel]
+
+
+def shell_settings(settings: Settings) -> dict[str, object]:
+    """What the shell's servers read at start, besides the model and the code: the Rasa server's and the action
+    server's settings, and the runner's that it passes on to them."""
+    from actions import settings as action_settings
+
+    passed_on = {name: value for name, value in settings.child_environment().items() if name in PASSED_ON}
+    return {
+        "rasa": rasa_settings.load().dict(),
+        "actions": action_settings.load().dict(),
+        "runner": passed_on,
+    }
+
+
+def shell_start_message(idle_minutes: float) -> str:
+    """The one line before the prompt while the shell's servers start."""
+    kept = f", une seule fois : il reste prêt {idle_minutes:g} minutes" if idle_minutes > 0 else ""
+    return f"Démarrage de l'assistant pour la console (~25 s{kept})…"
 
 
 def shell_log_tail(log_path: Path) -> str:
     """The last lines of the shell's servers' log, for a failure."""
-    lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-SHELL_LOG_TAIL_LINES:]
+    try:
+        lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-SHELL_LOG_TAIL_LINES:]
+    except OSError:
+        lines = []
     return "\n".join(["--- the end of the servers' log ---", *lines, "---"])
 
 
@@ -456,8 +525,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     mode = args[0] if args else "serve"
     show_topic = args[1:] == ["--topic"] and mode == "shell"
-    if (len(args) > 1 and not show_topic) or mode not in MODES:
-        print(f"usage: cdm-run [{'|'.join(MODES)}]   (cdm-run shell --topic)", file=sys.stderr)
+    stop_shell = args[1:] == ["--stop"] and mode == "shell"
+    if (len(args) > 1 and not (show_topic or stop_shell)) or mode not in MODES:
+        print(f"usage: cdm-run [{'|'.join(MODES)}]   (cdm-run shell --topic | --stop)", file=sys.stderr)
         return 2
     os.chdir(processes.PROJECT_ROOT)
     # Its lines interleave with the servers' own: each line out as soon as it is written.
@@ -470,6 +540,8 @@ def main(argv: list[str] | None = None) -> int:
     except (Refused, ops_settings.SettingsError) as refusal:
         print(f"ERROR: {refusal}", file=sys.stderr)
         return 2
+    if stop_shell:
+        return Runner(settings).stop_shell_servers()
     # The action server refuses a broken knowledge file: said here once, before anything starts, rather than by
     # each of supervisord's attempts to start it.
     knowledge_problems = knowledge_refusal() if mode != "rasa" else None

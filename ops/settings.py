@@ -120,6 +120,13 @@ class OperationsSettings(ProcessSettings):
         "true: the advisers' shell (make shell, cdm-run shell --topic) shows before each answer the topic "
         "understood and its confidence.",
     )
+    shell_server_idle_minutes: float = variable(
+        "SHELL_SERVER_IDLE_MINUTES",
+        30,
+        "Minutes the advisers' shell's servers stay ready after its last console closes, so that the next "
+        "make shell starts in seconds (0: they stop with the console); cdm-run shell --stop stops them now.",
+        expects="a number of minutes, 0 or more",
+    )
     start_timeout: float = variable(
         "START_TIMEOUT",
         180,
@@ -152,7 +159,9 @@ class OperationsSettings(ProcessSettings):
             raise ValueError("from 1 to 65535")
         return value
 
-    @validator("retention_days", "start_timeout", "sanic_request_max_size", "ticket_lock_lifetime")
+    @validator(
+        "retention_days", "start_timeout", "sanic_request_max_size", "ticket_lock_lifetime", "shell_server_idle_minutes"
+    )
     def _not_negative(cls, value: float) -> float:  # noqa: N805 (pydantic's validator)
         if value < 0:
             raise ValueError("0 or more")

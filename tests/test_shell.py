@@ -4,9 +4,11 @@ as numbered choices. The terminal itself: tests/e2e/test_shell.py."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,7 +18,7 @@ import pytest
 import yaml
 from rasa.core.run import create_http_input_channels
 
-from ops import processes, run, shell
+from ops import processes, run, shell, shell_server
 from rasa_extensions.input_channels import _SENDER_ID, VisitorRestInput
 from tests.conftest import PROJECT_ROOT
 
@@ -27,7 +29,7 @@ def option(command: list[str], name: str) -> str:
 
 def shell_command() -> list[str]:
     settings = run.Settings.from_environment("shell")
-    return run.shell_server_command(settings, "/tmp/shell-endpoints.yml")
+    return run.shell_server_command(settings, "/tmp/shell-endpoints.yml", "models/a-model.tar.gz")
 
 
 def test_the_shell_server_has_the_visitors_rest_channel_only_with_its_credentials():
@@ -45,14 +47,24 @@ def test_the_shell_server_keeps_no_conversation_and_listens_on_loopback_only():
     command = shell_command()
     assert option(command, "--endpoints") == "/tmp/shell-endpoints.yml"
     assert option(command, "--interface") == "127.0.0.1"
-    assert "--enable-api" not in command
+    assert option(command, "--model") == "models/a-model.tar.gz"  # the model the state file names
 
 
-def test_the_shell_server_has_its_http_api_only_for_the_topic_line_with_its_token():
-    settings = run.Settings.from_environment("shell")
-    command = run.shell_server_command(settings, "/tmp/shell-endpoints.yml", api_token="a-secret")
-    assert option(command, "--auth-token") == "a-secret" and "--enable-api" in command
-    assert option(command, "--interface") == "127.0.0.1"
+def test_the_shell_servers_api_token_is_on_no_command_line(monkeypatch):
+    """The API (for the topic line) is on, with a token the keeper writes on the server's stdin: `ps` shows
+    every command line to every user of the computer."""
+    command = shell_command()
+    assert command[1:5] == ["-m", "ops.shell_server", "rasa", "run"]
+    assert "--enable-api" in command and "--auth-token" not in command
+    ran: list[list[str]] = []
+    monkeypatch.setattr("rasa.__main__.main", lambda: ran.append(list(sys.argv)))
+    monkeypatch.setattr(sys, "argv", ["shell_server"])
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a-secret\n"))
+    assert shell_server.main(command[3:]) == 0
+    assert ran == [["rasa", *command[4:], "--auth-token", "a-secret"]]
+    # No token, no server: an empty --auth-token would leave the API open.
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert shell_server.main(command[3:]) == 2 and len(ran) == 1
 
 
 def test_the_shell_endpoints_are_the_visitors_action_server_without_a_tracker_store():
@@ -279,8 +291,9 @@ class Health(BaseHTTPRequestHandler):
         pass
 
 
-def test_the_shell_never_talks_to_a_rasa_server_it_did_not_start(monkeypatch, capsys):
+def test_the_shell_never_talks_to_a_rasa_server_it_did_not_start(monkeypatch, capsys, tmp_path):
     """A Rasa server already on RASA_PORT (`make run`) keeps its conversations: the shell refuses to start."""
+    monkeypatch.setattr(shell_server, "SHELL_FOLDER", tmp_path)
     server = ThreadingHTTPServer(("127.0.0.1", 0), Health)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -288,7 +301,7 @@ def test_the_shell_never_talks_to_a_rasa_server_it_did_not_start(monkeypatch, ca
         runner = run.Runner(run.Settings.from_environment("shell"))
         with pytest.raises(processes.StartFailed, match="un serveur Rasa répond déjà sur le port"):
             runner.talk_in_shell()
-        assert runner.children == [] and "Chargement" not in capsys.readouterr().out
+        assert runner.children == [] and "Démarrage" not in capsys.readouterr().out
     finally:
         server.shutdown()
         server.server_close()

@@ -78,6 +78,22 @@ class Terminal:
         self.keys(*(keys or ("/stop", "Enter")))
         self.wait_for(f"{EXITED}0", timeout=60)
 
+    def settings(self, tmp_path: Path) -> list[str]:
+        tracker_db = tmp_path / "var" / "db.sqlite"
+        return [f"ACTIONS_PORT={self.actions_port}", f"RASA_PORT={self.rasa_port}", f"TRACKER_DB={tracker_db}"]
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.session], capture_output=True)
+
+    def before_prompt(self) -> list[str]:
+        """The lines shown before the first prompt."""
+        return self.screen().split(PROMPT)[0].strip().splitlines()
+
+    def rasa_server(self) -> list[str]:
+        """The pid of the shell's Rasa server on this terminal's port (a list: empty, or more than one, is wrong)."""
+        pattern = f"ops.shell_server rasa run .*--port {self.rasa_port}( |$)"
+        return subprocess.run(["pgrep", "-f", "--", pattern], capture_output=True, text=True).stdout.split()
+
     def servers_left(self, timeout: float = 30) -> str:
         """The servers still running after `timeout` (they stop in seconds when the terminal closes)."""
         # The runner starts `rasa run actions ... --port <actions_port>` and `rasa run ... --port <rasa_port>`.
@@ -90,23 +106,33 @@ class Terminal:
             time.sleep(1)
 
 
-@contextmanager
-def shell_in_tmux(tmp_path: Path, *options: str) -> Iterator[Terminal]:
-    """`cdm-run shell [options]`, with TRACKER_DB pointing into an empty folder of the test's: the shell must
-    never write it."""
+def open_terminal(tmp_path: Path, actions_port: int, rasa_port: int, *options: str) -> Terminal:
+    """`cdm-run shell [options]` in a new tmux session, with TRACKER_DB pointing into an empty folder of the
+    test's: the shell must never write it."""
     assert shutil.which("tmux"), "tmux is needed for this test (.ci/run installs it)"
-    shell = Terminal(session=f"shell-{uuid.uuid4().hex[:8]}", actions_port=free_port(), rasa_port=free_port())
-    env = f"ACTIONS_PORT={shell.actions_port} RASA_PORT={shell.rasa_port} TRACKER_DB={tmp_path / 'var' / 'db.sqlite'}"
+    shell = Terminal(session=f"shell-{uuid.uuid4().hex[:8]}", actions_port=actions_port, rasa_port=rasa_port)
     # tmux starts the command in its server's environment, not this one's: the settings go on the command line.
-    runner = shlex.join([*RUNNER, "shell", *options])
-    command = f"cd {PROJECT_ROOT} && env {env} {runner}; echo {EXITED}$?; sleep 120"
+    runner = shlex.join(["env", *shell.settings(tmp_path), *RUNNER, "shell", *options])
+    command = f"cd {PROJECT_ROOT} && {runner}; echo {EXITED}$?; sleep 120"
     size = ["-x", str(COLUMNS), "-y", "50"]
     subprocess.run(["tmux", "new-session", "-d", "-s", shell.session, *size, command], check=True)
+    return shell
+
+
+@contextmanager
+def shell_in_tmux(tmp_path: Path, *options: str) -> Iterator[Terminal]:
+    """A terminal with `cdm-run shell [options]` on free ports; at the end, the shell's servers are stopped
+    (`cdm-run shell --stop`: they would otherwise stay ready for the next console) and none may be left."""
+    shell = open_terminal(tmp_path, free_port(), free_port(), *options)
     try:
         shell.wait_for(PROMPT)
         yield shell
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", shell.session], capture_output=True)
+        shell.close()
+        stop = subprocess.run(
+            ["env", *shell.settings(tmp_path), *RUNNER, "shell", "--stop"], cwd=PROJECT_ROOT, capture_output=True
+        )
+        assert stop.returncode == 0, stop
     assert not shell.servers_left(), "a server was left running"
     assert not (tmp_path / "var").exists(), "the shell wrote conversations to the tracker store"
 
@@ -130,8 +156,12 @@ def flat(answer: str) -> str:
 
 def test_shell_answers_in_a_terminal_and_stops_cleanly(terminal: Terminal):
     # Before the prompt: one line, then how to answer and quit; none of the servers' logs or warnings.
-    before_prompt = terminal.screen().split(PROMPT)[0].strip().splitlines()
-    assert before_prompt[0] == "Chargement du modèle…" and len(before_prompt) <= 2, before_prompt
+    before_prompt = terminal.before_prompt()
+    assert (
+        before_prompt[0]
+        == ("Démarrage de l'assistant pour la console (~25 s, une seule fois : il reste prêt 30 minutes)…")
+        and len(before_prompt) <= 2
+    ), before_prompt
     assert not re.search("warn|error|info", "\n".join(before_prompt), re.IGNORECASE), before_prompt
     assert "Oui, Gap fait partie des 7 centres associés" in flat(terminal.answer_to("Avez-vous un centre à Gap ?"))
     assert "Oui, Istres fait partie des 7 centres associés" in flat(terminal.answer_to("et à Istres ?"))
@@ -199,3 +229,22 @@ def test_a_long_answer_is_shown_whole_at_80_columns_with_numbered_choices(termin
     screen = terminal.screen()
     assert "rate_answer" not in screen and "/ask_" not in screen  # no payload on the screen
     terminal.stop()
+
+
+def test_the_next_console_reuses_the_running_servers(terminal: Terminal, tmp_path: Path):
+    """The servers stay ready after the console closes: the next one connects to the same Rasa server, at once
+    (the time is measured by hand: docs/performance.md)."""
+    (rasa_server,) = terminal.rasa_server()
+    assert "Oui, Gap fait partie" in flat(terminal.answer_to("Avez-vous un centre à Gap ?"))
+    terminal.stop()
+    again = open_terminal(tmp_path, terminal.actions_port, terminal.rasa_port)
+    try:
+        again.wait_for(PROMPT, timeout=60)
+        before_prompt = again.before_prompt()
+        assert before_prompt[0] == "Assistant déjà démarré pour la console : prêt." and len(before_prompt) <= 2
+        assert again.rasa_server() == [rasa_server]  # no new Rasa server, on the same port
+        answer = flat(again.answer_to("Avez-vous un centre à Istres ?"))
+        assert "Oui, Istres fait partie des 7 centres associés" in answer, answer
+        again.stop()
+    finally:
+        again.close()
