@@ -233,7 +233,7 @@ def test_the_page_marks_ended_facts_and_survives_a_file_broken_by_hand(knowledge
     assert "jusqu'au 2020-01-31 (terminé : le bot ne le dit plus)" in page
     # A hand edit puts an apostrophe inside single quotes: the page says where and how to fix it, in French.
     text = knowledge.read_text(encoding="utf-8")
-    line = next(number for number, row in enumerate(text.splitlines(), 1) if row.strip().startswith("text: \"Présente"))
+    line = next(number for number, row in enumerate(text.splitlines(), 1) if row.strip().startswith('text: "Présente'))
     knowledge.write_text(text.replace('text: "Présente à Marseille', "text: 'Présente à l'ouest de Marseille", 1))
     broken = facts_page(knowledge, "jeton", "")
     assert "ne peut pas être lu" in broken and f"ligne {line}, colonne" in broken
