@@ -47,7 +47,7 @@ import yaml
 from actions.knowledge.base import Knowledge
 from actions.knowledge_store import get_knowledge
 from actions.referrals import answer_by_subject
-from devtools.gates import failed_conversations
+from staff.gates import failed_conversations
 
 # Keys of a Rasa report that are averages, not intents.
 _AVERAGES = {"accuracy", "macro avg", "weighted avg", "micro avg"}

@@ -2,7 +2,7 @@
 
 - The gates of `make evaluate` are stated once, in docs/testing.md, between `<!-- gates:begin -->` and
   `<!-- gates:end -->`: a table generated here from the code (the defaults of devtools/evaluate.sh, read by
-  devtools/gates.py, and the word limits of actions/glance.py). `.venv/bin/python -m tests.test_docs` rewrites it.
+  staff/gates.py, and the word limits of actions/glance.py). `.venv/bin/python -m tests.test_docs` rewrites it.
 - Any other line of a document that speaks of a gate, a floor or a threshold (English or French) and states a
   figure must state one the code holds: a gate of evaluate.sh, a threshold of config.yml, or a constant named
   DEFAULT_*, MIN_*, MAX_* or *_THRESHOLD in the code.
@@ -19,7 +19,7 @@ import re
 import sys
 from pathlib import Path
 
-from devtools.gates import Gate, evaluate_sh_gates
+from staff.gates import Gate, evaluate_sh_gates
 
 ROOT = Path(__file__).resolve().parent.parent
 GLANCE = ROOT / "actions" / "glance.py"

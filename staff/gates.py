@@ -1,8 +1,10 @@
 """The gates of `make evaluate`, read from the one place that sets them: the `${NAME:-value}` defaults of
 devtools/evaluate.sh. tests/test_docs.py builds the documents' table of gates from them, and `make publish`
-(staff/publish.py) judges a new model against the same figures. Also what the two read of `rasa test`'s reports.
+(staff/publish.py) judges a new model against the same figures. Also what both read of `rasa test`'s reports
+(devtools/evaluation_summary.py reads the test conversations' with it).
 
-Pure Python, no Rasa: the staff's tools import it.
+Here rather than in devtools/ (which is not installed) because the staff's `cdm-publish` imports it. Pure Python,
+no Rasa.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-EVALUATE_SH = Path(__file__).resolve().parent / "evaluate.sh"
+EVALUATE_SH = Path(__file__).resolve().parent.parent / "devtools" / "evaluate.sh"
 # Settings of evaluate.sh that are not gates.
 NOT_GATES = {"VENV", "CV_FOLDS"}
 
