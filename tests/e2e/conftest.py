@@ -54,6 +54,8 @@ class Assistant:
     review_data: Path | None = None
     # The runner's process, the leader of a session of its own that holds every process it started.
     runner_pid: int = 0
+    # Where the runner leaves the HTTP API's address and token for `make publish` (serve mode).
+    publish_access: Path | None = None
 
     @property
     def rasa_url(self) -> str:
@@ -95,7 +97,9 @@ def running_assistant(
     rasa_port, actions_port, web_port = rasa_port or free_port(), actions_port or free_port(), free_port()
     ports = {"RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port), "WEB_PORT": str(web_port)}
     tracker_db = Path(env_overrides.pop("TRACKER_DB", log.with_name("conversations.db")))
-    env = {**os.environ, **ports, "TRACKER_DB": str(tracker_db), **env_overrides}
+    # The HTTP API's address and token for publishing (serve mode): beside the log, never in the repository's var/.
+    access = env_overrides.pop("PUBLISH_ACCESS_FILE", str(log.with_suffix(".publish-access.json")))
+    env = {**os.environ, **ports, "TRACKER_DB": str(tracker_db), "PUBLISH_ACCESS_FILE": access, **env_overrides}
     with log.open("ab") as log_file:
         process = subprocess.Popen(
             [*RUNNER, mode],
@@ -115,6 +119,7 @@ def running_assistant(
         review_url=f"http://127.0.0.1:{env['REVIEW_PORT']}/" if "REVIEW_SECRET" in env_overrides else "",
         review_data=Path(env_overrides["REVIEW_DATA_DIR"]) if "REVIEW_DATA_DIR" in env_overrides else None,
         runner_pid=process.pid,
+        publish_access=Path(access),
     )
     ready_url = {
         "serve": assistant.web_url,  # the page server starts last: when it answers, everything is up
