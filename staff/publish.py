@@ -180,8 +180,14 @@ def newest_model(models: Path) -> Path | None:
     return found[-1] if found else None
 
 
+def duration(seconds: float) -> str:
+    """A duration as the staff read it: "45 s", "4 min 47 s"."""
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
 def _seconds(started: float) -> str:
-    return f"{time.monotonic() - started:.0f} s"
+    return duration(time.monotonic() - started)
 
 
 @dataclass
@@ -265,7 +271,7 @@ class Publisher:
     def train(self) -> Path:
         """The model for the current data: trained now, or the one that already matches."""
         started = time.monotonic()
-        self.say("2/4 Entraînement du modèle si les exemples ont changé (environ deux minutes s'il le faut)…")
+        self.say("2/4 Entraînement du modèle si les exemples ont changé (quelques minutes s'il le faut)…")
         (ran,) = self.run(
             [["scripts/train.sh", "--data", str(self.places.data_dir), "--out", str(self.places.models)]],
             TRAIN_TIMEOUT_S,

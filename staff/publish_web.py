@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from staff.publish import duration
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 COMMAND = [sys.executable, "-m", "staff.publish"]
 # Seconds between two refreshes of the page while a publication runs.
@@ -102,7 +104,7 @@ def _state(publication: Publication | None, token: str) -> str:
     if publication is None:
         return f"<p>Aucune publication depuis le démarrage de la page.</p>{_button(token, 'Publier')}"
     steps = html.escape("\n".join(publication.lines) or "Démarrage…")
-    seconds = f"{publication.seconds():.0f} s"
+    seconds = duration(publication.seconds())
     if publication.running:
         return (
             f'<p class="status" role="status">Publication en cours depuis {seconds}… Cette page se met à jour toute '

@@ -5,18 +5,12 @@ side (ops/run.py): the HTTP API's token of a start, in a file only its user read
 
 from __future__ import annotations
 
-import base64
 import fcntl
 import json
 import os
 import sys
-import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator, Sequence
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -24,11 +18,12 @@ import pytest
 from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE
 from ops import run
 from ops import settings as ops_settings
-from ops.processes import free_port
 from staff import publish_web
 from staff.gates import gate
-from staff.publish import LOCK_FILE, REJECTED, Places, Publisher, Ran
+from staff.publish import LOCK_FILE, REJECTED, Places, Publisher, Ran, duration
 from staff.review_web import ReviewPageHandler, form_token
+from tests.conftest import serving
+from tests.test_review import request
 
 OLD = "20260101-000000-aaaaaaaaaaaa.tar.gz"
 NEW = "20260102-000000-bbbbbbbbbbbb.tar.gz"
@@ -112,10 +107,8 @@ def test_a_new_model_that_passes_the_gates_is_loaded_by_the_running_assistant(pl
     assert published.publish()
     assert assistant.loaded == [places.models / NEW]
     assert tools.ran("validate", str(places.data_dir)) and tools.ran("--data", str(places.data_dir), "--out")
-    assert (
-        f"    OK — compréhension des messages en français (exemples réservés) : macro-F1 0.970, seuil {gate('MIN_MACRO_F1'):.2f}"
-        in said
-    )  # noqa: E501
+    french = "compréhension des messages en français (exemples réservés)"
+    assert f"    OK — {french} : macro-F1 0.970, seuil {gate('MIN_MACRO_F1'):.2f}" in said
     assert "    OK — conversations de test : toutes réussies" in said
     assert said[-1].startswith("PUBLIÉ en ")
     assert not (places.models / LOCK_FILE).read_text()  # the lock holds nothing; it is released with its file
@@ -193,6 +186,10 @@ def test_training_data_that_fail_validation_stop_before_training(places: Places)
     assert not tools.ran("scripts/train.sh")
 
 
+def test_durations_read_in_minutes_and_seconds():
+    assert [duration(seconds) for seconds in (4.4, 59.6, 287, 3600)] == ["4 s", "1 min 0 s", "4 min 47 s", "60 min 0 s"]
+
+
 def test_two_publications_never_run_at_once(places: Places):
     tools = FakeTools(places.models)
     published, said = publisher(places, tools, None)
@@ -252,34 +249,21 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     script = "import time; print('1/4 Vérification…', flush=True); time.sleep(1.5); print('PUBLIÉ en 2 s.')"
     monkeypatch.setattr(ReviewPageHandler, "publications", publish_web.Publications([sys.executable, "-c", script]))
     monkeypatch.setattr(ReviewPageHandler, "secret", SECRET)
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), ReviewPageHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-def _request(url: str, data: dict[str, str] | None = None) -> tuple[int, str]:
-    headers = {"Authorization": "Basic " + base64.b64encode(f"Marie:{SECRET}".encode()).decode()}
-    body = urllib.parse.urlencode(data).encode() if data is not None else None
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, body, headers), timeout=30) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
+    with serving(ReviewPageHandler) as url:
+        yield url
 
 
 def test_the_button_publishes_and_the_page_follows_until_the_verdict(page: str):
-    status, body = _request(page + "/publier")
+    status, body = request(page + "/publier", SECRET)
     assert status == 200 and "Aucune publication depuis le démarrage de la page." in body
-    assert _request(page + "/publier", {"jeton": "faux"})[0] == 403  # another site cannot publish
-    status, body = _request(page + "/publier", {"jeton": form_token(SECRET)})  # 303, followed
+    assert request(page + "/publier", SECRET, {"jeton": "faux"})[0] == 403  # another site cannot publish
+    status, body = request(page + "/publier", SECRET, {"jeton": form_token(SECRET)})  # 303, followed
     assert status == 200 and 'http-equiv="refresh"' in body and "Publication en cours" in body
     assert not ReviewPageHandler.publications.start()  # one at a time
     deadline = time.monotonic() + 20
     while "Publication en cours" in body and time.monotonic() < deadline:
         time.sleep(0.3)
-        body = _request(page + "/publier")[1]
+        body = request(page + "/publier", SECRET)[1]
     assert "Publié en" in body and "1/4 Vérification…\nPUBLIÉ en 2 s." in body
     assert 'http-equiv="refresh"' not in body
     assert "Publier de nouveau" in body
