@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 import requests
 
+from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE
 from ops.processes import RUNNER, answers, free_port, session_processes
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.services import wait_until
@@ -143,6 +145,28 @@ def running_assistant(
 # The maintainers' review page is on in the shared assistant (`make run` with REVIEW_SECRET), writing its
 # reviewed examples into a copy of data/ (tests/e2e/test_review.py).
 REVIEW_SECRET = "secret-de-relecture-e2e"
+
+
+class StaffPages(TypedDict):
+    CDM_KNOWLEDGE_FILE: str
+    REVIEW_SECRET: str
+    REVIEW_PORT: str
+    REVIEW_DATA_DIR: str
+
+
+def staff_pages_on_copies(folder: Path) -> StaffPages:
+    """The settings of `running_assistant` for the staff's pages (the review page on, REVIEW_SECRET) writing into
+    copies, in `folder`, of the knowledge file and of data/: the repository's are left alone."""
+    knowledge = folder / "knowledge" / "cite_des_metiers.yml"
+    knowledge.parent.mkdir()
+    shutil.copy(DEFAULT_KNOWLEDGE_FILE, knowledge)
+    shutil.copytree(PROJECT_ROOT / "data", folder / "data")
+    return {
+        "CDM_KNOWLEDGE_FILE": str(knowledge),
+        "REVIEW_SECRET": REVIEW_SECRET,
+        "REVIEW_PORT": str(free_port()),
+        "REVIEW_DATA_DIR": str(folder / "data"),
+    }
 
 
 @pytest.fixture(scope="session")
