@@ -79,7 +79,7 @@ class Settings:
     # The HTTP API's token `make publish` uses to load a new model in the running Rasa server (serve mode), and
     # the file it finds it in (None: no token to hand on, the API being protected by a JWT secret).
     publish_token: str | None = None
-    publish_access_file: Path = ops_settings.PROJECT_ROOT / "var" / "publish-access.json"
+    publish_access_file: Path = ops_settings.OperationsSettings.default("PUBLISH_ACCESS_FILE")
 
     @classmethod
     def from_environment(cls, mode: str) -> Settings:
