@@ -237,7 +237,7 @@ class Publisher:
                 self.reject(model)
                 raise
         else:
-            self.say("3/4 Contrôles de qualité : le modèle n'a pas changé (seuls les faits ont changé) ; pas besoin.")
+            self.say("3/4 Contrôles de qualité : le modèle n'a pas changé (aucun nouvel exemple) ; pas besoin.")
             if assistant is None:
                 self.say("4/4 Aucun assistant en marche : le prochain « make run » utilisera ce modèle.")
             else:

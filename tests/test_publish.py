@@ -152,7 +152,7 @@ def test_facts_alone_need_neither_training_nor_gates_nor_a_swap(places: Places):
     assert published.publish()
     assert not tools.ran("test") and assistant.loaded == []
     assert f"    Pas d'entraînement : un modèle correspond déjà aux exemples ({OLD})." in said
-    assert "3/4 Contrôles de qualité : le modèle n'a pas changé (seuls les faits ont changé) ; pas besoin." in said
+    assert "3/4 Contrôles de qualité : le modèle n'a pas changé (aucun nouvel exemple) ; pas besoin." in said
     assert "4/4 L'assistant en marche utilise déjà ce modèle : rien à recharger." in said
     assert any(line.startswith("Les faits enregistrés, eux, sont déjà en ligne") for line in said)
 
