@@ -155,6 +155,7 @@ def test_a_failed_message_becomes_a_published_fix_the_bot_gives(
     status = requests.get(f"{assistant.rasa_url}/status", params={"token": access["token"]}, timeout=10).json()
     newest = max(models.glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
     assert status["model_file"] == newest.name and newest.name not in served_before
+    assert access["token"] not in assistant.log.read_text(encoding="utf-8", errors="replace")  # PUT /model's too
 
     # On a phone, the publication page fits the screen.
     phone = browser.new_context(
