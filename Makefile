@@ -14,7 +14,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 # Every shell script of the project, for shellcheck (.pre-commit-config.yaml finds the same ones by their shebang).
 SHELL_SCRIPTS := $(wildcard scripts/*.sh devtools/*.sh) .ci/run
 
-.PHONY: help install run shell interactive train validate lint format test test-unit test-e2e evaluate bench profile purge review review-web report lock clean
+.PHONY: help install run shell interactive train validate lint format test test-unit test-e2e evaluate bench profile purge review review-web publish report lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -93,6 +93,10 @@ review: install ## Turn the messages the bot failed into training examples, in t
 
 review-web: install ## The same review as a web page, protected by REVIEW_SECRET (off without it); `make run` starts it too
 	$(VENV)/bin/cdm-review-web
+
+# What the review page's « Publier » button runs too (staff/publish.py; docs/maintainers.md, section 11).
+publish: install ## Validate, train if needed, run the quick gates, then swap the running assistant's model (keeps the old one on failure)
+	$(VENV)/bin/cdm-publish
 
 report: install ## Anonymous weekly report (counts only) and chart -> results/report/
 	$(VENV)/bin/cdm-report

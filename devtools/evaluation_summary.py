@@ -47,6 +47,7 @@ import yaml
 from actions.knowledge.base import Knowledge
 from actions.knowledge_store import get_knowledge
 from actions.referrals import answer_by_subject
+from staff.gates import failed_conversations
 
 # Keys of a Rasa report that are averages, not intents.
 _AVERAGES = {"accuracy", "macro avg", "weighted avg", "micro avg"}
@@ -251,15 +252,6 @@ def _facts_lines(facts: dict[str, Any] | None, floors: FactFloors, compared: Cal
         f"les boutons seuls en auraient {unsure['buttons_right']} justes (si le visiteur clique le bon), la "
         f"recherche puis les boutons {unsure['search_then_buttons_right']}",
     ]
-
-
-def failed_conversations(conversations_dir: Path) -> list[str]:
-    """Names of the test conversations that failed, from Rasa's failed_test_stories.yml."""
-    failed_file = conversations_dir / "failed_test_stories.yml"
-    if not failed_file.exists():
-        raise FileNotFoundError(f"{failed_file} is missing: did the test conversations run?")
-    content = yaml.safe_load(failed_file.read_text(encoding="utf-8")) or {}
-    return [story.get("story", "?") for story in content.get("stories") or []]
 
 
 def worst_confusions(errors: list[dict[str, Any]]) -> list[tuple[str, str, int, str]]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import secrets
 import shutil
@@ -81,6 +82,10 @@ class Settings:
     ticket_lock_lifetime_s: int
     show_topic: bool = False
     shell_idle_minutes: float = 0
+    # The HTTP API's token `make publish` uses to load a new model in the running Rasa server (serve mode), and
+    # the file it finds it in (None: no token to hand on, the API being protected by a JWT secret).
+    publish_token: str | None = None
+    publish_access_file: Path = ops_settings.OperationsSettings.default("PUBLISH_ACCESS_FILE")
 
     @classmethod
     def from_environment(cls, mode: str) -> Settings:
@@ -89,6 +94,7 @@ class Settings:
         read = ops_settings.load()
         if mode != "actions":
             rasa_settings.load()
+        api_args, publish_token = served_api(read, mode)
         return cls(
             mode=mode,
             actions_port=read.actions_port,
@@ -100,13 +106,15 @@ class Settings:
             endpoints=read.rasa_endpoints,
             tracker_db=read.tracker_db,
             retention_days=f"{read.retention_days:g}",
-            api_args=api_arguments(read),
+            api_args=api_args,
             start_timeout_s=read.start_timeout,
             review_page=read.review_secret is not None,
             sanic_request_max_size=read.sanic_request_max_size,
             ticket_lock_lifetime_s=read.ticket_lock_lifetime,
             show_topic=read.show_topic,
             shell_idle_minutes=read.shell_server_idle_minutes,
+            publish_token=publish_token,
+            publish_access_file=read.publish_access_file,
         )
 
     def child_environment(self) -> dict[str, str]:
@@ -144,6 +152,38 @@ def api_arguments(read: ops_settings.OperationsSettings) -> list[str]:
         "RASA_ENABLE_API is true but neither RASA_API_TOKEN nor RASA_JWT_SECRET is set.\n"
         "       The HTTP API stays off unless a token or a JWT secret protects it."
     )
+
+
+def served_api(read: ops_settings.OperationsSettings, mode: str) -> tuple[list[str], str | None]:
+    """The HTTP API options of the Rasa server, and the token `make publish` loads a new model with. In serve mode
+    (`make run`) the API is on: as configured, or else protected by a random token drawn at this start, handed
+    on to publishing through a file only its user can read (`write_publish_access`), never printed."""
+    api_args = api_arguments(read)
+    if mode != "serve":
+        return api_args, None
+    if not api_args:
+        token = secrets.token_urlsafe(32)
+        return ["--enable-api", "--auth-token", token], token
+    return api_args, read.rasa_api_token.get_secret_value() if read.rasa_api_token is not None else None
+
+
+def write_publish_access(path: Path, rasa_port: int, token: str) -> None:
+    """Where `make publish` finds the running Rasa server and its API's token: a file readable by its user alone
+    (created so, never readable by others even for a moment)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        json.dump({"url": f"http://127.0.0.1:{rasa_port}", "token": token}, file)
+
+
+def remove_publish_access(path: Path, token: str) -> None:
+    """Removes the file at stop, if it is still this start's (another runner may have written its own since)."""
+    try:
+        if json.loads(path.read_text(encoding="utf-8")).get("token") == token:
+            path.unlink()
+    except (OSError, ValueError):
+        pass
 
 
 def has_model(path: Path) -> bool:
@@ -277,10 +317,17 @@ class Runner:
             print(f"Starting the action server on port {settings.actions_port}...", flush=True)
             supervisor.start(actions)
             self.serve_visitors(before_rasa=lambda: supervisor.wait_until_answers(actions, settings.start_timeout_s))
-            self.start_review_page()
-            self.start_web_server()
-            print(ready_message(settings), flush=True)
-            return supervisor.wait()
+            token = settings.publish_token
+            if token is not None:
+                write_publish_access(settings.publish_access_file, settings.rasa_port, token)
+            try:
+                self.start_review_page()
+                self.start_web_server()
+                print(ready_message(settings), flush=True)
+                return supervisor.wait()
+            finally:
+                if token is not None:
+                    remove_publish_access(settings.publish_access_file, token)
 
     def talk_in_shell(self) -> int:
         """The advisers' shell: the console (ops/shell.py) in the foreground, talking to the shell's own Rasa
@@ -497,9 +544,17 @@ Try it:
   curl -s -X POST {rest_url(settings)} \\
        -H 'Content-Type: application/json' -d '{{"sender": "essai", "message": "C'"'"'est gratuit ?"}}'
 Conversations are kept {store} for {settings.retention_days} days, personal data masked.
-Rasa HTTP API: {"on, protected" if settings.api_args else "off"}.
+Rasa HTTP API: {api_state(settings)}.
 Stop with Ctrl-C.
 """
+
+
+def api_state(settings: Settings) -> str:
+    if not settings.api_args:
+        return "off"
+    if settings.publish_token is None:
+        return "on, protected"
+    return f"on, protected by a token (in {settings.publish_access_file}, for make publish)"
 
 
 def knowledge_refusal() -> str | None:

@@ -143,6 +143,12 @@ class OperationsSettings(ProcessSettings):
     review_data_dir: Path = variable(
         "REVIEW_DATA_DIR", PROJECT_ROOT / "data", "Training data the review reads and writes reviewed examples to."
     )
+    publish_access_file: Path = variable(
+        "PUBLISH_ACCESS_FILE",
+        PROJECT_ROOT / "var" / "publish-access.json",
+        "Where cdm-run serve leaves, readable by its user only, the address and this start's token of the Rasa "
+        "server's HTTP API, for make publish to load a new model; removed when it stops.",
+    )
     review_min_confidence: float = variable(
         "REVIEW_MIN_CONFIDENCE", 0.6, "Intent confidence under which a visitor's message is up for review."
     )

@@ -32,7 +32,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, U
 from sanic import Sanic
 from sanic.exceptions import SanicException
 
-from rasa_extensions import settings, wording
+from rasa_extensions import gc_freeze, settings, wording
 from rasa_extensions.clauses import Parse, questions_in
 from rasa_extensions.language_id import language_of_text
 from rasa_extensions.privacy import clean_text, mask_personal_data, name_model
@@ -51,11 +51,18 @@ def has_words(text: str) -> bool:
     return any(char.isalnum() for char in text)
 
 
+def server_agent() -> Any:
+    """The running Rasa server's agent (its model), or None outside a server."""
+    try:
+        return Sanic.get_app().ctx.agent
+    except (SanicException, AttributeError):
+        return None
+
+
 def server_parse() -> Parse | None:
     """The running Rasa server's NLU (its agent's `parse_message`), or None outside a server."""
-    try:
-        agent = Sanic.get_app().ctx.agent
-    except (SanicException, AttributeError):
+    agent = server_agent()
+    if agent is None:
         return None
     parse: Parse = agent.parse_message
     return parse
@@ -109,6 +116,8 @@ def guarded(
     name_model()
 
     async def handle(message: UserMessage, client: str | None = None) -> None:
+        # After `make publish` loaded a new model: the old one is freed (once).
+        gc_freeze.refreeze_if_the_model_changed(server_agent())
         channel, recipient = message.output_channel, message.sender_id
         text = clean_text(message.text) if isinstance(message.text, str) else ""
         # First, before any work: a flood costs as little as possible.

@@ -2,7 +2,7 @@
 from the names and aliases of the knowledge file, so that the NLU knows every spelling the knowledge
 file knows. `make train` and `make validate` run it; `--check` only tells whether the file is current.
 
-    .venv/bin/python -m scripts.build_entity_data [--check]
+    .venv/bin/python -m scripts.build_entity_data [--check] [--data DIR]
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ from actions.knowledge.base import Knowledge
 from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE, KnowledgeError, load_knowledge
 from actions.knowledge.text import strip_accents
 
-ENTITY_DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "nlu" / "entities.yml"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# The file, inside a training data folder.
+ENTITY_DATA_PATH = Path("nlu") / "entities.yml"
+ENTITY_DATA_FILE = DATA_DIR / ENTITY_DATA_PATH
 HEADER = (
     "# Generated from knowledge/cite_des_metiers.yml by scripts/build_entity_data.py (make train): do not edit.\n"
     "# To add a spelling of a centre or a label, add it to the entry's `aliases` in the knowledge file.\n"
@@ -60,22 +63,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only check that the file is current")
     parser.add_argument("--knowledge", default=str(DEFAULT_KNOWLEDGE_FILE), help="knowledge file to read")
+    parser.add_argument("--data", default=DATA_DIR, type=Path, help="training data folder (default: data/)")
     args = parser.parse_args(argv)
+    entity_file = args.data / ENTITY_DATA_PATH
     try:
         knowledge = load_knowledge(args.knowledge)
     except KnowledgeError as error:  # `make train` (and so `make run`) stops here: the problems, no traceback
         print(error.summary(), file=sys.stderr)
         return 1
     content = entity_data(knowledge)
-    current = ENTITY_DATA_FILE.read_text(encoding="utf-8") if ENTITY_DATA_FILE.exists() else ""
+    current = entity_file.read_text(encoding="utf-8") if entity_file.exists() else ""
     if args.check:
         if current != content:
-            print(f"{ENTITY_DATA_FILE} is out of date with the knowledge file: run `make train`.")
+            print(f"{entity_file} is out of date with the knowledge file: run `make train`.")
             return 1
         return 0
     if current != content:
-        ENTITY_DATA_FILE.write_text(content, encoding="utf-8")
-        print(f"Updated {ENTITY_DATA_FILE} from the knowledge file.")
+        entity_file.write_text(content, encoding="utf-8")
+        print(f"Updated {entity_file} from the knowledge file.")
     return 0
 
 

@@ -281,7 +281,8 @@ def facts_page(path: Path, token: str, style: str, done: str = "", fact: str = "
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{style}{FACTS_STYLE}</style></head>
 <body><main>
 <h1>Les faits de l'assistant</h1>
-<nav><a href="/">Relecture</a> <a href="#ajouter">Ajouter un fait</a> <a href="#historique">Historique</a></nav>
+<nav><a href="/">Relecture</a> <a href="#ajouter">Ajouter un fait</a> <a href="#historique">Historique</a>
+<a href="/publier">Publier</a></nav>
 {notice(done, fact)}
 {_shown(token, data, shown) if shown else ""}
 <p class="note">Chaque fait est dit par le bot tel qu'il est écrit, en français et en anglais. Modifiez le texte,

@@ -13,7 +13,9 @@ sujet…" (the whole list, under a <details>: the page has no script), "C'est un
 "Ignorer". Each message is a small form of its own; after a choice the page redirects (303) back to the
 list with a confirmation, whose address names the topic chosen, never the visitor's text. The choices are
 written into the reviewed-examples files. The facts page (`/faits`, staff/facts_web.py) edits the knowledge file's
-facts and journals each change beside it: those are the only other files the page writes. It reads on a phone
+facts and journals each change beside it: those are the only other files the page writes. « Publier les
+changements » (`/publier`, staff/publish_web.py) runs `make publish`'s steps (staff/publish.py) in a subprocess,
+which trains, judges and swaps the model, and follows them on a page that refreshes itself. It reads on a phone
 (fluid layout, buttons big enough to tap). Everything shown is escaped; each form carries a token derived from the
 secret, so that another website cannot post choices with a browser's remembered credentials.
 """
@@ -34,7 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ops import settings as ops_settings
 from ops.conversations import read_conversations
-from staff import facts_web
+from staff import facts_web, publish_web
 from staff.report import REPORT_STYLE, chart_png, knowledge_lines, report_html, weekly_figures
 from staff.review import (
     IGNORE,
@@ -101,8 +103,8 @@ select { font: inherit; min-height: 2.75rem; max-width: 100%; margin: .3rem 0; }
 )
 # What the page says after a choice (the redirect's `fait`).
 _DONE = {
-    "ajoute": "Ajouté comme exemple de « {topic} ». Quand la relecture est finie : <code>make train</code>, puis "
-    "<code>make evaluate</code>.",
+    "ajoute": "Ajouté comme exemple de « {topic} ». Quand la relecture est finie : « Publier les changements » "
+    "(en haut de la page) réentraîne le bot et le met en ligne.",
     "deja": "Ce message était déjà dans les exemples relus.",
     "ignore": "Message ignoré : il ne sera plus proposé (noté, avec le jour, à la fin de {files}).",
     "choisir": "Choisissez d'abord un sujet dans la liste « Autre sujet… », puis « Ajouter à ce sujet ».",
@@ -125,6 +127,8 @@ def form_token(secret: str) -> str:
 class ReviewPageHandler(BaseHTTPRequestHandler):
     secret: ClassVar[str] = ""
     settings: ClassVar[ReviewSettings]
+    # The « Publier » button's publications (staff/publish_web.py): one at a time for the page.
+    publications: ClassVar[publish_web.Publications] = publish_web.Publications()
     server_version = "review"
     sys_version = ""
 
@@ -144,6 +148,9 @@ class ReviewPageHandler(BaseHTTPRequestHandler):
             done, fact = query.get("fait", [""])[0], query.get("id", [""])[0]
             page = facts_web.facts_page(knowledge_file(), form_token(self.secret), _STYLE, done, fact)
             self._send(HTTPStatus.OK, page.encode(), "text/html; charset=utf-8")
+        elif url.path == "/publier":
+            page = publish_web.publish_page(self.publications.last, form_token(self.secret), _STYLE)
+            self._send(HTTPStatus.OK, page.encode(), "text/html; charset=utf-8")
         elif url.path == "/rapport.png":
             self._send(HTTPStatus.OK, self._chart(), "image/png")
         else:
@@ -156,14 +163,14 @@ class ReviewPageHandler(BaseHTTPRequestHandler):
         if urlsplit(self.path).path == "/faits" and 0 < length <= facts_web.MAX_FORM_BYTES:
             self._facts_post(length)
             return
+        if urlsplit(self.path).path == "/publier" and 0 < length <= MAX_FORM_BYTES:
+            self._publish_post(length)
+            return
         if urlsplit(self.path).path != "/relecture" or not 0 < length <= MAX_FORM_BYTES:
             self._send(HTTPStatus.BAD_REQUEST, "Requête refusée.".encode(), "text/plain; charset=utf-8")
             return
-        form = {
-            name: values[0] for name, values in parse_qs(self.rfile.read(length).decode("utf-8", "replace")).items()
-        }
-        if not hmac.compare_digest(form.get("jeton", ""), form_token(self.secret)):
-            self._send(HTTPStatus.FORBIDDEN, "Formulaire refusé.".encode(), "text/plain; charset=utf-8")
+        form = self._form(length)
+        if form is None:
             return
         choice = form.get("choix", "")
         if choice == OTHER:
@@ -184,27 +191,40 @@ class ReviewPageHandler(BaseHTTPRequestHandler):
         else:
             done = "ajoute" if apply_decisions(self.settings.data_dir, groups, {key: choice}, intents) else "deja"
         topic = f"&sujet={choice}" if done == "ajoute" else ""
-        self.send_response(HTTPStatus.SEE_OTHER)
-        self.send_header("Location", f"/?fait={done}{topic}#messages")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
+        self._redirect(f"/?fait={done}{topic}#messages")
 
-    def _facts_post(self, length: int) -> None:
+    def _form(self, length: int) -> dict[str, str] | None:
+        """The posted form, or None (and a 403 sent) when it lacks the token derived from the secret."""
         form = {
             name: values[0] for name, values in parse_qs(self.rfile.read(length).decode("utf-8", "replace")).items()
         }
         if not hmac.compare_digest(form.get("jeton", ""), form_token(self.secret)):
             self._send(HTTPStatus.FORBIDDEN, "Formulaire refusé.".encode(), "text/plain; charset=utf-8")
+            return None
+        return form
+
+    def _publish_post(self, length: int) -> None:
+        if self._form(length) is None:
+            return
+        self.publications.start()  # none while one runs: the page then shows that one
+        self._redirect("/publier")
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(HTTPStatus.SEE_OTHER)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _facts_post(self, length: int) -> None:
+        form = self._form(length)
+        if form is None:
             return
         location, shown = facts_web.handle_post(knowledge_file(), self._credentials()[0], form)
         if shown is not None:
             page = facts_web.facts_page(knowledge_file(), form_token(self.secret), _STYLE, shown=shown)
             self._send(HTTPStatus.OK, page.encode(), "text/html; charset=utf-8")
             return
-        self.send_response(HTTPStatus.SEE_OTHER)
-        self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
+        self._redirect(location)
 
     def _credentials(self) -> tuple[str, str]:
         """The user name and password of the Basic authentication ("" for both when there is none or it is
@@ -251,8 +271,10 @@ class ReviewPageHandler(BaseHTTPRequestHandler):
 <body><main>
 <h1>Relecture de l'assistant</h1>
 <nav><a href="#messages">Messages à relire ({len(groups)})</a> <a href="#rapport">Rapport de la semaine</a>
-<a href="/faits">Les faits</a></nav>
+<a href="/faits">Les faits</a> <a href="/publier">Publier</a></nav>
 {self._notice(done, topic)}
+<p class="note">Les exemples relus ici et les faits modifiés sont mis en ligne par un seul bouton :</p>
+{publish_web.publish_form(form_token(self.secret))}
 <h2 id="messages">Messages à relire</h2>
 <p class="note">Des messages de visiteurs (masqués) que le bot n'a pas compris, sur lesquels il a hésité, dont la
 réponse manquait au fichier de connaissances, ou dont la réponse a été jugée inutile ; les messages presque

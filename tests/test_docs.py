@@ -1,8 +1,8 @@
 """The documents say what the code does: gates, `make` targets and links (issue 29).
 
 - The gates of `make evaluate` are stated once, in docs/testing.md, between `<!-- gates:begin -->` and
-  `<!-- gates:end -->`: a table generated here from the code (the defaults of devtools/evaluate.sh, the word limits
-  of actions/glance.py). `.venv/bin/python -m tests.test_docs` rewrites it.
+  `<!-- gates:end -->`: a table generated here from the code (the defaults of devtools/evaluate.sh, read by
+  staff/gates.py, and the word limits of actions/glance.py). `.venv/bin/python -m tests.test_docs` rewrites it.
 - Any other line of a document that speaks of a gate, a floor or a threshold (English or French) and states a
   figure must state one the code holds: a gate of evaluate.sh, a threshold of config.yml, or a constant named
   DEFAULT_*, MIN_*, MAX_* or *_THRESHOLD in the code.
@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
+from staff.gates import Gate, evaluate_sh_gates
+
 ROOT = Path(__file__).resolve().parent.parent
-EVALUATE_SH = ROOT / "devtools" / "evaluate.sh"
 GLANCE = ROOT / "actions" / "glance.py"
 CONFIG = ROOT / "config.yml"
 MAKEFILE = ROOT / "Makefile"
@@ -50,40 +50,10 @@ GATE_WORDS = {
     "MIN_FACTS_HONEST": ("held-out questions the sources do not answer that get no fact in its place", "≥"),
     "MAX_FACTS_WRONG": ("held-out fact questions answered with a wrong fact", "≤"),
 }
-# Settings of evaluate.sh that are not gates.
-NOT_GATES = {"VENV", "CV_FOLDS"}
 WORD_LIMITS = {
     "FIRST_BUBBLE_MAX_WORDS": "words in the first bubble of an answer to a held-out message",
     "NEED_MAX_WORDS": "words in the whole answer to a need",
 }
-
-
-@dataclass(frozen=True)
-class Gate:
-    name: str
-    value: str  # as the code writes it
-    folds: str = ""  # "5 folds" or "fewer folds" for the cross-validation floors
-
-
-def evaluate_sh_gates(text: str | None = None) -> list[Gate]:
-    """The `${NAME:-value}` defaults of devtools/evaluate.sh. A name set twice is a cross-validation floor: first
-    under `if [ "$folds" -ge 5 ]`, then in its `else` branch (fewer folds)."""
-    text = EVALUATE_SH.read_text(encoding="utf-8") if text is None else text
-    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    seen: dict[str, list[str]] = {}
-    for name, value in re.findall(r"\$\{([A-Z_][A-Z0-9_]*):-([0-9.]+)\}", code):
-        seen.setdefault(name, []).append(value)
-    gates = []
-    for name, values in seen.items():
-        if name in NOT_GATES:
-            continue
-        if len(values) == 1:
-            gates.append(Gate(name, values[0]))
-        elif len(values) == 2:
-            gates += [Gate(name, values[0], "5 folds"), Gate(name, values[1], "fewer folds (CI: 2)")]
-        else:
-            raise AssertionError(f"{EVALUATE_SH.relative_to(ROOT)}: {name} has {len(values)} defaults: {values}")
-    return gates
 
 
 def glance_limits() -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import weakref
 
 from rasa.core.channels.channel import UserMessage
 
@@ -35,5 +36,35 @@ def test_the_objects_of_that_moment_are_frozen_and_later_ones_collected():
         del garbage, item
         assert gc.collect() >= 1000
         assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+class _Agent:
+    """Stands for the Rasa server's agent, its model: a big cycle the collector alone can free."""
+
+    def __init__(self) -> None:
+        self.model: list[object] = [self]
+
+
+def test_a_model_loaded_while_the_server_runs_frees_the_old_one_at_the_next_message():
+    """`make publish` swaps the model (`PUT /model`): the frozen old agent must not stay in memory beside the new."""
+
+    class App:
+        class ctx:  # noqa: N801 (Sanic's name)
+            agent = _Agent()
+
+    try:
+        asyncio.run(gc_freeze.freeze(App, None))  # type: ignore[arg-type]
+        assert not gc_freeze.refreeze_if_the_model_changed(App.ctx.agent)  # the same model: nothing to do
+        old = weakref.ref(App.ctx.agent)
+        App.ctx.agent = _Agent()
+        assert old() is not None  # frozen with the rest: the collector does not see it
+        gc.collect()
+        assert old() is not None
+        assert gc_freeze.refreeze_if_the_model_changed(App.ctx.agent)
+        assert old() is None
+        assert not gc_freeze.refreeze_if_the_model_changed(App.ctx.agent)  # once
+        assert not gc_freeze.refreeze_if_the_model_changed(None)  # outside a server
     finally:
         gc.unfreeze()

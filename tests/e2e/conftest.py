@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 import requests
 
+from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE
 from ops.processes import RUNNER, answers, free_port, session_processes
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.services import wait_until
@@ -54,6 +56,8 @@ class Assistant:
     review_data: Path | None = None
     # The runner's process, the leader of a session of its own that holds every process it started.
     runner_pid: int = 0
+    # Where the runner leaves the HTTP API's address and token for `make publish` (serve mode).
+    publish_access: Path | None = None
 
     @property
     def rasa_url(self) -> str:
@@ -95,7 +99,9 @@ def running_assistant(
     rasa_port, actions_port, web_port = rasa_port or free_port(), actions_port or free_port(), free_port()
     ports = {"RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port), "WEB_PORT": str(web_port)}
     tracker_db = Path(env_overrides.pop("TRACKER_DB", log.with_name("conversations.db")))
-    env = {**os.environ, **ports, "TRACKER_DB": str(tracker_db), **env_overrides}
+    # The HTTP API's address and token for publishing (serve mode): beside the log, never in the repository's var/.
+    access = env_overrides.pop("PUBLISH_ACCESS_FILE", str(log.with_suffix(".publish-access.json")))
+    env = {**os.environ, **ports, "TRACKER_DB": str(tracker_db), "PUBLISH_ACCESS_FILE": access, **env_overrides}
     with log.open("ab") as log_file:
         process = subprocess.Popen(
             [*RUNNER, mode],
@@ -115,6 +121,7 @@ def running_assistant(
         review_url=f"http://127.0.0.1:{env['REVIEW_PORT']}/" if "REVIEW_SECRET" in env_overrides else "",
         review_data=Path(env_overrides["REVIEW_DATA_DIR"]) if "REVIEW_DATA_DIR" in env_overrides else None,
         runner_pid=process.pid,
+        publish_access=Path(access),
     )
     ready_url = {
         "serve": assistant.web_url,  # the page server starts last: when it answers, everything is up
@@ -138,6 +145,28 @@ def running_assistant(
 # The maintainers' review page is on in the shared assistant (`make run` with REVIEW_SECRET), writing its
 # reviewed examples into a copy of data/ (tests/e2e/test_review.py).
 REVIEW_SECRET = "secret-de-relecture-e2e"
+
+
+class StaffPages(TypedDict):
+    CDM_KNOWLEDGE_FILE: str
+    REVIEW_SECRET: str
+    REVIEW_PORT: str
+    REVIEW_DATA_DIR: str
+
+
+def staff_pages_on_copies(folder: Path) -> StaffPages:
+    """The settings of `running_assistant` for the staff's pages (the review page on, REVIEW_SECRET) writing into
+    copies, in `folder`, of the knowledge file and of data/: the repository's are left alone."""
+    knowledge = folder / "knowledge" / "cite_des_metiers.yml"
+    knowledge.parent.mkdir()
+    shutil.copy(DEFAULT_KNOWLEDGE_FILE, knowledge)
+    shutil.copytree(PROJECT_ROOT / "data", folder / "data")
+    return {
+        "CDM_KNOWLEDGE_FILE": str(knowledge),
+        "REVIEW_SECRET": REVIEW_SECRET,
+        "REVIEW_PORT": str(free_port()),
+        "REVIEW_DATA_DIR": str(folder / "data"),
+    }
 
 
 @pytest.fixture(scope="session")

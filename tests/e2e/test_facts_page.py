@@ -5,20 +5,17 @@ longer said; a file broken by a hand edit gets the French message with its line,
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
-from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE, load_knowledge
+from actions.knowledge.loading import load_knowledge
 from actions.knowledge_store import CHECK_EVERY_SECONDS
-from ops.processes import free_port
-from tests.conftest import PROJECT_ROOT
-from tests.e2e.conftest import REVIEW_SECRET, Assistant, running_assistant
+from tests.e2e.conftest import REVIEW_SECRET, Assistant, running_assistant, staff_pages_on_copies
 from tests.e2e.test_widget import browser  # noqa: F401 (the fixture: one chromium for the module)
 
 NEW_FR = "Horaires de test : ouvert du lundi au vendredi (texte du test de bout en bout)."
@@ -29,18 +26,22 @@ NEW_EN = "Test hours: open Monday to Friday (end-to-end test text)."
 def edited_assistant(trained_model: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Assistant, Path]]:
     """The assistant and its review page (`make run` with REVIEW_SECRET), on a copy of the knowledge file."""
     folder = tmp_path_factory.mktemp("facts")
-    knowledge = folder / "knowledge" / "cite_des_metiers.yml"
-    knowledge.parent.mkdir()
-    shutil.copy(DEFAULT_KNOWLEDGE_FILE, knowledge)
-    shutil.copytree(PROJECT_ROOT / "data", folder / "data")
-    with running_assistant(
-        folder / "run.log",
-        CDM_KNOWLEDGE_FILE=str(knowledge),
-        REVIEW_SECRET=REVIEW_SECRET,
-        REVIEW_PORT=str(free_port()),
-        REVIEW_DATA_DIR=str(folder / "data"),
-    ) as running:
-        yield running, knowledge
+    staff_pages = staff_pages_on_copies(folder)
+    with running_assistant(folder / "run.log", **staff_pages) as running:
+        yield running, Path(staff_pages["CDM_KNOWLEDGE_FILE"])
+
+
+def edit_and_preview_the_hours(page: Page, text: str, text_en: str) -> None:
+    """On the facts page, the opening hours' fact edited in both languages, and the bot's answer with the draft."""
+    page.locator("summary", has_text="Sujet : Les horaires").click()
+    fact = page.locator("#f-topic\\:hours-adapted_opening")
+    fact.get_by_text("Modifier").click()
+    fact.get_by_label("Texte en français").fill(text)
+    fact.get_by_label("Texte en anglais").fill(text_en)
+    fact.get_by_role("button", name="Aperçu").click()
+    preview = page.locator("#apercu")
+    expect(preview).to_contain_text(text)
+    expect(preview).to_contain_text(text_en)
 
 
 def test_a_reviewer_edits_previews_and_saves_a_fact_that_the_bot_then_says(
@@ -53,15 +54,7 @@ def test_a_reviewer_edits_previews_and_saves_a_fact_that_the_bot_then_says(
     page = context.new_page()
     page.goto(assistant.review_url + "faits")
     expect(page.locator("h1")).to_have_text("Les faits de l'assistant")
-    page.locator("summary", has_text="Sujet : Les horaires").click()
-    fact = page.locator("#f-topic\\:hours-adapted_opening")
-    fact.get_by_text("Modifier").click()
-    fact.get_by_label("Texte en français").fill(NEW_FR)
-    fact.get_by_label("Texte en anglais").fill(NEW_EN)
-    fact.get_by_role("button", name="Aperçu").click()
-    preview = page.locator("#apercu")
-    expect(preview).to_contain_text(NEW_FR)
-    expect(preview).to_contain_text(NEW_EN)
+    edit_and_preview_the_hours(page, NEW_FR, NEW_EN)
     assert NEW_FR not in knowledge.read_text(encoding="utf-8")  # a preview saves nothing
 
     page.locator("#brouillon").get_by_role("button", name="Enregistrer").click()

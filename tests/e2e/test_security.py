@@ -23,9 +23,26 @@ from tests.e2e.conftest import Assistant, running_assistant
 ANSWER_WITHIN_S = 30
 
 
-def test_http_api_is_off_by_default(assistant: Assistant):
-    for path in ("/status", "/version", "/conversations/someone/tracker", "/model/parse"):
-        assert requests.get(f"{assistant.rasa_url}{path}", timeout=10).status_code in (404, 405), path
+def test_http_api_of_make_run_refuses_requests_without_the_token_of_its_start(assistant: Assistant):
+    """`make run` turns the API on for `make publish`, protected by a random token of its start, in a file only its
+    user can read and that goes when it stops."""
+    for path in ("/status", "/conversations/someone/tracker"):
+        assert requests.get(f"{assistant.rasa_url}{path}", timeout=10).status_code == 401, path
+        assert requests.get(f"{assistant.rasa_url}{path}", params={"token": "guess"}, timeout=10).status_code == 401
+    assert requests.put(f"{assistant.rasa_url}/model", json={"model_file": "x"}, timeout=10).status_code == 401
+    assert assistant.publish_access is not None
+    assert assistant.publish_access.stat().st_mode & 0o777 == 0o600
+    access = json.loads(assistant.publish_access.read_text(encoding="utf-8"))
+    assert len(access["token"]) >= 40
+    status = requests.get(f"{access['url']}/status", params={"token": access["token"]}, timeout=10)
+    assert status.status_code == 200
+    assert access["token"] not in assistant.log.read_text(encoding="utf-8", errors="replace")
+
+
+def test_http_api_is_off_by_default_when_a_server_runs_alone(trained_model, tmp_path: Path):
+    with running_assistant(tmp_path / "rasa.log", mode="rasa") as rasa:
+        for path in ("/status", "/version", "/conversations/someone/tracker", "/model/parse"):
+            assert requests.get(f"{rasa.rasa_url}{path}", timeout=10).status_code in (404, 405), path
 
 
 def test_http_api_when_on_refuses_requests_without_its_token(trained_model, tmp_path: Path):
