@@ -163,3 +163,11 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def with_a_model(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A models folder of its own with one model file, so that the tests run before any training (CI's order)."""
+    models = folder / "models"
+    models.mkdir()
+    (models / "20260101-000000-000000000000.tar.gz").write_bytes(b"a model file: the tests using it start no server")
+    monkeypatch.setenv("RASA_MODEL", str(models))

@@ -20,7 +20,7 @@ from rasa.core.run import create_http_input_channels
 
 from ops import processes, run, shell, shell_server
 from rasa_extensions.input_channels import _SENDER_ID, VisitorRestInput
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, with_a_model
 
 
 def option(command: list[str], name: str) -> str:
@@ -294,6 +294,7 @@ class Health(BaseHTTPRequestHandler):
 def test_the_shell_never_talks_to_a_rasa_server_it_did_not_start(monkeypatch, capsys, tmp_path):
     """A Rasa server already on RASA_PORT (`make run`) keeps its conversations: the shell refuses to start."""
     monkeypatch.setattr(shell_server, "SHELL_FOLDER", tmp_path)
+    with_a_model(tmp_path, monkeypatch)
     server = ThreadingHTTPServer(("127.0.0.1", 0), Health)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

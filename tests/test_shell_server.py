@@ -21,6 +21,7 @@ import pytest
 from ops import processes, run, shell_server
 from ops.settings import SettingsError
 from ops.shell_server import IdleTimer, Place, State, reuse_refusal
+from tests.conftest import with_a_model
 
 
 def a_state(**changes: Any) -> State:
@@ -113,6 +114,7 @@ def test_the_state_file_is_its_owners_only_and_holds_no_conversation(tmp_path: P
 @pytest.fixture
 def shell_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(shell_server, "SHELL_FOLDER", tmp_path)
+    with_a_model(tmp_path, monkeypatch)
     return tmp_path
 
 

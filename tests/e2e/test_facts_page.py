@@ -128,3 +128,24 @@ def test_a_file_broken_by_hand_gets_the_french_message_with_its_line_and_the_bot
         assert "4-10 rue des Consuls" in assistant.texts("c'est quoi votre adresse ?", "broken-file")
     finally:
         knowledge.write_text(good, encoding="utf-8")
+
+
+def test_a_draft_with_a_field_left_empty_gets_the_french_message_naming_it_and_saves_nothing(
+    edited_assistant: tuple[Assistant, Path],
+    browser: Browser,  # noqa: F811
+):
+    assistant, knowledge = edited_assistant
+    before = knowledge.read_text(encoding="utf-8")
+    context = browser.new_context(http_credentials={"username": "Marie", "password": REVIEW_SECRET}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(assistant.review_url + "faits")
+    page.locator("summary", has_text="Sujet : L'adresse").click()
+    fact = page.locator("#f-topic\\:address-address_marseille")
+    fact.get_by_text("Modifier").click()
+    fact.get_by_label("Texte en anglais").fill(" ")
+    fact.get_by_role("button", name="Aperçu").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("anglais")
+    expect(alert).to_contain_text("Rien n'a été enregistré")
+    assert knowledge.read_text(encoding="utf-8") == before
+    context.close()
