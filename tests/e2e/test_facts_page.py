@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from actions.knowledge.loading import load_knowledge
 from actions.knowledge_store import CHECK_EVERY_SECONDS
@@ -84,6 +84,22 @@ def answer_once_reloaded(assistant: Assistant, question: str, done) -> str:
     return answer
 
 
+def facts_page_of(chromium: Browser, assistant: Assistant) -> tuple[BrowserContext, Page]:
+    """The facts page, as the reviewer Marie opens it."""
+    context = chromium.new_context(http_credentials={"username": "Marie", "password": REVIEW_SECRET}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(assistant.review_url + "faits")
+    return context, page
+
+
+def open_fact(page: Page, topic_title: str, locator: str) -> Locator:
+    """A topic's fact on the facts page, its form open."""
+    page.locator("summary", has_text=f"Sujet : {topic_title}").click()
+    fact = page.locator(locator)
+    fact.get_by_text("Modifier").click()
+    return fact
+
+
 def test_a_fact_given_an_end_date_in_the_past_is_no_longer_said(
     edited_assistant: tuple[Assistant, Path],
     browser: Browser,  # noqa: F811
@@ -91,12 +107,8 @@ def test_a_fact_given_an_end_date_in_the_past_is_no_longer_said(
     assistant, knowledge = edited_assistant
     ending = load_knowledge(knowledge).fact("hours_unknown").text
     assert ending in assistant.texts("vous ouvrez à quelle heure ?", "ending-before")
-    context = browser.new_context(http_credentials={"username": "Marie", "password": REVIEW_SECRET}, locale="fr-FR")
-    page = context.new_page()
-    page.goto(assistant.review_url + "faits")
-    page.locator("summary", has_text="Sujet : Les horaires").click()
-    fact = page.locator("#f-topic\\:hours-hours_unknown")
-    fact.get_by_text("Modifier").click()
+    context, page = facts_page_of(browser, assistant)
+    fact = open_fact(page, "Les horaires", "#f-topic\\:hours-hours_unknown")
     fact.get_by_label("Date de fin").fill((date.today() - timedelta(days=1)).isoformat())
     fact.get_by_role("button", name="Aperçu").click()
     page.locator("#brouillon").get_by_role("button", name="Enregistrer").click()
@@ -117,9 +129,7 @@ def test_a_file_broken_by_hand_gets_the_french_message_with_its_line_and_the_bot
     # The apostrophe of "l'ouest" ends a text written between apostrophes: PyYAML's error, in English, without help.
     knowledge.write_text(good.replace('text: "Présente à Marseille', "text: 'Présente à l'ouest de Marseille", 1))
     try:
-        context = browser.new_context(http_credentials={"username": "Marie", "password": REVIEW_SECRET}, locale="fr-FR")
-        page = context.new_page()
-        page.goto(assistant.review_url + "faits")
+        context, page = facts_page_of(browser, assistant)
         alert = page.get_by_role("alert")
         expect(alert).to_contain_text(f"ligne {line}, colonne")
         expect(alert).to_contain_text("Mettez le texte entre guillemets droits")
@@ -136,12 +146,8 @@ def test_a_draft_with_a_field_left_empty_gets_the_french_message_naming_it_and_s
 ):
     assistant, knowledge = edited_assistant
     before = knowledge.read_text(encoding="utf-8")
-    context = browser.new_context(http_credentials={"username": "Marie", "password": REVIEW_SECRET}, locale="fr-FR")
-    page = context.new_page()
-    page.goto(assistant.review_url + "faits")
-    page.locator("summary", has_text="Sujet : L'adresse").click()
-    fact = page.locator("#f-topic\\:address-address_marseille")
-    fact.get_by_text("Modifier").click()
+    context, page = facts_page_of(browser, assistant)
+    fact = open_fact(page, "L'adresse", "#f-topic\\:address-address_marseille")
     fact.get_by_label("Texte en anglais").fill(" ")
     fact.get_by_role("button", name="Aperçu").click()
     alert = page.get_by_role("alert")
