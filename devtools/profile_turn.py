@@ -31,6 +31,7 @@ from types import CodeType
 from typing import Any
 
 from ops import processes
+from ops.models import newest_model
 from ops.processes import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -66,12 +67,6 @@ QUESTIONS = [
     "il faut prendre rendez-vous ?",
     "merci, au revoir",
 ]
-
-
-def _newest_model(path: Path) -> Path:
-    if path.is_file():
-        return path
-    return max(path.glob("*.tar.gz"), key=lambda model: model.stat().st_mtime)
 
 
 def _start_action_server(port: int) -> subprocess.Popen[bytes]:
@@ -146,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         from rasa_extensions import action_response_check
 
         action_response_check.apply()
-    model = _newest_model(args.model)
+    model = newest_model(args.model)
+    if model is None:
+        raise SystemExit(f"No model in {args.model}: run `make train` first.")
     port = free_port()
     actions = _start_action_server(port)
     try:

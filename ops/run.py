@@ -40,6 +40,7 @@ from types import FrameType
 
 from ops import processes, shell_server
 from ops import settings as ops_settings
+from ops.models import newest_model
 from ops.supervision import Program, Supervisor
 from rasa_extensions import settings as rasa_settings
 
@@ -187,7 +188,7 @@ def remove_publish_access(path: Path, token: str) -> None:
 
 
 def has_model(path: Path) -> bool:
-    return any(path.glob("*.tar.gz")) if path.is_dir() else path.is_file()
+    return newest_model(path) is not None
 
 
 class Interrupted(Exception):
@@ -366,7 +367,7 @@ class Runner:
         """The shell's servers of `place`, reused if they serve what a new start would, else started anew (the
         stale ones stopped first)."""
         settings = self.settings
-        model = shell_server.newest_model(processes.PROJECT_ROOT / settings.model)
+        model = newest_model(processes.PROJECT_ROOT / settings.model)
         assert model is not None  # run() checked that there is one
         wanted = shell_server.fingerprint(model, shell_settings(settings))
         state = shell_server.State.read(place.state)

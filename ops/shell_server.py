@@ -131,14 +131,6 @@ class State:
         return f"http://127.0.0.1:{self.rasa_port}"
 
 
-def newest_model(path: Path) -> Path | None:
-    """The model file Rasa serves for `path`: the file itself, or the folder's newest model, as Rasa picks it."""
-    if path.is_file():
-        return path
-    models = list(path.glob("*.tar.gz")) if path.is_dir() else []
-    return max(models, key=lambda model: model.stat().st_mtime) if models else None
-
-
 def code_stamp(root: Path = processes.PROJECT_ROOT) -> list[tuple[str, int]]:
     """The newest modification time of each of CODE's files and folders (their Python files)."""
     stamp = []

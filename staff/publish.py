@@ -41,6 +41,7 @@ from typing import Protocol
 from actions import settings as actions_settings
 from actions.knowledge.loading import KnowledgeError, load_knowledge
 from ops import settings as ops_settings
+from ops.models import newest_model
 from staff.gates import failed_conversations, gate, intent_macro_f1
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -173,11 +174,6 @@ class RunningAssistant:
     def load(self, model: Path) -> None:
         """Replaces its model (OSError when it cannot: it then keeps the one it had)."""
         self._request("PUT", "/model", {"model_file": str(model.resolve())}, LOAD_TIMEOUT_S)
-
-
-def newest_model(models: Path) -> Path | None:
-    found = sorted(models.glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
-    return found[-1] if found else None
 
 
 def duration(seconds: float) -> str:

@@ -19,6 +19,7 @@ from typing import IO, Any
 import pytest
 
 from ops import processes, run, shell_server
+from ops.models import newest_model
 from ops.settings import SettingsError
 from ops.shell_server import IdleTimer, Place, State, reuse_refusal
 from tests.conftest import with_a_model
@@ -73,14 +74,14 @@ def test_the_fingerprint_changes_with_the_newest_model_the_settings_and_the_code
     (code / "actions").mkdir(parents=True)
     a_model(models, "old.tar.gz", 1_000)
     first = a_model(models, "first.tar.gz", 2_000)
-    assert shell_server.newest_model(models) == first and shell_server.newest_model(first) == first
-    assert shell_server.newest_model(tmp_path / "nothing") is None
+    assert newest_model(models) == first and newest_model(first) == first
+    assert newest_model(tmp_path / "nothing") is None
     settings = {"rasa": {"max_message_chars": 2000}}
     before = shell_server.fingerprint(first, settings, code)
     assert shell_server.fingerprint(first, settings, code) == before
 
     newer = a_model(models, "newer.tar.gz", 3_000)
-    assert shell_server.newest_model(models) == newer
+    assert newest_model(models) == newer
     assert shell_server.fingerprint(newer, settings, code) != before
     assert shell_server.fingerprint(first, {"rasa": {"max_message_chars": 100}}, code) != before
     (code / "actions" / "answers.py").write_text("changed = True\n")
@@ -131,7 +132,7 @@ def test_a_second_console_connects_to_the_running_servers(shell_folder, monkeypa
     runner = a_runner(5611)
     place = Place.for_port(5611)
     place.make()
-    model = shell_server.newest_model(processes.PROJECT_ROOT / runner.settings.model)
+    model = newest_model(processes.PROJECT_ROOT / runner.settings.model)
     assert model is not None
     wanted = shell_server.fingerprint(model, run.shell_settings(runner.settings))
     a_state(fingerprint=wanted).write(place.state)
