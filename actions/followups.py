@@ -160,7 +160,7 @@ class ActionAnswerIssuer(AnswerAction):
             say(
                 dispatcher,
                 words().LABEL_ISSUER_UNKNOWN,
-                label=label.name_in(language),
+                label=the_label(label),
                 website=knowledge.organisation.website,
                 sources=sources,
             )

@@ -60,7 +60,7 @@ LABEL_UNKNOWN = "Je ne connais pas ce label-là. Voici les labels de la Cité de
 LABEL_ISSUER = "{label} a été décerné par {issuer}.\n\n{sources}"
 
 LABEL_ISSUER_UNKNOWN = (
-    "Mes sources ne disent pas qui a décerné le {label}. Consultez {website} pour le savoir.\n\n{sources}"
+    "Mes sources ne disent pas qui a décerné {label}. Consultez {website} pour le savoir.\n\n{sources}"
 )
 
 LABEL_YEARS = "{label} : obtenu en {years}.\n\n{sources}"

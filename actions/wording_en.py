@@ -56,7 +56,7 @@ LABEL_UNKNOWN = "I don't know that label. Here are the labels the Cité des Mét
 
 LABEL_ISSUER = "{label} was awarded by {issuer}.\n\n{sources}"
 
-LABEL_ISSUER_UNKNOWN = "My sources don't say who awarded the {label}. Please see {website} to find out.\n\n{sources}"
+LABEL_ISSUER_UNKNOWN = "My sources don't say who awarded {label}. Please see {website} to find out.\n\n{sources}"
 
 LABEL_YEARS = "{label}: awarded in {years}.\n\n{sources}"
 

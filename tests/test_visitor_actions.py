@@ -154,6 +154,11 @@ async def test_who_awarded_a_label_the_sources_are_silent_about():
     reply = await run_answer(ActionAnswerIssuer(), make_tracker("qui l'a donné ?", "ask_issuer", focus="label:spo"))
     assert reply.startswith("Mes sources ne disent pas qui a décerné le label Service Public de l'Orientation")
     assert "AFNOR" not in reply
+    # The charter is named with its own article ("la charte"), as everywhere else (replies.the_label).
+    charter = await run_answer(
+        ActionAnswerIssuer(), make_tracker("qui l'a donnée ?", "ask_issuer", focus="label:charte_diversite")
+    )
+    assert charter.startswith("Mes sources ne disent pas qui a décerné la charte de la diversité.")
 
 
 async def test_who_awarded_a_label_named_in_the_message_beats_the_focus():
