@@ -98,6 +98,12 @@ def action_server_health(port: int) -> str:
     return f"http://localhost:{port}/health"
 
 
+def secret_option(name: str, value: str) -> str:
+    """`--name=value`, one argument: a token or secret that starts with "-" (one random token in 64) would
+    otherwise be read by `rasa run` as another option, and the server would refuse to start."""
+    return f"{name}={value}"
+
+
 def rasa_server_command(
     model: str, port: int, endpoints: str, cors_origins: Iterable[str], api_args: Iterable[str] = ()
 ) -> list[str]:

@@ -140,12 +140,11 @@ def api_arguments(read: ops_settings.OperationsSettings) -> list[str]:
     if not read.rasa_enable_api:
         return []
     if read.rasa_api_token is not None:
-        return ["--enable-api", "--auth-token", read.rasa_api_token.get_secret_value()]
+        return ["--enable-api", processes.secret_option("--auth-token", read.rasa_api_token.get_secret_value())]
     if read.rasa_jwt_secret is not None:
         return [
             "--enable-api",
-            "--jwt-secret",
-            read.rasa_jwt_secret.get_secret_value(),
+            processes.secret_option("--jwt-secret", read.rasa_jwt_secret.get_secret_value()),
             "--jwt-method",
             read.rasa_jwt_method,
         ]
@@ -164,7 +163,7 @@ def served_api(read: ops_settings.OperationsSettings, mode: str) -> tuple[list[s
         return api_args, None
     if not api_args:
         token = secrets.token_urlsafe(32)
-        return ["--enable-api", "--auth-token", token], token
+        return ["--enable-api", processes.secret_option("--auth-token", token)], token
     return api_args, read.rasa_api_token.get_secret_value() if read.rasa_api_token is not None else None
 
 

@@ -5,7 +5,7 @@ same settings and code; they stop after SHELL_SERVER_IDLE_MINUTES with no consol
 
     python -m ops.shell_server keep        the keeper: starts the servers of the plan read on stdin (JSON),
                                            writes the state file once they answer, stops them when idle
-    python -m ops.shell_server rasa ARGS   `rasa ARGS --auth-token TOKEN`, TOKEN read on stdin: the token of
+    python -m ops.shell_server rasa ARGS   `rasa ARGS --auth-token=TOKEN`, TOKEN read on stdin: the token of
                                            the HTTP API stays out of the command lines that `ps` shows
 
 The runner (ops/run.py) starts the keeper in a session of its own (a Ctrl-C in the terminal does not reach the
@@ -365,14 +365,14 @@ def wait_for_state(place: Place, keeper: subprocess.Popen[bytes], timeout_s: flo
 
 
 def run_rasa(args: list[str]) -> int:
-    """`rasa ARGS --auth-token TOKEN`, in this process, with TOKEN read on stdin."""
+    """`rasa ARGS --auth-token=TOKEN`, in this process, with TOKEN read on stdin."""
     token = sys.stdin.readline().strip()
     if not token:
         print("The HTTP API's token is read on stdin; none was given.", file=sys.stderr)
         return 2
     from rasa.__main__ import main as rasa_main
 
-    sys.argv = ["rasa", *args, "--auth-token", token]
+    sys.argv = ["rasa", *args, processes.secret_option("--auth-token", token)]
     rasa_main()
     return 0
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from actions.knowledge.loading import DEFAULT_KNOWLEDGE_FILE
-from ops import run
+from ops import processes, run
 from ops import settings as ops_settings
 from staff import publish_web
 from staff.gates import gate
@@ -216,15 +216,26 @@ def test_make_run_protects_its_http_api_with_a_token_of_each_start(monkeypatch: 
         monkeypatch.delenv(name, raising=False)
     read = ops_settings.load()
     (args, token), (_, other) = run.served_api(read, "serve"), run.served_api(read, "serve")
-    assert args == ["--enable-api", "--auth-token", token] and token is not None and len(token) >= 40
+    assert token is not None and len(token) >= 40 and args == ["--enable-api", f"--auth-token={token}"]
     assert other != token
     assert run.served_api(read, "rasa") == ([], None)  # a server alone keeps the API off unless told
     monkeypatch.setenv("RASA_ENABLE_API", "true")
     monkeypatch.setenv("RASA_API_TOKEN", "the-operators-own")
     assert run.served_api(ops_settings.load(), "serve") == (
-        ["--enable-api", "--auth-token", "the-operators-own"],
+        ["--enable-api", "--auth-token=the-operators-own"],
         "the-operators-own",
     )
+
+
+def test_rasa_reads_a_token_that_starts_with_a_dash_as_the_token():
+    """One random token in 64 starts with "-": given as a separate argument, `rasa run` took it for an option and
+    refused to start (seen once in a fresh clone's end-to-end tests)."""
+    from rasa.__main__ import create_argument_parser
+
+    token = "-starts-with-a-dash"
+    api_args = ["--enable-api", processes.secret_option("--auth-token", token)]
+    parsed = create_argument_parser().parse_args(["run", "--model", "models", *api_args])
+    assert parsed.auth_token == token and parsed.enable_api
 
 
 def test_the_access_file_is_its_users_alone_and_goes_with_its_start(tmp_path: Path):

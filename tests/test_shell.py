@@ -55,13 +55,13 @@ def test_the_shell_servers_api_token_is_on_no_command_line(monkeypatch):
     every command line to every user of the computer."""
     command = shell_command()
     assert command[1:5] == ["-m", "ops.shell_server", "rasa", "run"]
-    assert "--enable-api" in command and "--auth-token" not in command
+    assert "--enable-api" in command and not any(argument.startswith("--auth-token") for argument in command)
     ran: list[list[str]] = []
     monkeypatch.setattr("rasa.__main__.main", lambda: ran.append(list(sys.argv)))
     monkeypatch.setattr(sys, "argv", ["shell_server"])
     monkeypatch.setattr(sys, "stdin", io.StringIO("a-secret\n"))
     assert shell_server.main(command[3:]) == 0
-    assert ran == [["rasa", *command[4:], "--auth-token", "a-secret"]]
+    assert ran == [["rasa", *command[4:], "--auth-token=a-secret"]]
     # No token, no server: an empty --auth-token would leave the API open.
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert shell_server.main(command[3:]) == 2 and len(ran) == 1
